@@ -1,23 +1,716 @@
-//! The sanitizer policy (ammonia), configured here and nowhere else.
-use crate::diagnostic::{Diagnostic, LineIndex};
+//! The sanitizer: the one place where the HTML policy is configured.
+//!
+//! Every piece of HTML that reaches the output passes through
+//! [`Policy::clean`], which runs [ammonia] with the policy below. The same
+//! policy data drives [`Policy::report`], which tells the author what the
+//! sanitizer will remove and where, so nothing vanishes silently.
+//!
+//! # Defaults
+//!
+//! The policy is an allowlist. Anything not listed is removed.
+//!
+//! - **Tags kept** ([`TAGS`]): text-level markup (`a`, `abbr`, `b`, `bdi`,
+//!   `bdo`, `br`, `cite`, `code`, `del`, `dfn`, `em`, `i`, `ins`, `kbd`,
+//!   `mark`, `q`, `s`, `samp`, `small`, `span`, `strong`, `sub`, `sup`,
+//!   `time`, `u`, `var`, `wbr`), blocks (`blockquote`, `details`, `summary`,
+//!   `div`, `p`, `pre`, `section`, `figure`, `figcaption`, `h1`–`h6`, `hr`,
+//!   lists `ul` `ol` `li` `dl` `dt` `dd`, tables `table` `caption` `colgroup`
+//!   `col` `thead` `tbody` `tfoot` `tr` `th` `td`), `img`, and `input`, which
+//!   is always forced to a disabled checkbox (task lists).
+//! - **Tags removed with their content** ([`CLEAN_CONTENT_TAGS`]): scripts and
+//!   styles, frames, objects and embeds, forms' text controls, `svg` and
+//!   `math` (namespace confusion is the root of ammonia's mXSS advisories),
+//!   `template`, `noscript` and the other raw-text elements. Any other tag not
+//!   kept (`form`, `meta`, `base`, `link`, `font`, unknown tags, …) is removed
+//!   and its content kept.
+//! - **Attributes** ([`GENERIC_ATTRIBUTES`], [`TAG_ATTRIBUTES`]): `class`,
+//!   `id`, `title`, `lang` and `dir` everywhere; `a`: `href`, `target`, `rel`;
+//!   `img`: `src`, `alt`, `width`, `height`; table cells: `colspan`,
+//!   `rowspan`, and `style` only as exactly one `text-align` declaration; a few
+//!   harmless structural ones (`ol start`, `li value`, `time datetime`,
+//!   `details open`). Every event handler (`on*`), `style` elsewhere,
+//!   `srcset`, `ping`, `formaction`, `xlink:href`, `poster` and `name` are
+//!   removed. Ids are kept as written (heading and footnote anchors must match
+//!   the site); the preview renders in a shadow root, so they cannot clobber
+//!   the host page's globals.
+//! - **URLs** ([`URL_SCHEMES`]): `http`, `https`, `mailto` and relative URLs.
+//!   Any other scheme is removed, however it is obfuscated: ammonia parses
+//!   URLs with the WHATWG URL parser (after HTML entity decoding), as browsers
+//!   do, so case, whitespace, control characters and entities change nothing.
+//! - **Links**: `target` may only be `_blank`. Every link with
+//!   `target="_blank"` gets a `rel` containing `noopener` and `noreferrer`;
+//!   the author's other `rel` words (e.g. `nofollow`) are kept.
+//! - **Relative URLs**: with `Options::base_url`, site-root and relative URLs
+//!   of links and images are resolved against it; fragment-only URLs (`#id`)
+//!   stay in-page. Without it they are kept as written.
+//! - **Comments** are removed.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use url::Url;
+
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::options::Options;
 
-/// The sanitizer.
+/// Tags that survive sanitizing. See the module's `# Defaults`.
+pub const TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+];
+
+/// Tags removed together with everything inside them.
+pub const CLEAN_CONTENT_TAGS: &[&str] = &[
+    "script",
+    "style",
+    "svg",
+    "math",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "noscript",
+    "noembed",
+    "noframes",
+    "template",
+    "textarea",
+    "select",
+    "title",
+    "xmp",
+    "plaintext",
+    "audio",
+    "video",
+    "canvas",
+    "portal",
+    "fencedframe",
+];
+
+/// Attributes allowed on every kept tag.
+pub const GENERIC_ATTRIBUTES: &[&str] = &["class", "dir", "id", "lang", "title"];
+
+/// Attributes allowed on specific tags.
+pub const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("a", &["href", "target", "rel"]),
+    ("img", &["src", "alt", "width", "height"]),
+    ("td", &["colspan", "rowspan", "style"]),
+    ("th", &["colspan", "rowspan", "style", "scope"]),
+    ("col", &["span"]),
+    ("colgroup", &["span"]),
+    ("ol", &["start", "reversed"]),
+    ("li", &["value"]),
+    ("time", &["datetime"]),
+    ("details", &["open"]),
+    ("input", &["checked"]),
+];
+
+/// URL schemes allowed in `href` and `src`; relative URLs are allowed too.
+pub const URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// Words every `rel` of a `target="_blank"` link contains.
+pub const BLANK_REL: &[&str] = &["noopener", "noreferrer"];
+
+/// The configured sanitizer.
 pub struct Policy {
     builder: ammonia::Builder<'static>,
+    base: Option<Url>,
 }
 
 impl Policy {
-    /// Builds the policy for `options`.
+    /// Builds the policy. An unusable `options.base_url` is reported as a
+    /// warning (line 1) and ignored.
     pub fn new(options: &Options, index: &LineIndex, diagnostics: &mut Vec<Diagnostic>) -> Self {
-        let _ = (options, index, diagnostics);
-        Policy {
-            builder: ammonia::Builder::default(),
+        let base = options
+            .base_url
+            .as_deref()
+            .and_then(|raw| match Url::parse(raw) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
+                _ => {
+                    diagnostics.push(index.diagnostic(
+                        0,
+                        Severity::Warning,
+                        format!(
+                            "the base URL `{raw}` is not an absolute http(s) URL; \
+                         relative URLs are left as written"
+                        ),
+                    ));
+                    None
+                }
+            });
+        let mut builder = ammonia::Builder::empty();
+        builder
+            .tags(TAGS.iter().copied().collect())
+            .clean_content_tags(CLEAN_CONTENT_TAGS.iter().copied().collect())
+            .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
+            .tag_attributes(
+                TAG_ATTRIBUTES
+                    .iter()
+                    .map(|&(tag, attrs)| (tag, attrs.iter().copied().collect::<HashSet<_>>()))
+                    .collect::<HashMap<_, _>>(),
+            )
+            .set_tag_attribute_value("input", "type", "checkbox")
+            .set_tag_attribute_value("input", "disabled", "")
+            .url_schemes(URL_SCHEMES.iter().copied().collect())
+            .link_rel(None)
+            .strip_comments(true)
+            .attribute_filter(filter_attribute);
+        match &base {
+            Some(base) => {
+                builder.url_relative(ammonia::UrlRelative::Custom(Box::new(ResolveAgainst(
+                    base.clone(),
+                ))));
+            }
+            None => {
+                builder.url_relative(ammonia::UrlRelative::PassThrough);
+            }
         }
+        Policy { builder, base }
     }
 
-    /// Sanitizes an HTML fragment.
+    /// The base URL relative URLs are resolved against, if any.
+    pub fn base(&self) -> Option<&Url> {
+        self.base.as_ref()
+    }
+
+    /// Sanitizes an HTML fragment (parsed as the content of a `<div>`), and
+    /// gives `target="_blank"` links their `rel` words.
     pub fn clean(&self, html: &str) -> String {
-        self.builder.clean(html).to_string()
+        let cleaned = self.builder.clean(html).to_string();
+        add_blank_rel(&cleaned)
+    }
+
+    /// Whether a URL survives the policy: http(s), mailto, or relative.
+    pub fn url_allowed(url: &str) -> bool {
+        url_verdict(url).is_ok()
+    }
+
+    /// Reports, as warnings, what [`Policy::clean`] will remove from the raw
+    /// HTML `html`, which starts at byte `offset` of the file. Returns the
+    /// text content's words (for the word count).
+    pub fn report(
+        &self,
+        html: &str,
+        offset: usize,
+        index: &LineIndex,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> usize {
+        let sink = ReportSink {
+            state: RefCell::new(ReportState::default()),
+        };
+        let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
+        let queue = BufferQueue::default();
+        queue.push_back(html.into());
+        let _ = tokenizer.feed(&queue);
+        tokenizer.end();
+        let state = tokenizer.sink.state.into_inner();
+        // The tokenizer gives lines, not columns: find each start tag in the
+        // text, in order, so repeated tags are told apart.
+        let mut cursor = 0;
+        for tag in state.start_tags {
+            let at = find_tag(html, cursor, &tag.name, tag.line).unwrap_or(cursor);
+            cursor = (at + 1).min(html.len());
+            for message in tag.findings {
+                diagnostics.push(index.diagnostic(offset + at, Severity::Warning, message));
+            }
+        }
+        state.words
+    }
+}
+
+/// Resolves relative URLs against the base, keeping `#fragment` links in-page.
+struct ResolveAgainst(Url);
+
+impl ammonia::UrlRelativeEvaluate<'static> for ResolveAgainst {
+    fn evaluate<'a>(&self, url: &'a str) -> Option<Cow<'a, str>> {
+        if url.starts_with('#') {
+            return Some(Cow::Borrowed(url));
+        }
+        self.0.join(url).ok().map(|u| Cow::Owned(u.into()))
+    }
+}
+
+/// ammonia's per-attribute hook: `target` only `_blank`, `style` only one
+/// `text-align`.
+fn filter_attribute<'a>(element: &str, attribute: &str, value: &'a str) -> Option<Cow<'a, str>> {
+    match (element, attribute) {
+        ("a", "target") => value
+            .eq_ignore_ascii_case("_blank")
+            .then_some(Cow::Borrowed("_blank")),
+        ("td" | "th", "style") => text_align(value).map(|a| Cow::Owned(format!("text-align:{a}"))),
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+/// `text-align: X` (one declaration, optional `;`), X in left/right/center.
+fn text_align(style: &str) -> Option<&'static str> {
+    let decl = style.trim().strip_suffix(';').unwrap_or(style.trim());
+    let (prop, value) = decl.split_once(':')?;
+    if !prop.trim().eq_ignore_ascii_case("text-align") {
+        return None;
+    }
+    ["left", "right", "center"]
+        .into_iter()
+        .find(|a| value.trim().eq_ignore_ascii_case(a))
+}
+
+/// Why a URL is refused, or `Ok` when it is allowed. Mirrors ammonia's check.
+fn url_verdict(url: &str) -> Result<(), String> {
+    match Url::parse(url) {
+        Ok(parsed) if URL_SCHEMES.contains(&parsed.scheme()) => Ok(()),
+        Ok(parsed) => Err(format!(
+            "the URL scheme `{}:` is not allowed",
+            parsed.scheme()
+        )),
+        Err(url::ParseError::RelativeUrlWithoutBase) => Ok(()),
+        Err(e) => Err(format!("the URL is not valid ({e})")),
+    }
+}
+
+/// Why a URL-valued attribute is removed, phrased for authors.
+pub fn url_removal_reason(url: &str) -> Option<String> {
+    url_verdict(url)
+        .err()
+        .map(|why| format!("{why} (only http, https, mailto and relative URLs are)"))
+}
+
+/// Adds [`BLANK_REL`] to every `<a … target="_blank" …>` start tag in
+/// ammonia's serialized output, keeping the author's other `rel` words.
+///
+/// The scan relies on the serializer's canonical form: text and attribute
+/// values are escaped, values are double-quoted and never contain `"`, so a
+/// `<` outside a quoted value always starts a tag.
+fn add_blank_rel(html: &str) -> String {
+    if !html.contains("_blank") {
+        return html.to_owned();
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(start) = find_unquoted_tag_start(rest, "a") {
+        let end = tag_end(rest, start);
+        out.push_str(&rest[..start]);
+        out.push_str(&rewrite_link_tag(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte offset of the next `<name` start tag in serialized HTML.
+fn find_unquoted_tag_start(html: &str, name: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = html[i..].find('<') {
+        let at = i + pos;
+        let after = &html[at + 1..];
+        if after.starts_with(name)
+            && matches!(after.as_bytes().get(name.len()), Some(b' ' | b'>' | b'/'))
+        {
+            return Some(at);
+        }
+        // Skip this tag entirely, quoted values included.
+        i = if bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic) {
+            tag_end(html, at)
+        } else {
+            at + 1
+        };
+    }
+    None
+}
+
+/// The offset just past the `>` closing the tag that starts at `start`.
+fn tag_end(html: &str, start: usize) -> usize {
+    let mut quoted = false;
+    for (i, b) in html.bytes().enumerate().skip(start) {
+        match b {
+            b'"' => quoted = !quoted,
+            b'>' if !quoted => return i + 1,
+            _ => {}
+        }
+    }
+    html.len()
+}
+
+/// Rewrites one serialized `<a …>` start tag so a `_blank` target has its rel words.
+fn rewrite_link_tag(tag: &str) -> Cow<'_, str> {
+    if !tag.contains(" target=\"_blank\"") {
+        return Cow::Borrowed(tag);
+    }
+    let merged = |existing: &str| {
+        let mut words: Vec<&str> = existing.split_ascii_whitespace().collect();
+        for w in BLANK_REL {
+            if !words.iter().any(|x| x.eq_ignore_ascii_case(w)) {
+                words.push(w);
+            }
+        }
+        words.join(" ")
+    };
+    if let Some(at) = tag.find(" rel=\"") {
+        let value_start = at + " rel=\"".len();
+        let value_end = value_start + tag[value_start..].find('"').unwrap_or(0);
+        Cow::Owned(format!(
+            "{}{}{}",
+            &tag[..value_start],
+            merged(&tag[value_start..value_end]),
+            &tag[value_end..]
+        ))
+    } else {
+        let close = tag.len() - 1;
+        Cow::Owned(format!(
+            "{} rel=\"{}\"{}",
+            &tag[..close],
+            merged(""),
+            &tag[close..]
+        ))
+    }
+}
+
+/// Adds `attrs` (already escaped, e.g. ` data-line="3"`) to the first start
+/// tag of sanitized `html`, when `html` starts with an element. Returns
+/// whether it did.
+pub fn add_attributes_to_first_element(html: &mut String, attrs: &str) -> bool {
+    let lead = html.len() - html.trim_start().len();
+    let bytes = html.as_bytes();
+    if bytes.get(lead) != Some(&b'<') || !bytes.get(lead + 1).is_some_and(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let name_end = html[lead + 1..]
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .map_or(html.len(), |i| lead + 1 + i);
+    html.insert_str(name_end, attrs);
+    true
+}
+
+/// A start tag seen by the report, with what the sanitizer removes from it.
+struct StartTag {
+    /// Lowercase tag name, to locate it in the source.
+    name: String,
+    /// 1-based line within the reported chunk.
+    line: u64,
+    findings: Vec<String>,
+}
+
+#[derive(Default)]
+struct ReportState {
+    start_tags: Vec<StartTag>,
+    /// Open elements whose content is removed with them.
+    removed_depth: Vec<String>,
+    words: usize,
+    /// Whether the previous character token ended inside a word.
+    in_word: bool,
+}
+
+struct ReportSink {
+    state: RefCell<ReportState>,
+}
+
+impl TokenSink for ReportSink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+        let mut state = self.state.borrow_mut();
+        match token {
+            Token::TagToken(tag) => {
+                let name = tag.name.to_string();
+                state.in_word = false;
+                if tag.kind == TagKind::EndTag {
+                    if state.removed_depth.last() == Some(&name) {
+                        state.removed_depth.pop();
+                    }
+                    return TokenSinkResult::Continue;
+                }
+                if !state.removed_depth.is_empty() {
+                    return TokenSinkResult::Continue;
+                }
+                let mut findings = vec![];
+                let mut result = TokenSinkResult::Continue;
+                if CLEAN_CONTENT_TAGS.contains(&name.as_str()) {
+                    findings.push(format!(
+                        "removed <{name}> and its content: it is not allowed in posts"
+                    ));
+                    if !tag.self_closing {
+                        state.removed_depth.push(name.clone());
+                    }
+                    if let Some(kind) = raw_kind(&name) {
+                        result = TokenSinkResult::RawData(kind);
+                    }
+                } else if !TAGS.contains(&name.as_str()) {
+                    findings.push(format!(
+                        "removed the <{name}> tag (its content is kept): it is not allowed in posts"
+                    ));
+                } else {
+                    for attr in &tag.attrs {
+                        if let Some(why) = attribute_removal(&name, &attr.name.local, &attr.value) {
+                            findings.push(format!(
+                                "removed the {} attribute from <{name}>: {why}",
+                                attr.name.local
+                            ));
+                        }
+                    }
+                }
+                state.start_tags.push(StartTag {
+                    name,
+                    line,
+                    findings,
+                });
+                return result;
+            }
+            Token::CharacterTokens(text) if state.removed_depth.is_empty() => {
+                let mut words = 0;
+                let mut in_word = state.in_word;
+                for c in text.chars() {
+                    if c.is_whitespace() {
+                        in_word = false;
+                    } else if !in_word {
+                        in_word = true;
+                        words += 1;
+                    }
+                }
+                state.words += words;
+                state.in_word = in_word;
+                TokenSinkResult::Continue
+            }
+            _ => TokenSinkResult::Continue,
+        }
+    }
+}
+
+/// The tokenizer state a removed element's content is read in.
+fn raw_kind(name: &str) -> Option<RawKind> {
+    match name {
+        "script" => Some(RawKind::ScriptData),
+        "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(RawKind::Rawtext),
+        "textarea" | "title" => Some(RawKind::Rcdata),
+        _ => None,
+    }
+}
+
+/// Why the policy removes attribute `attr="value"` from a kept `<tag>`, if it does.
+fn attribute_removal(tag: &str, attr: &str, value: &str) -> Option<String> {
+    let allowed = GENERIC_ATTRIBUTES.contains(&attr)
+        || TAG_ATTRIBUTES
+            .iter()
+            .any(|(t, attrs)| *t == tag && attrs.contains(&attr))
+        || (tag == "input" && matches!(attr, "type" | "disabled"));
+    if !allowed {
+        return Some(if attr.starts_with("on") {
+            "event handlers never run in posts".to_owned()
+        } else {
+            "it is not allowed on this element".to_owned()
+        });
+    }
+    if matches!(attr, "href" | "src") {
+        return url_removal_reason(value);
+    }
+    if filter_attribute(tag, attr, value).is_none() {
+        return Some(match attr {
+            "target" => format!("target=\"{value}\" is not allowed, only _blank is"),
+            _ => format!("`{value}` is not allowed here, only one text-align declaration is"),
+        });
+    }
+    None
+}
+
+/// Finds `<tag` (case-insensitive) at or after `from` in `html`, on or after
+/// 1-based `line` of the chunk.
+fn find_tag(html: &str, from: usize, tag: &str, line: u64) -> Option<usize> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        html.match_indices('\n')
+            .nth(line as usize - 2)
+            .map_or(0, |(i, _)| i + 1)
+    };
+    let start = from.max(line_start).min(html.len());
+    let lower = html[start..].to_ascii_lowercase();
+    let needle = format!("<{tag}");
+    lower.find(&needle).map(|i| start + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{expect, Expect};
+
+    use super::*;
+
+    fn check(html: &str, expect: Expect) {
+        let index = LineIndex::new(html);
+        let mut diagnostics = vec![];
+        let policy = Policy::new(&Options::default(), &index, &mut diagnostics);
+        policy.report(html, 0, &index, &mut diagnostics);
+        let mut out = policy.clean(html);
+        for d in diagnostics {
+            out.push_str(&format!("\n{d}"));
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn keeps_what_authors_write() {
+        check(
+            r#"<p><u>under</u>&nbsp;<a href="https://x.org" title="t" target="_blank" rel="nofollow">x</a> <img src="/a.png" alt="a" width="10" height="20" title="i"></p>"#,
+            expect![[
+                r#"<p><u>under</u>&nbsp;<a href="https://x.org" title="t" target="_blank" rel="nofollow noopener noreferrer">x</a> <img src="/a.png" alt="a" width="10" height="20" title="i"></p>"#
+            ]],
+        );
+    }
+
+    #[test]
+    fn blank_links_get_rel() {
+        check(
+            r#"<a target="_BLANK" href="/x">a</a><a href="/y" target="_self">b</a><a title='<a target="_blank">' href=z>c</a>"#,
+            expect![[r#"
+                <a target="_blank" href="/x" rel="noopener noreferrer">a</a><a href="/y">b</a><a title="&lt;a target=&quot;_blank&quot;&gt;" href="z">c</a>
+                1:35: warning: removed the target attribute from <a>: target="_self" is not allowed, only _blank is"#]],
+        );
+    }
+
+    #[test]
+    fn removes_scripts_handlers_and_bad_schemes() {
+        check(
+            "<script>alert(1)</script><b onclick=\"x()\">b</b>\n<a href=\"JaVa&#x09;ScRiPt:alert(1)\">j</a><img src=\" data:image/png,x\">",
+            expect![[r#"
+                <b>b</b>
+                <a>j</a><img>
+                1:1: warning: removed <script> and its content: it is not allowed in posts
+                1:26: warning: removed the onclick attribute from <b>: event handlers never run in posts
+                2:1: warning: removed the href attribute from <a>: the URL scheme `javascript:` is not allowed (only http, https, mailto and relative URLs are)
+                2:42: warning: removed the src attribute from <img>: the URL scheme `data:` is not allowed (only http, https, mailto and relative URLs are)"#]],
+        );
+    }
+
+    #[test]
+    fn removes_forms_frames_svg_meta() {
+        check(
+            r#"<form action="/x"><input type="text" name="q" value="v"></form><iframe src="https://x"></iframe><svg><a href="/s">s</a></svg><math><mi>x</mi></math><meta http-equiv="refresh" content="0"><base href="//evil"><link rel="stylesheet" href="x"><style>*{}</style>"#,
+            expect![[r#"
+                <input type="checkbox" disabled="">
+                1:1: warning: removed the <form> tag (its content is kept): it is not allowed in posts
+                1:19: warning: removed the name attribute from <input>: it is not allowed on this element
+                1:19: warning: removed the value attribute from <input>: it is not allowed on this element
+                1:64: warning: removed <iframe> and its content: it is not allowed in posts
+                1:97: warning: removed <svg> and its content: it is not allowed in posts
+                1:126: warning: removed <math> and its content: it is not allowed in posts
+                1:149: warning: removed the <meta> tag (its content is kept): it is not allowed in posts
+                1:188: warning: removed the <base> tag (its content is kept): it is not allowed in posts
+                1:208: warning: removed the <link> tag (its content is kept): it is not allowed in posts
+                1:240: warning: removed <style> and its content: it is not allowed in posts"#]],
+        );
+    }
+
+    #[test]
+    fn table_alignment_only() {
+        check(
+            r#"<table><tr><th style="text-align: right;">a</th><td style="color:red">b</td><td style="text-align:center; color:red">c</td></tr></table><p style="text-align:right">p</p>"#,
+            expect![[r#"
+                <table><tbody><tr><th style="text-align:right">a</th><td>b</td><td>c</td></tr></tbody></table><p>p</p>
+                1:49: warning: removed the style attribute from <td>: `color:red` is not allowed here, only one text-align declaration is
+                1:77: warning: removed the style attribute from <td>: `text-align:center; color:red` is not allowed here, only one text-align declaration is
+                1:137: warning: removed the style attribute from <p>: it is not allowed on this element"#]],
+        );
+    }
+
+    #[test]
+    fn base_url_resolves_but_keeps_fragments() {
+        let index = LineIndex::new("");
+        let options = Options {
+            base_url: Some("https://foundation.rust-lang.org".into()),
+            ..Options::default()
+        };
+        let policy = Policy::new(&options, &index, &mut vec![]);
+        expect![[r##"<img src="https://foundation.rust-lang.org/img/x.png"><a href="#fn1">1</a><a href="https://foundation.rust-lang.org/news/a">a</a>"##]]
+            .assert_eq(&policy.clean(r##"<img src="/img/x.png"><a href="#fn1">1</a><a href="news/a">a</a>"##));
+    }
+
+    #[test]
+    fn bad_base_url_is_a_warning() {
+        let index = LineIndex::new("");
+        let mut diagnostics = vec![];
+        let options = Options {
+            base_url: Some("javascript:alert(1)".into()),
+            ..Options::default()
+        };
+        Policy::new(&options, &index, &mut diagnostics);
+        expect![[r#"[Diagnostic { severity: Warning, line: 1, column: 1, message: "the base URL `javascript:alert(1)` is not an absolute http(s) URL; relative URLs are left as written" }]"#]]
+            .assert_eq(&format!("{diagnostics:?}"));
+    }
+
+    #[test]
+    fn first_element_annotation() {
+        let mut html = "<p>x</p>".to_owned();
+        assert!(add_attributes_to_first_element(
+            &mut html,
+            r#" data-line="1""#
+        ));
+        assert_eq!(html, r#"<p data-line="1">x</p>"#);
+        let mut text = "text <b>x</b>".to_owned();
+        assert!(!add_attributes_to_first_element(
+            &mut text,
+            r#" data-line="1""#
+        ));
     }
 }
