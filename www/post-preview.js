@@ -1,0 +1,581 @@
+// post-preview: the one module that pages and embedders import.
+//
+//   import { mount, render, renderPage } from "./post-preview.js";
+//   const handle = mount(textarea, previewElement, { base_url, preset, stylesheet });
+//
+// or, with no script of one's own beyond importing this module:
+//
+//   <post-preview for="body" base-url="https://site.example" preset="eleventy"
+//                 stylesheet="/css/site.css"></post-preview>
+//
+// The preview lives in a shadow root owned by the preview element, so the
+// post's ids cannot clobber window/document globals and styles don't leak in
+// either direction. A trap inside wasm (a Rust panic) is caught here: the
+// module is instantiated afresh and every mounted preview is re-bound to its
+// textarea, which is never rewritten.
+
+const PKG_URL = new URL("./pkg/post_preview.js", import.meta.url);
+const PREVIEW_CSS_URL = new URL("./preview.css", import.meta.url);
+
+export const RENDERED_EVENT = "post-preview:rendered";
+export const CRASHED_EVENT = "post-preview:crashed";
+export const CRASH_MESSAGE = "The previewer crashed and was restarted; your text is safe.";
+
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 10_000;
+
+// ---------------------------------------------------------------------------
+// The wasm module: one live instance shared by every mount, replaced on a trap.
+
+let generation = 0; // which instance is current; bumped on every restart
+let modulePromise = null; // Promise<module namespace> for `generation`
+let restartTimes = [];
+let gaveUp = false;
+const mounts = new Set(); // live mount states, re-bound on restart
+
+function loadModule(gen) {
+  const url = gen === 0 ? PKG_URL.href : `${PKG_URL.href}?instance=${gen}`;
+  return import(url).then(async (mod) => {
+    await mod.default();
+    return mod;
+  });
+}
+
+/** The current wasm module namespace, instantiated on first use. */
+export function getModule() {
+  if (!modulePromise) {
+    const gen = generation;
+    modulePromise = loadModule(gen);
+    modulePromise.catch(() => {
+      // A failed load (e.g. offline with nothing cached) may be retried later.
+      if (generation === gen) modulePromise = null;
+    });
+  }
+  return modulePromise;
+}
+
+/** Is this thrown value / error-event payload a wasm trap? */
+export function isWasmTrap(value) {
+  return typeof WebAssembly !== "undefined" && value instanceof WebAssembly.RuntimeError;
+}
+
+let restarting = null;
+
+/**
+ * Throws away the current instance (it may be poisoned by the trap), loads a
+ * new one, and re-binds every mount. Concurrent calls share one restart.
+ */
+function restart(error) {
+  if (restarting) return restarting;
+  const now = Date.now();
+  restartTimes = restartTimes.filter((t) => now - t < RESTART_WINDOW_MS);
+  restartTimes.push(now);
+  // Detach every binding first, without calling into the dead instance.
+  for (const state of mounts) state.detach();
+  if (restartTimes.length > MAX_RESTARTS) {
+    gaveUp = true;
+    for (const state of mounts) {
+      state.notify(
+        "The previewer keeps crashing, so it has stopped; your text is safe. Reload the page to try again.",
+        error,
+        false,
+      );
+    }
+    return Promise.resolve();
+  }
+  generation += 1;
+  modulePromise = null;
+  restarting = getModule()
+    .then(() => Promise.all([...mounts].map((state) => state.attach(true))))
+    .then(() => {
+      for (const state of mounts) state.notify(CRASH_MESSAGE, error, true);
+    })
+    .catch((err) => {
+      for (const state of mounts) {
+        state.notify(`The previewer crashed and could not be restarted (${err}); your text is safe.`, error, false);
+      }
+    })
+    .finally(() => {
+      restarting = null;
+    });
+  return restarting;
+}
+
+let globalHandlersInstalled = false;
+function installGlobalHandlers() {
+  if (globalHandlersInstalled) return;
+  globalHandlersInstalled = true;
+  // A trap in the LiveBinding's animation-frame callback surfaces here.
+  window.addEventListener("error", (event) => {
+    if (isWasmTrap(event.error) && mounts.size > 0) restart(event.error);
+  });
+  window.addEventListener("unhandledrejection", (event) => {
+    if (isWasmTrap(event.reason) && mounts.size > 0) restart(event.reason);
+  });
+}
+
+/** Renders a post (lazy init). Resolves to the core's preview object. */
+export async function render(source, options = {}) {
+  const mod = await getModule();
+  try {
+    return mod.render(source, coreOptions(options));
+  } catch (err) {
+    if (!isWasmTrap(err)) throw err;
+    await restart(err);
+    return (await getModule()).render(source, coreOptions(options));
+  }
+}
+
+/**
+ * A standalone HTML page for a post: the core's renderPage when the module
+ * has it, else one composed here from render().
+ */
+export async function renderPage(source, options = {}) {
+  const mod = await getModule();
+  if (typeof mod.renderPage === "function") {
+    try {
+      return mod.renderPage(source, coreOptions(options));
+    } catch (err) {
+      if (!isWasmTrap(err)) throw err;
+      await restart(err);
+    }
+  }
+  const preview = await render(source, options);
+  return composePage(preview, await previewStylesheetText());
+}
+
+export const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; " +
+  "form-action 'none'; frame-src 'none'; img-src * data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'";
+
+async function previewStylesheetText() {
+  try {
+    const res = await fetch(PREVIEW_CSS_URL);
+    if (res.ok) return await res.text();
+  } catch {
+    // fall through to the minimal sheet
+  }
+  return "body{font:16px/1.6 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}img{max-width:100%}";
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A standalone page from a preview object (header_html and html are sanitized by the core). */
+export function composePage(preview, css = "") {
+  const fm = preview.front_matter || {};
+  const title = fm.title || "Untitled post";
+  const attachments = (fm.attachments || [])
+    .filter((a) => a && safeHref(a.url))
+    .map((a) => `<li><a href="${escapeHtml(a.url)}">${escapeHtml(a.name || a.url)}</a></li>`)
+    .join("");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">
+<meta name="color-scheme" content="light dark">
+<title>${escapeHtml(title)}</title>
+<style>
+${css.replace(/:host\b/g, ":root")}
+</style>
+</head>
+<body>
+<main class="pp-page">
+<header data-pp="header">${preview.header_html || ""}</header>
+<article data-pp="body">${preview.html || ""}</article>
+${attachments ? `<section class="pp-attachments"><h2>Attachments</h2><ul>${attachments}</ul></section>` : ""}
+</main>
+</body>
+</html>
+`;
+}
+
+// ---------------------------------------------------------------------------
+// Helpers shared by mount and the custom element.
+
+function coreOptions(options = {}) {
+  const out = {};
+  const base = options.base_url ?? options.baseUrl;
+  if (base) out.base_url = String(base);
+  if (options.preset) out.preset = String(options.preset);
+  return out;
+}
+
+function safeHref(url, base) {
+  if (typeof url !== "string" || url.trim() === "") return null;
+  try {
+    const u = new URL(url, base || document.baseURI);
+    return u.protocol === "http:" || u.protocol === "https:" ? u : null;
+  } catch {
+    return null;
+  }
+}
+
+function el(tag, props = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * A fallback for a wasm package without LiveBinding: same contract, built on
+ * render(). Kept small; the core's LiveBinding is what normally runs.
+ */
+class JsBinding {
+  constructor(mod, textarea, root, options, signal) {
+    this.mod = mod;
+    this.textarea = textarea;
+    this.root = root;
+    this.options = options;
+    this.frame = 0;
+    this.last = null;
+    this.header = root.querySelector('[data-pp="header"]') || root.appendChild(el("header", { "data-pp": "header" }));
+    this.body = root.querySelector('[data-pp="body"]') || root.appendChild(el("article", { "data-pp": "body" }));
+    textarea.addEventListener("input", () => this.schedule(), { signal });
+  }
+  schedule() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.update();
+    });
+  }
+  update() {
+    const t0 = performance.now();
+    const p = this.mod.render(this.textarea.value, this.options);
+    this.header.innerHTML = p.header_html;
+    this.body.innerHTML = p.html;
+    this.last = p;
+    const { diagnostics, outline, stats, front_matter } = p;
+    this.root.dispatchEvent(
+      new CustomEvent(RENDERED_EVENT, {
+        bubbles: true,
+        composed: true,
+        detail: { ms: performance.now() - t0, diagnostics, outline, stats, front_matter },
+      }),
+    );
+  }
+  setOptions(o) {
+    this.options = o;
+  }
+  lastPreview() {
+    return this.last;
+  }
+  destroy() {
+    cancelAnimationFrame(this.frame);
+  }
+  failNextUpdate() {
+    throw new Error("failNextUpdate needs the core's LiveBinding");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// mount
+
+/**
+ * Binds a textarea to a preview rendered in previewElement's shadow root.
+ *
+ * options: { base_url?, preset?, stylesheet? } — stylesheet is a URL of the
+ * host site's CSS, applied to the preview only.
+ *
+ * Events dispatched on previewElement (bubbling, composed):
+ *   post-preview:rendered  detail {ms, diagnostics, outline, stats, front_matter}
+ *   post-preview:crashed   detail {message, error, recovered}
+ *
+ * Returns { ready, update(), destroy(), lastPreview(), setOptions(o),
+ *           scrollToId(id), shadowRoot, failNextUpdate() (test hook) }.
+ */
+export function mount(textarea, previewElement, options = {}) {
+  if (!(textarea instanceof HTMLTextAreaElement)) throw new TypeError("mount: textarea must be a <textarea>");
+  if (!(previewElement instanceof Element)) throw new TypeError("mount: previewElement must be an element");
+  installGlobalHandlers();
+
+  let opts = { ...options };
+  const shadow = previewElement.shadowRoot || previewElement.attachShadow({ mode: "open" });
+  shadow.replaceChildren();
+
+  const baseSheet = el("link", { rel: "stylesheet", href: PREVIEW_CSS_URL.href });
+  const hostSheet = el("link", { rel: "stylesheet", "data-pp": "host-stylesheet" });
+  const notice = el("div", { class: "pp-notice", role: "alert", "data-pp": "notice" });
+  notice.hidden = true;
+  const badges = el("div", { class: "pp-badges", "data-pp": "badges" });
+  const root = el("div", { class: "pp-root", "data-pp": "root" });
+  const attachments = el("section", { class: "pp-attachments", "data-pp": "attachments" });
+  attachments.hidden = true;
+  const frame = el("div", { class: "pp-frame" });
+  frame.append(notice, badges, root, attachments);
+  shadow.append(baseSheet, hostSheet, frame);
+
+  function applyStylesheet() {
+    if (opts.stylesheet) {
+      hostSheet.href = new URL(opts.stylesheet, document.baseURI).href;
+      if (!hostSheet.isConnected) baseSheet.after(hostSheet);
+    } else {
+      hostSheet.removeAttribute("href");
+      hostSheet.remove();
+    }
+  }
+  applyStylesheet();
+
+  let binding = null;
+  let controller = null;
+  let destroyed = false;
+
+  function baseForLinks() {
+    const b = opts.base_url ?? opts.baseUrl;
+    return b ? new URL(b, document.baseURI).href : document.baseURI;
+  }
+
+  // Badges and attachments from the front matter (text via textContent only).
+  function renderChrome(fm) {
+    const items = [];
+    if (fm && fm.index === false) items.push(el("span", { class: "pp-badge pp-badge-noindex" }, "hidden from search engines"));
+    if (fm && fm.draft === true) items.push(el("span", { class: "pp-badge pp-badge-draft" }, "draft"));
+    if (fm && fm.externalurl) {
+      const u = safeHref(fm.externalurl, baseForLinks());
+      const badge = u
+        ? el("a", { class: "pp-badge pp-badge-external", href: u.href, title: u.href }, "external link")
+        : el("span", { class: "pp-badge pp-badge-external", title: String(fm.externalurl) }, "external link");
+      items.push(badge);
+    }
+    badges.replaceChildren(...items);
+    badges.hidden = items.length === 0;
+
+    const list = ((fm && fm.attachments) || []).filter((a) => a && a.url);
+    if (list.length) {
+      const ul = el("ul");
+      for (const a of list) {
+        const u = safeHref(a.url, baseForLinks());
+        const li = el("li");
+        li.append(u ? el("a", { href: u.href }, a.name || a.url) : el("span", {}, a.name || a.url));
+        ul.append(li);
+      }
+      attachments.replaceChildren(el("h2", {}, "Attachments"), ul);
+      attachments.hidden = false;
+    } else {
+      attachments.replaceChildren();
+      attachments.hidden = true;
+    }
+  }
+
+  // The binding's event stops at the shadow root and is re-dispatched from
+  // the preview element, so listeners see it exactly once, from the host.
+  shadow.addEventListener(RENDERED_EVENT, (event) => {
+    if (event.target === previewElement) return;
+    event.stopPropagation();
+    const detail = event.detail || {};
+    renderChrome(detail.front_matter);
+    previewElement.dispatchEvent(new CustomEvent(RENDERED_EVENT, { bubbles: true, composed: true, detail }));
+  });
+
+  // Links never navigate the page away.
+  function onLinkActivate(event) {
+    const a = event.composedPath().find((n) => n instanceof HTMLAnchorElement || n instanceof SVGAElement);
+    if (!a) return;
+    const raw = a.getAttribute("href") ?? a.getAttribute("xlink:href");
+    event.preventDefault();
+    if (raw == null) return;
+    if (raw.startsWith("#")) {
+      if (event.type === "click") scrollToId(decodeURIComponent(raw.slice(1)));
+      return;
+    }
+    const u = safeHref(raw, baseForLinks());
+    if (u && event.type === "click") window.open(u.href, "_blank", "noopener,noreferrer");
+  }
+  shadow.addEventListener("click", onLinkActivate);
+  shadow.addEventListener("auxclick", onLinkActivate);
+  shadow.addEventListener("submit", (event) => event.preventDefault());
+
+  function scrollToId(id) {
+    if (!id) return false;
+    const target = shadow.getElementById(id) || shadow.querySelector(`[name="${CSS.escape(id)}"]`);
+    if (!target) return false;
+    target.scrollIntoView({ block: "start", behavior: "auto" });
+    return true;
+  }
+
+  function notify(message, error, recovered) {
+    notice.textContent = message;
+    notice.hidden = false;
+    previewElement.dispatchEvent(
+      new CustomEvent(CRASHED_EVENT, { bubbles: true, composed: true, detail: { message, error, recovered } }),
+    );
+  }
+
+  function detach() {
+    if (controller) controller.abort();
+    controller = null;
+    binding = null;
+  }
+
+  async function attach(afterCrash = false) {
+    if (destroyed) return;
+    const mod = await getModule();
+    if (destroyed) return;
+    detach();
+    controller = new AbortController();
+    if (afterCrash) root.replaceChildren();
+    const o = coreOptions(opts);
+    binding =
+      typeof mod.LiveBinding === "function"
+        ? new mod.LiveBinding(textarea, root, o, controller.signal)
+        : new JsBinding(mod, textarea, root, o, controller.signal);
+    safeUpdate();
+  }
+
+  function safeUpdate() {
+    if (!binding || gaveUp) return;
+    try {
+      binding.update();
+    } catch (err) {
+      if (isWasmTrap(err)) restart(err);
+      else throw err;
+    }
+  }
+
+  const state = { attach, detach, notify };
+  mounts.add(state);
+
+  const ready = attach().catch((err) => {
+    notice.textContent = `The previewer could not start: ${err && err.message ? err.message : err}. Your text is safe.`;
+    notice.hidden = false;
+    throw err;
+  });
+  ready.catch(() => {});
+
+  return {
+    ready,
+    shadowRoot: shadow,
+    root,
+    update() {
+      return ready.then(safeUpdate);
+    },
+    setOptions(o) {
+      opts = { ...opts, ...o };
+      applyStylesheet();
+      if (binding) {
+        try {
+          binding.setOptions(coreOptions(opts));
+        } catch (err) {
+          if (isWasmTrap(err)) return void restart(err);
+          throw err;
+        }
+        safeUpdate();
+      }
+    },
+    lastPreview() {
+      try {
+        return binding ? binding.lastPreview() : null;
+      } catch (err) {
+        if (isWasmTrap(err)) restart(err);
+        return null;
+      }
+    },
+    scrollToId,
+    clearNotice() {
+      notice.hidden = true;
+      notice.textContent = "";
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      mounts.delete(state);
+      const b = binding;
+      detach();
+      try {
+        if (b && typeof b.destroy === "function") b.destroy();
+      } catch {
+        // a dead instance cannot be destroyed; the aborted signal already detached it
+      }
+      shadow.replaceChildren();
+    },
+    /** Test hook: the next update panics inside wasm. */
+    failNextUpdate() {
+      if (!binding) throw new Error("not bound yet");
+      binding.failNextUpdate();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// <post-preview for="textarea-id" base-url preset stylesheet>
+
+export class PostPreviewElement extends HTMLElement {
+  static get observedAttributes() {
+    return ["for", "base-url", "preset", "stylesheet"];
+  }
+
+  constructor() {
+    super();
+    this.handle = null;
+    this.boundTo = null;
+  }
+
+  get textarea() {
+    const id = this.getAttribute("for");
+    if (!id) return null;
+    const scope = this.getRootNode();
+    const found = (scope.getElementById ? scope.getElementById(id) : null) || document.getElementById(id);
+    return found instanceof HTMLTextAreaElement ? found : null;
+  }
+
+  options() {
+    const o = {};
+    if (this.hasAttribute("base-url")) o.base_url = this.getAttribute("base-url");
+    if (this.hasAttribute("preset")) o.preset = this.getAttribute("preset");
+    if (this.hasAttribute("stylesheet")) o.stylesheet = this.getAttribute("stylesheet");
+    return o;
+  }
+
+  connectedCallback() {
+    this.bind();
+  }
+
+  disconnectedCallback() {
+    this.unbind();
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (!this.isConnected || oldValue === newValue) return;
+    if (name === "for") this.bind();
+    else if (this.handle) this.handle.setOptions({ base_url: null, preset: null, stylesheet: null, ...this.options() });
+  }
+
+  bind() {
+    const textarea = this.textarea;
+    if (textarea === this.boundTo && this.handle) return;
+    this.unbind();
+    if (!textarea) {
+      // The textarea may come later in the document.
+      if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", () => this.isConnected && this.bind(), { once: true });
+      }
+      return;
+    }
+    this.boundTo = textarea;
+    this.handle = mount(textarea, this, this.options());
+  }
+
+  unbind() {
+    if (this.handle) this.handle.destroy();
+    this.handle = null;
+    this.boundTo = null;
+  }
+
+  /** Re-renders now. */
+  update() {
+    return this.handle ? this.handle.update() : Promise.resolve();
+  }
+
+  lastPreview() {
+    return this.handle ? this.handle.lastPreview() : null;
+  }
+}
+
+if (typeof customElements !== "undefined" && !customElements.get("post-preview")) {
+  customElements.define("post-preview", PostPreviewElement);
+}
