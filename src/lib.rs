@@ -14,6 +14,7 @@ pub mod front_matter;
 pub mod header;
 pub mod markdown;
 pub mod options;
+pub mod page;
 pub mod sanitize;
 
 #[cfg(target_arch = "wasm32")]
@@ -24,6 +25,7 @@ use serde::Serialize;
 pub use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 pub use crate::front_matter::FrontMatter;
 pub use crate::options::{Options, Preset};
+pub use crate::page::standalone_page;
 
 /// Everything the preview of one post shows.
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +54,8 @@ pub struct Heading {
     pub text: String,
     /// The heading's id in `html` (empty when the preset gives headings no id).
     pub id: String,
+    /// The 1-based line of the heading in the file.
+    pub line: u32,
 }
 
 /// Counts over the body.

@@ -2,7 +2,7 @@
 //!
 //! Every piece of HTML that reaches the output passes through
 //! [`Policy::clean`], which runs [ammonia] with the policy below. The same
-//! policy data drives [`Policy::report`], which tells the author what the
+//! policy data drives [`Policy::scan`], which tells the author what the
 //! sanitizer will remove and where, so nothing vanishes silently.
 //!
 //! # Defaults
@@ -16,7 +16,8 @@
 //!   `div`, `p`, `pre`, `section`, `figure`, `figcaption`, `h1`–`h6`, `hr`,
 //!   lists `ul` `ol` `li` `dl` `dt` `dd`, tables `table` `caption` `colgroup`
 //!   `col` `thead` `tbody` `tfoot` `tr` `th` `td`), `img`, and `input`, which
-//!   is always forced to a disabled checkbox (task lists).
+//!   is always forced to a checkbox (task lists), with only `checked` and
+//!   `disabled`. (A checkbox outside a form submits nothing.)
 //! - **Tags removed with their content** ([`CLEAN_CONTENT_TAGS`]): scripts and
 //!   styles, frames, objects and embeds, forms' text controls, `svg` and
 //!   `math` (namespace confusion is the root of ammonia's mXSS advisories),
@@ -166,7 +167,7 @@ pub const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("li", &["value"]),
     ("time", &["datetime"]),
     ("details", &["open"]),
-    ("input", &["checked"]),
+    ("input", &["checked", "disabled"]),
 ];
 
 /// URL schemes allowed in `href` and `src`; relative URLs are allowed too.
@@ -214,7 +215,6 @@ impl Policy {
                     .collect::<HashMap<_, _>>(),
             )
             .set_tag_attribute_value("input", "type", "checkbox")
-            .set_tag_attribute_value("input", "disabled", "")
             .url_schemes(URL_SCHEMES.iter().copied().collect())
             .link_rel(None)
             .strip_comments(true)
@@ -249,18 +249,23 @@ impl Policy {
         url_verdict(url).is_ok()
     }
 
-    /// Reports, as warnings, what [`Policy::clean`] will remove from the raw
-    /// HTML `html`, which starts at byte `offset` of the file. Returns the
-    /// text content's words (for the word count).
-    pub fn report(
+    /// Scans the raw HTML `html`, which starts at byte `offset` of the file:
+    /// reports, as warnings, what [`Policy::clean`] will remove from it, and
+    /// updates `open`, the stack of elements left open (which ties blocks
+    /// together). Returns the words of its text content.
+    pub fn scan(
         &self,
         html: &str,
         offset: usize,
         index: &LineIndex,
         diagnostics: &mut Vec<Diagnostic>,
+        open: &mut Vec<String>,
     ) -> usize {
         let sink = ReportSink {
-            state: RefCell::new(ReportState::default()),
+            state: RefCell::new(ReportState {
+                open: std::mem::take(open),
+                ..ReportState::default()
+            }),
         };
         let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
         let queue = BufferQueue::default();
@@ -268,6 +273,7 @@ impl Policy {
         let _ = tokenizer.feed(&queue);
         tokenizer.end();
         let state = tokenizer.sink.state.into_inner();
+        *open = state.open;
         // The tokenizer gives lines, not columns: find each start tag in the
         // text, in order, so repeated tags are told apart.
         let mut cursor = 0;
@@ -457,6 +463,8 @@ struct StartTag {
 #[derive(Default)]
 struct ReportState {
     start_tags: Vec<StartTag>,
+    /// Elements opened and not yet closed, across calls.
+    open: Vec<String>,
     /// Open elements whose content is removed with them.
     removed_depth: Vec<String>,
     words: usize,
@@ -481,7 +489,13 @@ impl TokenSink for ReportSink {
                     if state.removed_depth.last() == Some(&name) {
                         state.removed_depth.pop();
                     }
+                    if let Some(at) = state.open.iter().rposition(|n| *n == name) {
+                        state.open.truncate(at);
+                    }
                     return TokenSinkResult::Continue;
+                }
+                if !tag.self_closing && !VOID_ELEMENTS.contains(&name.as_str()) {
+                    state.open.push(name.clone());
                 }
                 if !state.removed_depth.is_empty() {
                     return TokenSinkResult::Continue;
@@ -539,6 +553,12 @@ impl TokenSink for ReportSink {
     }
 }
 
+/// Elements that never have content or an end tag.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "frame", "hr", "img", "input", "keygen", "link", "meta",
+    "param", "source", "track", "wbr",
+];
+
 /// The tokenizer state a removed element's content is read in.
 fn raw_kind(name: &str) -> Option<RawKind> {
     match name {
@@ -555,7 +575,7 @@ fn attribute_removal(tag: &str, attr: &str, value: &str) -> Option<String> {
         || TAG_ATTRIBUTES
             .iter()
             .any(|(t, attrs)| *t == tag && attrs.contains(&attr))
-        || (tag == "input" && matches!(attr, "type" | "disabled"));
+        || (tag == "input" && attr == "type");
     if !allowed {
         return Some(if attr.starts_with("on") {
             "event handlers never run in posts".to_owned()
@@ -601,7 +621,7 @@ mod tests {
         let index = LineIndex::new(html);
         let mut diagnostics = vec![];
         let policy = Policy::new(&Options::default(), &index, &mut diagnostics);
-        policy.report(html, 0, &index, &mut diagnostics);
+        policy.scan(html, 0, &index, &mut diagnostics, &mut vec![]);
         let mut out = policy.clean(html);
         for d in diagnostics {
             out.push_str(&format!("\n{d}"));
@@ -648,7 +668,7 @@ mod tests {
         check(
             r#"<form action="/x"><input type="text" name="q" value="v"></form><iframe src="https://x"></iframe><svg><a href="/s">s</a></svg><math><mi>x</mi></math><meta http-equiv="refresh" content="0"><base href="//evil"><link rel="stylesheet" href="x"><style>*{}</style>"#,
             expect![[r#"
-                <input type="checkbox" disabled="">
+                <input type="checkbox">
                 1:1: warning: removed the <form> tag (its content is kept): it is not allowed in posts
                 1:19: warning: removed the name attribute from <input>: it is not allowed on this element
                 1:19: warning: removed the value attribute from <input>: it is not allowed on this element

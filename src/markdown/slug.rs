@@ -1,0 +1,114 @@
+//! Heading slugs, exactly as markdown-it-anchor 5 makes them in JavaScript:
+//! `encodeURIComponent(title.trim().toLowerCase().replace(/\s+/g, '-'))`,
+//! made unique per document with `-2`, `-3`, ….
+
+use std::collections::HashSet;
+
+/// JavaScript's `\s` and `String.prototype.trim` set: ECMAScript WhiteSpace
+/// and LineTerminator. Unlike [`char::is_whitespace`] it includes U+FEFF and
+/// excludes U+0085.
+pub fn is_js_whitespace(c: char) -> bool {
+    matches!(
+        c,
+        '\u{9}'..='\u{d}'
+            | ' '
+            | '\u{a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202f}'
+            | '\u{205f}'
+            | '\u{3000}'
+            | '\u{feff}'
+    )
+}
+
+/// JavaScript's `trim()`.
+pub fn js_trim(s: &str) -> &str {
+    s.trim_matches(is_js_whitespace)
+}
+
+/// JavaScript's `encodeURIComponent`: keeps `A-Z a-z 0-9 - _ . ! ~ * ' ( )`
+/// and writes every other UTF-8 byte as uppercase `%XX`.
+pub fn encode_uri_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The slug of a heading title, before de-duplication.
+pub fn slugify(title: &str) -> String {
+    let lower = js_trim(title).to_lowercase();
+    let mut dashed = String::with_capacity(lower.len());
+    let mut in_space = false;
+    for c in lower.chars() {
+        if is_js_whitespace(c) {
+            if !in_space {
+                dashed.push('-');
+            }
+            in_space = true;
+        } else {
+            dashed.push(c);
+            in_space = false;
+        }
+    }
+    encode_uri_component(&dashed)
+}
+
+/// Hands out unique slugs within one document.
+#[derive(Debug, Default)]
+pub struct Slugger {
+    seen: HashSet<String>,
+}
+
+impl Slugger {
+    /// The unique slug for `title`: a repeat gets `-2`, `-3`, and so on.
+    pub fn slug(&mut self, title: &str) -> String {
+        let base = slugify(title);
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while self.seen.contains(&candidate) {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        self.seen.insert(candidate.clone());
+        candidate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_like_javascript() {
+        assert_eq!(
+            slugify("Rust Foundation Membership & Donations"),
+            "rust-foundation-membership-%26-donations"
+        );
+        assert_eq!(slugify("Café"), "caf%C3%A9");
+        assert_eq!(slugify("\u{a0} a\u{2003}\u{2003}b\u{feff}"), "a-b");
+        // U+0085 is not whitespace in JavaScript.
+        assert_eq!(slugify("a\u{85}b"), "a%C2%85b");
+        assert_eq!(slugify("It's (ok)! ~*"), "it's-(ok)!-~*");
+        assert_eq!(slugify(""), "");
+    }
+
+    #[test]
+    fn repeats_are_numbered() {
+        let mut s = Slugger::default();
+        assert_eq!(s.slug("A"), "a");
+        assert_eq!(s.slug("A"), "a-2");
+        assert_eq!(s.slug("a-2"), "a-2-2");
+        assert_eq!(s.slug("A"), "a-3");
+        assert_eq!(s.slug(""), "");
+        assert_eq!(s.slug(""), "-2");
+    }
+}

@@ -1,0 +1,508 @@
+//! Rewrites each top-level block's events into the preset's output
+//! conventions, and collects what the rest of the preview needs from them:
+//! the outline, the word count, the footnotes, and the diagnostics about raw
+//! HTML and link targets the sanitizer will remove.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Tag, TagEnd};
+
+use super::linkify::find_links;
+use super::slug::{is_js_whitespace, Slugger};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::options::Preset;
+use crate::sanitize::{url_removal_reason, Policy};
+use crate::Heading;
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// State that spans the whole body.
+pub struct Context<'a, 'c> {
+    body: &'a str,
+    body_start: usize,
+    preset: Preset,
+    index: &'c LineIndex<'c>,
+    policy: &'c Policy,
+    diagnostics: &'c mut Vec<Diagnostic>,
+    slugger: Slugger,
+    /// Footnote label (normalized) → number (1-based, in order of first reference).
+    footnote_numbers: HashMap<String, usize>,
+    /// How many references each footnote has, and how many were written so far.
+    footnote_refs: HashMap<String, (usize, usize)>,
+    /// Footnote label → its definition's transformed content, first definition wins.
+    footnote_defs: HashMap<String, Vec<Event<'a>>>,
+    /// The outline so far.
+    pub outline: Vec<Heading>,
+    /// Words so far.
+    pub words: usize,
+    in_word: bool,
+}
+
+/// Per-block state of the event rewrite.
+#[derive(Default)]
+struct Walk {
+    code_block: bool,
+    links: usize,
+    images: usize,
+    raw_links: usize,
+    heading: Option<(usize, String)>,
+    table_alignments: Vec<Alignment>,
+    table_head: bool,
+    table_column: usize,
+    /// For each open strikethrough, whether it is a real `~~` one.
+    strikes: Vec<bool>,
+    /// For each open table cell, whether it was written as raw HTML.
+    raw_cells: Vec<Option<&'static str>>,
+}
+
+fn footnote_key(label: &str) -> String {
+    label.to_lowercase()
+}
+
+impl<'a, 'c> Context<'a, 'c> {
+    /// Prepares the body-wide state (footnote numbering) from all events.
+    pub fn new(
+        body: &'a str,
+        body_start: usize,
+        preset: Preset,
+        index: &'c LineIndex<'c>,
+        policy: &'c Policy,
+        diagnostics: &'c mut Vec<Diagnostic>,
+        events: &[Spanned<'a>],
+    ) -> Self {
+        let mut footnote_numbers = HashMap::new();
+        let mut footnote_refs: HashMap<String, (usize, usize)> = HashMap::new();
+        if preset == Preset::Eleventy {
+            for (event, _) in events {
+                if let Event::FootnoteReference(label) = event {
+                    let key = footnote_key(label);
+                    let next = footnote_numbers.len() + 1;
+                    footnote_numbers.entry(key.clone()).or_insert(next);
+                    footnote_refs.entry(key).or_default().0 += 1;
+                }
+            }
+        }
+        Context {
+            body,
+            body_start,
+            preset,
+            index,
+            policy,
+            diagnostics,
+            slugger: Slugger::default(),
+            footnote_numbers,
+            footnote_refs,
+            footnote_defs: HashMap::new(),
+            outline: Vec::new(),
+            words: 0,
+            in_word: false,
+        }
+    }
+
+    /// Rewrites one top-level block. `open_html` is the stack of raw HTML
+    /// elements left open so far; the block's raw HTML updates it. Returns
+    /// `None` when the block renders elsewhere (footnote definitions).
+    pub fn block(
+        &mut self,
+        events: &[Spanned<'a>],
+        open_html: &mut Vec<String>,
+    ) -> Option<Vec<Event<'a>>> {
+        let events = self.prepare(events);
+        self.in_word = false;
+        if self.preset == Preset::Eleventy {
+            if let Some((Event::Start(Tag::FootnoteDefinition(label)), _)) = events.first() {
+                let key = footnote_key(label);
+                let inner = &events[1..events.len() - 1];
+                let content = self.rewrite(inner, open_html);
+                if self.footnote_numbers.contains_key(&key) {
+                    self.footnote_defs.entry(key).or_insert(content);
+                }
+                return None;
+            }
+        }
+        Some(self.rewrite(&events, open_html))
+    }
+
+    /// Merges adjacent text events (pulldown-cmark splits text at delimiter
+    /// runs; linkify must see whole runs) and trims paragraph and heading
+    /// content the way JavaScript's `trim()` does in markdown-it.
+    fn prepare(&self, events: &[Spanned<'a>]) -> Vec<Spanned<'a>> {
+        let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
+        for (event, range) in events {
+            if let (Event::Text(next), Some((Event::Text(prev), prev_range))) =
+                (event, out.last_mut())
+            {
+                let mut joined = String::with_capacity(prev.len() + next.len());
+                joined.push_str(prev);
+                joined.push_str(next);
+                *prev = CowStr::from(joined);
+                prev_range.end = range.end;
+                continue;
+            }
+            out.push((event.clone(), range.clone()));
+        }
+        if self.preset == Preset::Eleventy {
+            for i in 0..out.len() {
+                if matches!(out[i].0, Event::Start(Tag::Paragraph | Tag::Heading { .. })) {
+                    self.trim_text(&mut out, i + 1, true);
+                }
+                if matches!(out[i].0, Event::End(TagEnd::Paragraph | TagEnd::Heading(_))) && i > 0 {
+                    self.trim_text(&mut out, i - 1, false);
+                }
+            }
+        }
+        out
+    }
+
+    /// Trims JavaScript whitespace from the start (or end) of the text event
+    /// at `i`, but only whitespace written literally in the source: markdown-it
+    /// trims the source before it decodes entities such as `&nbsp;`.
+    fn trim_text(&self, events: &mut [Spanned<'a>], i: usize, start: bool) {
+        let Some((Event::Text(text), range)) = events.get_mut(i) else {
+            return;
+        };
+        let source = &self.body[range.clone()];
+        let cut = if start {
+            let n = text
+                .chars()
+                .zip(source.chars())
+                .take_while(|&(a, b)| a == b && is_js_whitespace(a))
+                .map(|(a, _)| a.len_utf8())
+                .sum::<usize>();
+            (n > 0).then(|| text[n..].to_owned())
+        } else {
+            let n = text
+                .chars()
+                .rev()
+                .zip(source.chars().rev())
+                .take_while(|&(a, b)| a == b && is_js_whitespace(a))
+                .map(|(a, _)| a.len_utf8())
+                .sum::<usize>();
+            (n > 0).then(|| text[..text.len() - n].to_owned())
+        };
+        if let Some(cut) = cut {
+            *text = CowStr::from(cut);
+        }
+    }
+
+    fn rewrite(&mut self, events: &[Spanned<'a>], open_html: &mut Vec<String>) -> Vec<Event<'a>> {
+        let eleventy = self.preset == Preset::Eleventy;
+        let mut out = Vec::with_capacity(events.len() + 4);
+        let mut walk = Walk::default();
+        let mut i = 0;
+        while i < events.len() {
+            let (event, range) = &events[i];
+            i += 1;
+            match event {
+                Event::Start(Tag::HtmlBlock) => {
+                    // Scan the whole block at once: a tag may span lines.
+                    let mut raw = String::new();
+                    let start = events.get(i).map_or(range.start, |(_, r)| r.start);
+                    for (e, _) in events[i..]
+                        .iter()
+                        .take_while(|(e, _)| !matches!(e, Event::End(_)))
+                    {
+                        if let Event::Html(h) = e {
+                            raw.push_str(h);
+                        }
+                    }
+                    self.scan_html(&raw, start, open_html);
+                    out.push(event.clone());
+                }
+                Event::InlineHtml(h) => {
+                    self.scan_html(h, range.start, open_html);
+                    let lower = h.trim_start_matches('<').to_ascii_lowercase();
+                    if is_tag(&lower, "a") {
+                        walk.raw_links += 1;
+                    } else if lower.starts_with('/') && is_tag(&lower[1..], "a") {
+                        walk.raw_links = walk.raw_links.saturating_sub(1);
+                    }
+                    self.in_word = false;
+                    out.push(event.clone());
+                }
+                Event::Start(Tag::Heading { .. }) => {
+                    walk.heading = Some((out.len(), String::new()));
+                    out.push(event.clone());
+                }
+                Event::End(TagEnd::Heading(level)) => {
+                    if let Some((at, title)) = walk.heading.take() {
+                        let title = super::slug::js_trim(&title).to_owned();
+                        let line = self.index.line(self.body_start + range.start);
+                        let id = if eleventy {
+                            let slug = self.slugger.slug(&title);
+                            if let Event::Start(Tag::Heading { id, .. }) = &mut out[at] {
+                                *id = Some(CowStr::from(slug.clone()));
+                            }
+                            out.push(Event::Text(CowStr::Borrowed(" ")));
+                            out.push(Event::InlineHtml(CowStr::from(format!(
+                                "<a class=\"direct-link\" href=\"#{slug}\">#</a>"
+                            ))));
+                            slug
+                        } else {
+                            String::new()
+                        };
+                        self.outline.push(Heading {
+                            level: *level as u8,
+                            text: title,
+                            id,
+                            line,
+                        });
+                    }
+                    out.push(event.clone());
+                }
+                Event::Text(text) => {
+                    if walk.images == 0 {
+                        if let Some((_, title)) = &mut walk.heading {
+                            title.push_str(text);
+                        }
+                        self.count_words(text);
+                    }
+                    if eleventy
+                        && !walk.code_block
+                        && walk.links == 0
+                        && walk.images == 0
+                        && walk.raw_links == 0
+                    {
+                        linkify_into(text, &mut out);
+                    } else {
+                        out.push(event.clone());
+                    }
+                }
+                Event::Code(code) => {
+                    if let Some((_, title)) = &mut walk.heading {
+                        title.push_str(code);
+                    }
+                    self.count_words(code);
+                    out.push(event.clone());
+                }
+                Event::SoftBreak => {
+                    self.in_word = false;
+                    out.push(if eleventy {
+                        Event::InlineHtml(CowStr::Borrowed("<br>\n"))
+                    } else {
+                        Event::SoftBreak
+                    });
+                }
+                Event::Start(Tag::CodeBlock(_)) => {
+                    walk.code_block = true;
+                    out.push(event.clone());
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    walk.code_block = false;
+                    out.push(event.clone());
+                }
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    walk.links += 1;
+                    self.check_url(dest_url, range.start, "link");
+                    out.push(event.clone());
+                }
+                Event::End(TagEnd::Link) => {
+                    walk.links = walk.links.saturating_sub(1);
+                    out.push(event.clone());
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    walk.images += 1;
+                    self.check_url(dest_url, range.start, "image");
+                    out.push(event.clone());
+                }
+                Event::End(TagEnd::Image) => {
+                    walk.images = walk.images.saturating_sub(1);
+                    out.push(event.clone());
+                }
+                Event::Start(Tag::Strikethrough) if eleventy => {
+                    // markdown-it strikes only `~~`; a single `~` stays text.
+                    let real = self.body[range.clone()].starts_with("~~");
+                    walk.strikes.push(real);
+                    out.push(if real {
+                        Event::InlineHtml("<s>".into())
+                    } else {
+                        Event::Text("~".into())
+                    });
+                }
+                Event::End(TagEnd::Strikethrough) if eleventy => {
+                    let real = walk.strikes.pop().unwrap_or(true);
+                    out.push(if real {
+                        Event::InlineHtml("</s>".into())
+                    } else {
+                        Event::Text("~".into())
+                    });
+                }
+                Event::Start(Tag::Table(alignments)) if eleventy => {
+                    walk.table_alignments = alignments.clone();
+                    out.push(Event::Start(Tag::Table(vec![
+                        Alignment::None;
+                        alignments.len()
+                    ])));
+                }
+                Event::Start(Tag::TableHead) => {
+                    walk.table_head = true;
+                    walk.table_column = 0;
+                    out.push(event.clone());
+                }
+                Event::End(TagEnd::TableHead) => {
+                    walk.table_head = false;
+                    out.push(event.clone());
+                }
+                Event::Start(Tag::TableRow) => {
+                    walk.table_column = 0;
+                    out.push(event.clone());
+                }
+                Event::Start(Tag::TableCell) if eleventy => {
+                    let cell = if walk.table_head { "th" } else { "td" };
+                    let align = match walk.table_alignments.get(walk.table_column) {
+                        Some(Alignment::Left) => Some("left"),
+                        Some(Alignment::Center) => Some("center"),
+                        Some(Alignment::Right) => Some("right"),
+                        _ => None,
+                    };
+                    walk.table_column += 1;
+                    if let Some(align) = align {
+                        out.push(Event::Html(
+                            format!("<{cell} style=\"text-align:{align}\">").into(),
+                        ));
+                        walk.raw_cells.push(Some(cell));
+                    } else {
+                        walk.raw_cells.push(None);
+                        out.push(event.clone());
+                    }
+                }
+                Event::End(TagEnd::TableCell) if eleventy => match walk.raw_cells.pop().flatten() {
+                    Some(cell) => out.push(Event::Html(format!("</{cell}>\n").into())),
+                    None => out.push(event.clone()),
+                },
+                Event::FootnoteReference(label) if eleventy => {
+                    let key = footnote_key(label);
+                    let n = self.footnote_numbers.get(&key).copied().unwrap_or(0);
+                    let seen = self.footnote_refs.get_mut(&key).map_or(0, |r| {
+                        r.1 += 1;
+                        r.1 - 1
+                    });
+                    let sub = if seen > 0 {
+                        format!(":{seen}")
+                    } else {
+                        String::new()
+                    };
+                    out.push(Event::InlineHtml(CowStr::from(format!(
+                        "<sup class=\"footnote-ref\"><a href=\"#fn{n}\" id=\"fnref{n}{sub}\">[{n}{sub}]</a></sup>"
+                    ))));
+                }
+                Event::HardBreak | Event::Rule | Event::End(_) => {
+                    self.in_word = false;
+                    out.push(event.clone());
+                }
+                _ => out.push(event.clone()),
+            }
+        }
+        out
+    }
+
+    /// The markdown-it-footnote section that ends the document, or `None`
+    /// when no footnote is referenced.
+    pub fn footnotes_section(&mut self) -> Option<String> {
+        if self.footnote_defs.is_empty() {
+            return None;
+        }
+        let mut notes: Vec<(usize, String)> = self
+            .footnote_numbers
+            .iter()
+            .filter(|(key, _)| self.footnote_defs.contains_key(*key))
+            .map(|(key, n)| (*n, key.clone()))
+            .collect();
+        notes.sort();
+        let mut html = String::from(
+            "<hr class=\"footnotes-sep\">\n<section class=\"footnotes\">\n<ol class=\"footnotes-list\">\n",
+        );
+        for (n, key) in notes {
+            let mut content = self.footnote_defs.remove(&key).unwrap_or_default();
+            let refs = self.footnote_refs.get(&key).map_or(1, |r| r.0.max(1));
+            let backrefs: String = (0..refs)
+                .map(|k| {
+                    let sub = if k > 0 { format!(":{k}") } else { String::new() };
+                    format!(" <a href=\"#fnref{n}{sub}\" class=\"footnote-backref\">\u{21a9}\u{fe0e}</a>")
+                })
+                .collect();
+            let backrefs = Event::InlineHtml(CowStr::from(backrefs));
+            if matches!(content.last(), Some(Event::End(TagEnd::Paragraph))) {
+                content.insert(content.len() - 1, backrefs);
+            } else {
+                content.push(backrefs);
+            }
+            html.push_str(&format!("<li id=\"fn{n}\" class=\"footnote-item\">"));
+            pulldown_cmark::html::push_html(&mut html, content.into_iter());
+            html.push_str("</li>\n");
+        }
+        html.push_str("</ol>\n</section>\n");
+        Some(html)
+    }
+
+    fn scan_html(&mut self, html: &str, body_offset: usize, open_html: &mut Vec<String>) {
+        self.in_word = false;
+        self.words += self.policy.scan(
+            html,
+            self.body_start + body_offset,
+            self.index,
+            self.diagnostics,
+            open_html,
+        );
+    }
+
+    fn check_url(&mut self, url: &str, body_offset: usize, what: &str) {
+        if let Some(why) = url_removal_reason(url) {
+            self.diagnostics.push(self.index.diagnostic(
+                self.body_start + body_offset,
+                Severity::Warning,
+                format!("removed the {what} target: {why}"),
+            ));
+        }
+    }
+
+    fn count_words(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.in_word = false;
+            } else if !self.in_word {
+                self.in_word = true;
+                self.words += 1;
+            }
+        }
+    }
+}
+
+/// Whether lowercase `s` (after `<` or `</`) starts with tag `name`.
+fn is_tag(s: &str, name: &str) -> bool {
+    s.strip_prefix(name).is_some_and(|rest| {
+        rest.starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+    })
+}
+
+/// Pushes `text` as text and links, linkifying bare URLs and emails.
+fn linkify_into<'a>(text: &CowStr<'a>, out: &mut Vec<Event<'a>>) {
+    let links = find_links(text);
+    if links.is_empty() {
+        out.push(Event::Text(text.clone()));
+        return;
+    }
+    let mut last = 0;
+    for link in links {
+        if link.range.start > last {
+            out.push(Event::Text(CowStr::from(
+                text[last..link.range.start].to_owned(),
+            )));
+        }
+        out.push(Event::Start(Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url: CowStr::from(link.href),
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        }));
+        out.push(Event::Text(CowStr::from(
+            text[link.range.clone()].to_owned(),
+        )));
+        out.push(Event::End(TagEnd::Link));
+        last = link.range.end;
+    }
+    if last < text.len() {
+        out.push(Event::Text(CowStr::from(text[last..].to_owned())));
+    }
+}
