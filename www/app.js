@@ -143,6 +143,7 @@ function renderOutline(outline) {
     button.type = "button";
     button.className = `level-${Math.min(6, Math.max(1, h.level | 0))}`;
     button.textContent = h.text;
+    button.title = h.text;
     button.dataset.id = h.id;
     button.disabled = !h.id;
     button.addEventListener("click", () => handle.scrollToId(h.id));

@@ -32,6 +32,9 @@ let modulePromise = null; // Promise<module namespace> for `generation`
 let restartTimes = [];
 let gaveUp = false;
 const mounts = new Set(); // live mount states, re-bound on restart
+// Bindings of crashed instances are kept referenced on purpose: if they were
+// garbage collected, their finalizers would call into the dead instance.
+const graveyard = [];
 
 function loadModule(gen) {
   const url = gen === 0 ? PKG_URL.href : `${PKG_URL.href}?instance=${gen}`;
@@ -408,6 +411,7 @@ export function mount(textarea, previewElement, options = {}) {
 
   function detach() {
     if (controller) controller.abort();
+    if (binding) graveyard.push(binding);
     controller = null;
     binding = null;
   }
@@ -485,11 +489,15 @@ export function mount(textarea, previewElement, options = {}) {
       destroyed = true;
       mounts.delete(state);
       const b = binding;
-      detach();
+      if (controller) controller.abort();
+      controller = null;
+      binding = null;
       try {
         if (b && typeof b.destroy === "function") b.destroy();
+        if (b && typeof b.free === "function") b.free();
       } catch {
         // a dead instance cannot be destroyed; the aborted signal already detached it
+        graveyard.push(b);
       }
       shadow.replaceChildren();
     },
