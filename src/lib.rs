@@ -5,7 +5,7 @@
 //! DOM, and never fails: every problem is a [`Diagnostic`] in the result.
 //!
 //! The phases, one module each, in the order [`render`] runs them:
-//! [`front_matter`] → [`markdown`] → [`sanitize`] → [`header`].
+//! [`front_matter`] → [`template`] → [`markdown`] → [`sanitize`] → [`header`].
 //! The `wasm` module (only on `wasm32`) and the `post-preview` binary are thin
 //! layers over [`render`].
 
@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod options;
 pub mod page;
 pub mod sanitize;
+pub mod template;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -77,6 +78,12 @@ pub fn render(source: &str, options: &Options) -> Preview {
     let fm = front_matter::parse(source, &index);
     let mut diagnostics = fm.diagnostics;
     let policy = sanitize::Policy::new(options, &index, &mut diagnostics);
+    template::check(
+        &source[fm.body_start..],
+        fm.body_start,
+        &index,
+        &mut diagnostics,
+    );
     let body = markdown::render_body(
         source,
         fm.body_start,
