@@ -84,9 +84,10 @@ pub fn render_body(
         let Some(transformed) = transformed else {
             continue;
         };
+        // A block's range may end with blank lines: they are not its lines.
+        let text = body[block.source.clone()].trim_end();
         let first = index.line(body_start + block.source.start);
-        let last =
-            index.line(body_start + block.source.end.saturating_sub(1).max(block.source.start));
+        let last = index.line(body_start + block.source.start + text.len().saturating_sub(1));
         unit_lines = Some(unit_lines.map_or((first, last), |(f, _)| (f, last)));
         unit_events.extend(transformed);
         // Raw HTML left open ties the next block into the same unit: the
@@ -125,3 +126,6 @@ fn flush_unit(
     }
     html.push_str(&clean);
 }
+
+#[cfg(test)]
+mod tests;
