@@ -9,6 +9,8 @@
 //! The `wasm` module (only on `wasm32`) and the `post-preview` binary are thin
 //! layers over [`render`].
 
+#![warn(missing_docs)]
+
 pub mod diagnostic;
 pub mod front_matter;
 pub mod header;
