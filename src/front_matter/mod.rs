@@ -6,9 +6,17 @@
 //!   mapping parser error positions to file-absolute offsets.
 //! - `fields`: types the known keys into [`FrontMatter`] and checks them.
 
+mod fields;
+pub mod split;
+mod toml;
+mod yaml;
+
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+pub use self::fields::{check_url, normalize_date, MAX_DESCRIPTION_CHARS};
+use self::split::Split;
+pub use self::split::MAX_FRONT_MATTER_BYTES;
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 
 /// The format of a front matter block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,13 +80,102 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The deepest nesting of lists and mappings accepted in front matter.
+/// Deeper documents are rejected with a diagnostic, which keeps recursion
+/// (and stack use, small on wasm) bounded whatever the input.
+pub const MAX_NESTING: usize = 32;
+
+/// The most values a YAML block may expand to, aliases (`*name`) expanded.
+/// Without aliases a block within [`MAX_FRONT_MATTER_BYTES`] cannot reach
+/// it; with them this stops "billion laughs" alias bombs.
+pub const MAX_NODES: usize = 100_000;
+
 /// Splits and parses the front matter of `source`. Never fails: problems
 /// become diagnostics, and the body is everything after the block (or the
 /// whole text after an unclosed opener).
 pub fn parse(source: &str, index: &LineIndex) -> Parsed {
-    let _ = index;
+    let mut diagnostics = Vec::new();
+    let (block, body_start) = match split::split(source) {
+        Split::None { body_start } => (None, body_start),
+        Split::Unclosed { format, open } => {
+            let delimiter = delimiter(format);
+            diagnostics.push(index.diagnostic(
+                open,
+                Severity::Error,
+                format!(
+                    "front matter opened with `{delimiter}` on line {} is never closed: \
+                     add a closing `{delimiter}` line; the whole file is rendered as the body",
+                    index.line(open)
+                ),
+            ));
+            return Parsed {
+                front_matter: FrontMatter::default(),
+                body_start: open,
+                diagnostics,
+            };
+        }
+        Split::Block(block) => (Some(block), block.body_start),
+    };
+    let parsed = match block {
+        None => Some(serde_json::Map::new()),
+        Some(block) if block.content.len() > MAX_FRONT_MATTER_BYTES => {
+            diagnostics.push(index.diagnostic(
+                block.open,
+                Severity::Error,
+                format!(
+                    "front matter is {} bytes, more than the limit of {MAX_FRONT_MATTER_BYTES} \
+                     bytes: it is not read",
+                    block.content.len()
+                ),
+            ));
+            None
+        }
+        Some(block) => match block.format {
+            Format::Yaml => {
+                yaml::parse(block.content, block.content_start, index, &mut diagnostics)
+            }
+            Format::Toml => {
+                self::toml::parse(block.content, block.content_start, index, &mut diagnostics)
+            }
+        },
+    };
+    let front_matter = match parsed {
+        Some(map) => {
+            let cx = match block {
+                Some(b) => fields::Context {
+                    text: b.content,
+                    base: b.content_start,
+                    open: b.open,
+                    format: Some(b.format),
+                    index,
+                },
+                None => fields::Context {
+                    text: "",
+                    base: body_start,
+                    open: body_start,
+                    format: None,
+                    index,
+                },
+            };
+            fields::type_fields(map, &cx, &mut diagnostics)
+        }
+        None => FrontMatter::default(),
+    };
+    diagnostics.sort_by_key(|d| (d.line, d.column));
     Parsed {
-        body_start: if source.starts_with('\u{feff}') { 3 } else { 0 },
-        ..Parsed::default()
+        front_matter,
+        body_start,
+        diagnostics,
     }
 }
+
+/// The delimiter line of `format`.
+fn delimiter(format: Format) -> &'static str {
+    match format {
+        Format::Yaml => "---",
+        Format::Toml => "+++",
+    }
+}
+
+#[cfg(test)]
+mod tests;
