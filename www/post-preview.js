@@ -383,7 +383,7 @@ export function mount(textarea, previewElement, options = {}) {
     event.preventDefault();
     if (raw == null) return;
     if (raw.startsWith("#")) {
-      if (event.type === "click") scrollToId(decodeURIComponent(raw.slice(1)));
+      if (event.type === "click") scrollToId(raw.slice(1));
       return;
     }
     const u = safeHref(raw, baseForLinks());
@@ -395,7 +395,17 @@ export function mount(textarea, previewElement, options = {}) {
 
   function scrollToId(id) {
     if (!id) return false;
-    const target = shadow.getElementById(id) || shadow.querySelector(`[name="${CSS.escape(id)}"]`);
+    let decoded = id;
+    try {
+      decoded = decodeURIComponent(id);
+    } catch {
+      // not percent-encoded
+    }
+    // The eleventy preset's ids are percent-encoded slugs: try them as written first.
+    const target =
+      shadow.getElementById(id) ||
+      shadow.getElementById(decoded) ||
+      shadow.querySelector(`a[name="${CSS.escape(id)}"], a[name="${CSS.escape(decoded)}"]`);
     if (!target) return false;
     target.scrollIntoView({ block: "start", behavior: "auto" });
     return true;

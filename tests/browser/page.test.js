@@ -76,7 +76,7 @@ describe("editor page", () => {
       const n = await renders(page);
       const withMore = example.replace(
         "index: false\n",
-        "index: false\ndraft: true\nexternalurl: https://blog.example/post\n",
+        "index: false\ndraft: true\nexternalurl: https://blog.example/post\nattachments:\n  Slides: https://files.example/slides.pdf\n",
       );
       await page.fill("#source", withMore);
       await renderedAfter(page, n);
@@ -84,6 +84,9 @@ describe("editor page", () => {
       const more = await page.locator("#preview .pp-badge").allInnerTexts();
       assert.deepEqual(more.map((b) => b.trim().toLowerCase()), ["hidden from search engines", "draft", "external link"]);
       assert.equal(await page.locator("#preview a.pp-badge-external").getAttribute("href"), "https://blog.example/post");
+      const attachment = page.locator('#preview .pp-attachments a');
+      assert.equal(await attachment.innerText(), "Slides");
+      assert.equal(await attachment.getAttribute("href"), "https://files.example/slides.pdf");
     });
   });
 
@@ -223,6 +226,36 @@ describe("editor page", () => {
       assert.equal(page.url(), before);
       assert.ok(context.__external.every((u) => /^https:\/\/openssf\.org\//.test(u)), context.__external.join());
     });
+  });
+
+  test("#fragment links scroll inside the preview", async () => {
+    await withExample(async (page) => {
+      await page.setViewportSize({ width: 1280, height: 420 });
+      const anchor = page.locator('#preview article[data-pp="body"] a[href^="#"]').first();
+      assert.ok((await anchor.count()) > 0, "the eleventy preset gives headings a # permalink");
+      const id = (await anchor.getAttribute("href")).slice(1);
+      await anchor.click();
+      await page.waitForFunction(() => document.getElementById("preview").scrollTop > 0);
+      const top = await page.evaluate((hid) => {
+        const host = document.getElementById("preview");
+        return host.shadowRoot.getElementById(hid).getBoundingClientRect().top - host.getBoundingClientRect().top;
+      }, id);
+      assert.ok(Math.abs(top) < 40, `target at ${top}px from the preview's top`);
+      assert.equal(new URL(page.url()).hash, "");
+    });
+  });
+
+  test("the test hook exists only with ?test", async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await openPage(context, "index.html");
+      assert.equal(await page.evaluate(() => typeof window.__postPreview), "undefined");
+      const detail = await page.evaluate(() => window.__ppLast);
+      assert.equal(typeof detail.ms, "number");
+      assert.ok(Array.isArray(detail.diagnostics) && Array.isArray(detail.outline));
+    } finally {
+      await context.close();
+    }
   });
 
   test("the split is a keyboard-usable separator", async () => {
