@@ -163,6 +163,29 @@ fn toml() {
 }
 
 #[test]
+fn toml_line_endings_and_positions() {
+    check(
+        "\u{feff}+++\r\ntitle = \"T\"\r\ndescription = \"D\"\r\ndraft = \"yes\"\r\n\r\n[attachments]\r\nx = \"javascript:alert(1)\"\r\n+++\r\nBody\r\n",
+        expect![[r#"
+            format: toml
+            body_start: 104 "Body"
+            title: "T"
+            description: "D"
+            4:1 error `draft` must be true or false, found a string
+            6:1 error the URL of attachment `x` uses the `javascript:` scheme: only http, https and relative URLs are allowed; it was dropped
+        "#]],
+    );
+    check(
+        "+++\r\ntitle = \"T\"\r\n\r\n\r\n\r\nx = [1,\r\n  2,,]\r\n+++\r\n",
+        expect![[r#"
+            format: none
+            body_start: 46 ""
+            7:5 error invalid TOML: extra comma in array, expected value
+        "#]],
+    );
+}
+
+#[test]
 fn toml_errors() {
     check(
         "+++\ntitle = \"T\"\ndescription = \"D\"\n\nbad = = 1\n+++\nBody\n",
@@ -347,7 +370,16 @@ fn yaml_errors() {
             7:3 error invalid YAML: duplicate key `a`: each key may appear only once
         "#]],
     );
-    // An error on line 7 of the file is reported on line 7.
+    // An error on line 7 of the file is reported on line 7, also with CRLF
+    // and a BOM.
+    check(
+        "\u{feff}---\r\ntitle: T\r\ndescription: D\r\ntags: [a, b]\r\nseries: x\r\nindex: true\r\n  bad: indent\r\n---\r\n",
+        expect![[r#"
+            format: none
+            body_start: 92 ""
+            7:6 error invalid YAML: mapping values are not allowed in this context
+        "#]],
+    );
     check(
         "---\ntitle: T\ndescription: D\ntags:\n  - a\n  - b\nlayout: \"unterminated\n---\nBody\n",
         expect![[r#"
@@ -533,6 +565,9 @@ fn dates() {
         "2023-09-18T05:00:00+02:00",
         "2023-09-18t03:00:00.5Z",
         "2023-09-18 03:00:00-01:30",
+        "2023-09-18 03:00:00 +02:00",
+        "2023-09-18T03:00",
+        "2023-09-18T03:00:00+0200",
         "2021-02-08",
         "2023-09-18T03:00:00",
         "yesterday",
@@ -556,6 +591,12 @@ fn dates() {
           date: "2023-09-18T03:00:00.5Z"
         2023-09-18 03:00:00-01:30
           date: "2023-09-18T04:30:00Z"
+        2023-09-18 03:00:00 +02:00
+          4:1 error `date` is not a valid date: expected YYYY-MM-DD or a date-time with Z or an offset such as 2023-09-18T03:00:00Z, found `2023-09-18 03:00:00 +02:00`
+        2023-09-18T03:00
+          4:1 error `date` is not a valid date: expected YYYY-MM-DD or a date-time with Z or an offset such as 2023-09-18T03:00:00Z, found `2023-09-18T03:00`
+        2023-09-18T03:00:00+0200
+          date: "2023-09-18T01:00:00Z"
         2021-02-08
           date: "2021-02-08T00:00:00Z"
         2023-09-18T03:00:00

@@ -437,7 +437,7 @@ pub(crate) fn parse(
             if let Some(key) = state.borrow().duplicate.as_deref() {
                 // Point at the duplicate key itself, not its value.
                 let rel = offset - base;
-                if let Some(i) = text[..rel].rfind(key) {
+                if let Some(i) = text.get(..rel).and_then(|t| t.rfind(key)) {
                     offset = base + i;
                 }
             }
@@ -451,10 +451,15 @@ pub(crate) fn parse(
                 None if message.contains("recursion limit exceeded") => {
                     format!("lists and mappings are nested more than {MAX_NESTING} levels deep")
                 }
-                None if text[offset - base..].starts_with('\t') => format!(
-                    "{}: tabs cannot indent YAML, use spaces",
-                    relocate_message(&message, line_offset)
-                ),
+                None if text
+                    .get(offset - base..)
+                    .is_some_and(|t| t.starts_with('\t')) =>
+                {
+                    format!(
+                        "{}: tabs cannot indent YAML, use spaces",
+                        relocate_message(&message, line_offset)
+                    )
+                }
                 None => relocate_message(&message, line_offset),
             };
             diagnostics.push(index.diagnostic(
