@@ -282,7 +282,13 @@ function setSplit(percent, persist = true) {
     }
   }
 }
-setSplit(Number(localStorage.getItem(SPLIT_KEY)) || 50, false);
+let savedSplit = null;
+try {
+  savedSplit = localStorage.getItem(SPLIT_KEY);
+} catch {
+  // storage may be unavailable; the default split is fine
+}
+setSplit(Number(savedSplit) || 50, false);
 
 splitter.addEventListener("keydown", (event) => {
   const now = Number(splitter.getAttribute("aria-valuenow"));

@@ -354,10 +354,11 @@ describe("editor page", () => {
     }
   });
 
-  test("no console errors in a normal session", async () => {
-    await withExample(async (page) => {
+  test("no console errors and no request leaves the machine in a normal session", async () => {
+    await withExample(async (page, _detail, context) => {
       const errors = page.__consoleErrors.filter((e) => !/Failed to load resource/.test(e));
       assert.deepEqual(errors, []);
+      assert.deepEqual(context.__external, [], "the example references no images, so nothing is fetched elsewhere");
     });
   });
 });

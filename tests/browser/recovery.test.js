@@ -36,6 +36,10 @@ describe("crash recovery", () => {
         "the trap surfaced as an uncaught RuntimeError",
       );
 
+      const modules = await page.evaluate(() =>
+        performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.includes("/pkg/post_preview.js")),
+      );
+      assert.ok(modules.some((n) => /\?instance=1$/.test(n)), `a fresh module instance was imported: ${modules}`);
       // The restarted previewer shows the text typed before the crash…
       await page.waitForFunction(() =>
         /Before the crash\./.test(document.getElementById("preview").shadowRoot.querySelector('[data-pp="body"]')?.textContent ?? ""),
