@@ -1,0 +1,238 @@
+#!/usr/bin/env node
+// Fidelity test: post-preview's rendering of every corpus post vs the site's
+// real pipeline (reference.mjs), compared as a browser sees them (normalize.mjs).
+//
+//   node compare.mjs --bin PATH [--only SLUG]... [--verbose] [--update]
+//   node compare.mjs --reference-only [--only SLUG] [--verbose]
+//
+// Exit status 1 when a post listed in expected-pass.txt no longer matches,
+// when a figure drops below the one recorded there, or when an allowlist entry
+// does not apply exactly; 2 on usage errors.
+
+import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { renderReference } from "./reference.mjs";
+import { parse, normalize, compareTrees, serialize, applyRemoval } from "./normalize.mjs";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, "../..");
+const RATCHET = path.join(HERE, "expected-pass.txt");
+const ALLOWLIST = path.join(HERE, "allowlist.json");
+
+function usage(msg) {
+  if (msg) console.error(`compare.mjs: ${msg}`);
+  console.error("usage: node compare.mjs --bin PATH [--only SLUG]... [--verbose] [--update]\n       node compare.mjs --reference-only [--only SLUG]... [--verbose]");
+  process.exit(2);
+}
+
+const args = { bin: null, only: [], verbose: false, update: false, referenceOnly: false };
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === "--bin") args.bin = process.argv[++i] ?? usage("--bin needs a path");
+  else if (a.startsWith("--bin=")) args.bin = a.slice(6);
+  else if (a === "--only") args.only.push((process.argv[++i] ?? usage("--only needs a slug")).replace(/\.md$/, ""));
+  else if (a.startsWith("--only=")) args.only.push(a.slice(7).replace(/\.md$/, ""));
+  else if (a === "--verbose" || a === "-v") args.verbose = true;
+  else if (a === "--update") args.update = true;
+  else if (a === "--reference-only") args.referenceOnly = true;
+  else if (a === "--help" || a === "-h") usage();
+  else usage(`unknown argument ${a}`);
+}
+if (!args.bin && !args.referenceOnly) usage("--bin PATH is required (or --reference-only)");
+if (args.update && args.only.length) usage("--update rewrites the whole ratchet; it cannot be combined with --only");
+if (args.update && args.referenceOnly) usage("--update needs --bin");
+
+const corpus = process.env.PP_CORPUS
+  ? path.resolve(process.env.PP_CORPUS)
+  : path.resolve(REPO, "../shared/corpus/foundation-news");
+if (!existsSync(corpus)) usage(`corpus not found at ${corpus} (set PP_CORPUS)`);
+const allSlugs = readdirSync(corpus)
+  .filter((f) => f.endsWith(".md") && f !== "README.md")
+  .map((f) => f.slice(0, -3))
+  .sort();
+for (const s of args.only) if (!allSlugs.includes(s)) usage(`no post ${s}.md in ${corpus}`);
+const slugs = args.only.length ? args.only : allSlugs;
+const total = allSlugs.length;
+
+// ---- ratchet and allowlist ------------------------------------------------
+
+function readRatchet() {
+  const r = { slugs: new Set(), bodies: 0, headers: 0 };
+  if (!existsSync(RATCHET)) return r;
+  for (const raw of readFileSync(RATCHET, "utf8").split("\n")) {
+    const line = raw.trim();
+    const m = /^#\s*bodies equal:\s*(\d+)\/\d+,\s*headers equal:\s*(\d+)\/\d+/.exec(line);
+    if (m) {
+      r.bodies = Number(m[1]);
+      r.headers = Number(m[2]);
+    } else if (line && !line.startsWith("#")) r.slugs.add(line.replace(/\.md$/, ""));
+  }
+  return r;
+}
+
+function readAllowlist() {
+  if (!existsSync(ALLOWLIST)) return [];
+  const list = JSON.parse(readFileSync(ALLOWLIST, "utf8"));
+  if (!Array.isArray(list)) throw new Error("allowlist.json must be an array");
+  for (const e of list) {
+    if (typeof e.post !== "string" || !["body", "header"].includes(e.kind) || typeof e.removed !== "string" || !e.reason) {
+      throw new Error(`bad allowlist entry ${JSON.stringify(e)}: needs post, kind ("body"|"header"), removed, reason`);
+    }
+  }
+  return list;
+}
+
+const ratchet = readRatchet();
+const allowlist = readAllowlist();
+
+// ---- rendering ------------------------------------------------------------
+
+function renderActual(file) {
+  const r = spawnSync(args.bin, ["render", "--json", file], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 60_000 });
+  if (r.error) throw new Error(`cannot run ${args.bin}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${args.bin} exited with ${r.status ?? r.signal}: ${(r.stderr || "").trim().slice(0, 300)}`);
+  let out;
+  try {
+    out = JSON.parse(r.stdout);
+  } catch (e) {
+    throw new Error(`output is not JSON: ${e.message}: ${r.stdout.slice(0, 200)}`);
+  }
+  if (typeof out.html !== "string" || typeof out.header_html !== "string") {
+    throw new Error("JSON output lacks string fields html and header_html");
+  }
+  return { header: out.header_html, body: out.html };
+}
+
+const clip = (s, n) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/** Compares one part (body or header). Returns { equal, diff?, allowErrors[], allowed[] }. */
+function comparePart(slug, kind, expectedHtml, actualHtml) {
+  const entries = allowlist.filter((e) => e.post === slug && e.kind === kind);
+  const actual = normalize(parse(actualHtml));
+  const plain = compareTrees(normalize(parse(expectedHtml)), actual);
+  if (entries.length === 0) return { equal: !plain, diff: plain, allowErrors: [], allowed: [] };
+  const tree = parse(expectedHtml);
+  const allowErrors = [];
+  for (const e of entries) {
+    const err = applyRemoval(tree, e.removed);
+    if (err) allowErrors.push(`allowlist entry "${e.removed}" does not apply: ${err}`);
+  }
+  if (!plain) allowErrors.push(`allowlist entries for ${kind} are not needed: the ${kind} matches without them`);
+  const diff = compareTrees(normalize(tree), actual);
+  return { equal: !diff && allowErrors.length === 0, diff, allowErrors, allowed: entries.map((e) => e.removed) };
+}
+
+function describe(diff, width) {
+  let exp = serialize(diff.expected);
+  let act = serialize(diff.actual);
+  let where = "";
+  if (diff.expected?.text !== undefined && diff.actual?.text !== undefined) {
+    // show the text from a little before its first differing character
+    let i = 0;
+    while (i < exp.length && exp[i] === act[i]) i++;
+    if (i > 40) {
+      exp = `…${exp.slice(i - 30)}`;
+      act = `…${act.slice(i - 30)}`;
+    }
+    where = ` at character ${i}`;
+  }
+  return [
+    `${diff.path}: ${diff.what}${where}`,
+    `      expected: ${clip(exp, width)}`,
+    `      actual:   ${clip(act, width)}`,
+  ];
+}
+
+// ---- main loop ------------------------------------------------------------
+
+const results = [];
+const width = args.verbose ? 2000 : 160;
+for (const slug of slugs) {
+  const file = path.join(corpus, `${slug}.md`);
+  const res = { slug, body: false, header: false, lines: [], hardError: false };
+  results.push(res);
+  let ref;
+  try {
+    ref = renderReference(readFileSync(file, "utf8"));
+  } catch (e) {
+    res.lines.push(`reference: ${e.message}`);
+    continue;
+  }
+  if (args.referenceOnly) {
+    res.body = res.header = true;
+    if (args.verbose) res.lines.push(`header: ${ref.header}`, `body: ${clip(ref.body, width)}`);
+    continue;
+  }
+  let act;
+  try {
+    act = renderActual(file);
+  } catch (e) {
+    res.lines.push(`post-preview: ${e.message}`);
+    continue;
+  }
+  for (const kind of ["header", "body"]) {
+    const c = comparePart(slug, kind, ref[kind], act[kind]);
+    res[kind] = c.equal;
+    for (const err of c.allowErrors) {
+      res.lines.push(`${kind}: ${err}`);
+      res.hardError = true;
+    }
+    if (c.diff) res.lines.push(...describe(c.diff, width).map((l, i) => (i ? l : `${kind} ${l}`)));
+    else if (c.allowed.length && args.verbose) res.lines.push(`${kind}: equal after allowlisted removal(s): ${c.allowed.join("; ")}`);
+  }
+}
+
+let bodies = 0;
+let headers = 0;
+let passed = 0;
+for (const r of results) {
+  bodies += r.body;
+  headers += r.header;
+  const ok = r.body && r.header;
+  passed += ok;
+  if (!ok || args.verbose) {
+    console.log(`${ok ? "ok  " : "FAIL"} ${r.slug}`);
+    for (const l of r.lines) console.log(`    ${l}`);
+  }
+}
+
+const failures = [];
+if (!args.referenceOnly) {
+  for (const r of results) {
+    if (ratchet.slugs.has(r.slug) && !(r.body && r.header)) failures.push(`${r.slug} is in expected-pass.txt but no longer matches`);
+    if (r.hardError) failures.push(`${r.slug}: allowlist entry does not describe the difference exactly`);
+  }
+  if (!args.only.length) {
+    if (bodies < ratchet.bodies) failures.push(`bodies equal dropped: ${bodies} < ${ratchet.bodies} recorded in expected-pass.txt`);
+    if (headers < ratchet.headers) failures.push(`headers equal dropped: ${headers} < ${ratchet.headers} recorded in expected-pass.txt`);
+  }
+}
+
+console.log("");
+if (args.referenceOnly) {
+  console.log(`reference rendered: ${passed}/${slugs.length}`);
+} else {
+  console.log(`bodies equal: ${bodies}/${args.only.length ? slugs.length : total}, headers equal: ${headers}/${args.only.length ? slugs.length : total}`);
+}
+
+if (args.update) {
+  const pass = results.filter((r) => r.body && r.header).map((r) => r.slug);
+  const dropped = [...ratchet.slugs].filter((s) => !pass.includes(s));
+  if (dropped.length) console.log(`warning: --update drops ${dropped.length} post(s) from the ratchet: ${dropped.join(", ")}`);
+  writeFileSync(
+    RATCHET,
+    "# Fidelity ratchet: posts whose body and header match the reference (one slug per line).\n" +
+      "# Written by `node compare.mjs --bin PATH --update`; compare.mjs fails when a listed post\n" +
+      "# stops matching or when a figure below drops.\n" +
+      `# bodies equal: ${bodies}/${total}, headers equal: ${headers}/${total}\n` +
+      pass.map((s) => `${s}\n`).join(""),
+  );
+  console.log(`updated ${path.relative(process.cwd(), RATCHET) || RATCHET}: ${pass.length} post(s)`);
+} else {
+  for (const f of failures) console.log(`error: ${f}`);
+}
+
+console.log(`fidelity: ${passed} passed, ${results.length - passed} failed`);
+process.exit(!args.update && failures.length ? 1 : 0);
