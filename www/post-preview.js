@@ -327,6 +327,9 @@ export function mount(textarea, previewElement, options = {}) {
   let binding = null;
   let controller = null;
   let destroyed = false;
+  // The mount's own listeners on the (reusable) shadow root go with it.
+  const life = new AbortController();
+  const own = { signal: life.signal };
 
   function baseForLinks() {
     const b = opts.base_url ?? opts.baseUrl;
@@ -373,7 +376,7 @@ export function mount(textarea, previewElement, options = {}) {
     const detail = event.detail || {};
     renderChrome(detail.front_matter);
     previewElement.dispatchEvent(new CustomEvent(RENDERED_EVENT, { bubbles: true, composed: true, detail }));
-  });
+  }, own);
 
   // Links never navigate the page away.
   function onLinkActivate(event) {
@@ -389,9 +392,9 @@ export function mount(textarea, previewElement, options = {}) {
     const u = safeHref(raw, baseForLinks());
     if (u && event.type === "click") window.open(u.href, "_blank", "noopener,noreferrer");
   }
-  shadow.addEventListener("click", onLinkActivate);
-  shadow.addEventListener("auxclick", onLinkActivate);
-  shadow.addEventListener("submit", (event) => event.preventDefault());
+  shadow.addEventListener("click", onLinkActivate, own);
+  shadow.addEventListener("auxclick", onLinkActivate, own);
+  shadow.addEventListener("submit", (event) => event.preventDefault(), own);
 
   function scrollToId(id) {
     if (!id) return false;
@@ -498,6 +501,7 @@ export function mount(textarea, previewElement, options = {}) {
       if (destroyed) return;
       destroyed = true;
       mounts.delete(state);
+      life.abort();
       const b = binding;
       if (controller) controller.abort();
       controller = null;

@@ -133,11 +133,23 @@ describe("<post-preview> embed", () => {
       await page.keyboard.type("ignored");
       await page.waitForTimeout(200);
       assert.equal(await renders(page), n);
+      await page.evaluate(() => {
+        window.__elementEvents = 0;
+        window.__bindingEvents = 0;
+        window.__cms.preview.addEventListener("post-preview:rendered", () => (window.__elementEvents += 1));
+        window.__cms.preview.shadowRoot
+          .querySelector('[data-pp="root"]')
+          .addEventListener("post-preview:rendered", () => (window.__bindingEvents += 1));
+      });
       await page.focus("#other-body");
       await page.keyboard.type(" More.");
       await renderedAfter(page, n);
       await settled(page);
       assert.match(await page.locator('#cms-preview article[data-pp="body"]').innerText(), /More\./);
+      // After re-binding, still one event per render (the old mount's listeners are gone).
+      const counts = await page.evaluate(() => [window.__elementEvents, window.__bindingEvents]);
+      assert.ok(counts[1] >= 1);
+      assert.equal(counts[0], counts[1], "one element event per binding event");
     });
   });
 });
