@@ -152,4 +152,62 @@ describe("<post-preview> embed", () => {
       assert.equal(counts[0], counts[1], "one element event per binding event");
     });
   });
+
+  test("the JS API: render(), mount() and its handle, composePage()", async () => {
+    await withEmbed(async (page) => {
+      const result = await page.evaluate(async () => {
+        const api = await import(new URL("post-preview.js", document.baseURI).href);
+        const preview = await api.render("---\ntitle: Via render\n---\nHello *there*.\n", { preset: "commonmark" });
+
+        const textarea = document.createElement("textarea");
+        textarea.value = "---\ntitle: Mounted\n---\nFirst.\n";
+        const host = document.createElement("div");
+        document.body.append(textarea, host);
+        const seen = [];
+        host.addEventListener("post-preview:rendered", (e) => seen.push(e.detail.stats.words));
+        const handle = api.mount(textarea, host, {});
+        await handle.ready;
+        await handle.update();
+        const first = host.shadowRoot.querySelector('[data-pp="body"]').textContent;
+        textarea.value += "Second.\n";
+        textarea.dispatchEvent(new Event("input"));
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const second = host.shadowRoot.querySelector('[data-pp="body"]').textContent;
+        const last = handle.lastPreview();
+        handle.destroy();
+        const before = seen.length;
+        textarea.value += "Third.\n";
+        textarea.dispatchEvent(new Event("input"));
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+
+        const page = api.composePage(
+          { front_matter: { title: "<Tricky & title>", attachments: [{ name: "a", url: "javascript:alert(1)" }] }, header_html: "<h1>H</h1>", html: "<p>B</p>" },
+          "p{color:red}",
+        );
+        return {
+          renderTitle: preview.front_matter.title,
+          renderHtml: preview.html,
+          first,
+          second,
+          lastTitle: last && last.front_matter.title,
+          events: seen.length,
+          afterDestroy: seen.length - before,
+          emptied: host.shadowRoot.childNodes.length,
+          page,
+        };
+      });
+      assert.equal(result.renderTitle, "Via render");
+      assert.match(result.renderHtml, /<em>there<\/em>/);
+      assert.match(result.first, /First\./);
+      assert.match(result.second, /Second\./);
+      assert.equal(result.lastTitle, "Mounted");
+      assert.ok(result.events >= 2);
+      assert.equal(result.afterDestroy, 0, "a destroyed mount no longer renders");
+      assert.equal(result.emptied, 0);
+      assert.match(result.page, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;; script-src &#39;self&#39; &#39;wasm-unsafe-eval&#39;;/);
+      assert.match(result.page, /<title>&#60;Tricky &#38; title&#62;<\/title>/);
+      assert.doesNotMatch(result.page, /javascript:/);
+      assert.match(result.page, /<article data-pp="body"><p>B<\/p><\/article>/);
+    });
+  });
 });
