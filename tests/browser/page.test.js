@@ -204,6 +204,31 @@ describe("editor page", () => {
     });
   });
 
+  test("autosave writes at most once per second while typing", async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await openPage(context);
+      await page.evaluate(() => {
+        window.__draftWrites = [];
+        const set = Storage.prototype.setItem;
+        Storage.prototype.setItem = function (key, value) {
+          if (key === "post-preview:draft") window.__draftWrites.push(performance.now());
+          return set.call(this, key, value);
+        };
+      });
+      await page.focus("#source");
+      const t0 = Date.now();
+      while (Date.now() - t0 < 2600) await page.keyboard.type("abc ", { delay: 20 });
+      await page.waitForTimeout(1100);
+      const writes = await page.evaluate(() => window.__draftWrites);
+      assert.ok(writes.length >= 2 && writes.length <= 5, `writes: ${writes.length}`);
+      for (let i = 1; i < writes.length; i++) assert.ok(writes[i] - writes[i - 1] >= 950, `gap ${writes[i] - writes[i - 1]}ms`);
+      assert.equal(await page.evaluate(() => localStorage.getItem("post-preview:draft")), await page.inputValue("#source"));
+    } finally {
+      await context.close();
+    }
+  });
+
   test("the draft is saved at once when the page is hidden", async () => {
     await withExample(async (page) => {
       await page.focus("#source");
