@@ -390,7 +390,8 @@ export function mount(textarea, previewElement, options = {}) {
       return;
     }
     const u = safeHref(raw, baseForLinks());
-    if (u && event.type === "click") window.open(u.href, "_blank", "noopener,noreferrer");
+    // A primary click (with or without modifiers) or a middle click opens a new tab.
+    if (u && (event.type === "click" || event.button === 1)) window.open(u.href, "_blank", "noopener,noreferrer");
   }
   shadow.addEventListener("click", onLinkActivate, own);
   shadow.addEventListener("auxclick", onLinkActivate, own);
