@@ -1,0 +1,293 @@
+//! `LiveBinding`: a `<textarea>` wired to a preview root, rendered at most
+//! once per animation frame.
+//!
+//! The root gets two children, created once (or reused when a previous
+//! binding left them there): `<header data-pp="header">` and
+//! `<article data-pp="body">`. [`patch`] is the only code that writes them.
+//! The textarea is only ever read.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    AbortSignal, AddEventListenerOptions, CustomEvent, CustomEventInit, Element, HtmlElement,
+    HtmlTextAreaElement, Window,
+};
+
+use super::{console_error_value, init_once, js_error, options_from_js, to_js};
+use crate::{Options, Preview};
+
+/// The event dispatched on the root after every render.
+const RENDERED_EVENT: &str = "post-preview:rendered";
+
+/// The `Preview` keys copied into the rendered event's `detail`.
+const DETAIL_KEYS: [&str; 4] = ["diagnostics", "outline", "stats", "front_matter"];
+
+/// Keeps a preview root in sync with a textarea.
+///
+/// Keep a reference to it: when the JS object is freed (`free()`, or garbage
+/// collected), the binding destroys itself.
+#[wasm_bindgen]
+pub struct LiveBinding {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    window: Window,
+    textarea: HtmlTextAreaElement,
+    root: HtmlElement,
+    view: View,
+    signal: Option<AbortSignal>,
+    options: RefCell<Options>,
+    shown: RefCell<Shown>,
+    last_preview: RefCell<JsValue>,
+    /// The pending `requestAnimationFrame` id.
+    frame: Cell<Option<i32>>,
+    fail_next: Cell<bool>,
+    destroyed: Cell<bool>,
+    /// Both closures hold a `Weak` to their `Inner`: no cycle, and a call
+    /// after the binding is gone does nothing.
+    on_input: Closure<dyn Fn()>,
+    on_frame: Closure<dyn Fn()>,
+}
+
+/// The two elements the binding owns inside the root.
+struct View {
+    header: Element,
+    body: Element,
+}
+
+/// The HTML strings currently shown (`None`: unknown, always write).
+#[derive(Default)]
+struct Shown {
+    header: Option<String>,
+    body: Option<String>,
+}
+
+#[wasm_bindgen]
+impl LiveBinding {
+    /// Listens for `input` on `textarea` and renders into `root`. With a
+    /// `signal`, aborting it detaches the listener without calling into wasm.
+    /// The first render happens on the next animation frame.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        textarea: HtmlTextAreaElement,
+        root: HtmlElement,
+        #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "AbortSignal")] signal: Option<AbortSignal>,
+    ) -> Result<LiveBinding, JsValue> {
+        init_once();
+        let options = options_from_js(options)?;
+        let window = web_sys::window().ok_or_else(|| js_error("LiveBinding", "no `window`"))?;
+        let view = View::attach(&root)?;
+        let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
+            let on_input = {
+                let weak = weak.clone();
+                Closure::<dyn Fn()>::new(move || {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.schedule();
+                    }
+                })
+            };
+            let on_frame = {
+                let weak = weak.clone();
+                Closure::<dyn Fn()>::new(move || {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.frame.set(None);
+                        if inner.live() {
+                            if let Err(error) = inner.update() {
+                                console_error_value(&error);
+                            }
+                        }
+                    }
+                })
+            };
+            Inner {
+                window,
+                textarea,
+                root,
+                view,
+                signal,
+                options: RefCell::new(options),
+                shown: RefCell::default(),
+                last_preview: RefCell::new(JsValue::NULL),
+                frame: Cell::new(None),
+                fail_next: Cell::new(false),
+                destroyed: Cell::new(false),
+                on_input,
+                on_frame,
+            }
+        });
+        let listen = AddEventListenerOptions::new();
+        if let Some(signal) = &inner.signal {
+            listen.set_signal(signal);
+        }
+        inner
+            .textarea
+            .add_event_listener_with_callback_and_add_event_listener_options(
+                "input",
+                inner.on_input.as_ref().unchecked_ref(),
+                &listen,
+            )?;
+        inner.schedule();
+        Ok(LiveBinding { inner })
+    }
+
+    /// Renders the textarea's value now, synchronously, and dispatches the
+    /// rendered event. Cancels a pending frame.
+    pub fn update(&self) -> Result<(), JsValue> {
+        if self.inner.destroyed.get() {
+            return Err(js_error("LiveBinding.update", "the binding was destroyed"));
+        }
+        self.inner.cancel_frame();
+        self.inner.update()
+    }
+
+    /// Replaces the options (throws on a bad object) and re-renders on the
+    /// next frame.
+    #[wasm_bindgen(js_name = setOptions)]
+    pub fn set_options(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions")] options: JsValue,
+    ) -> Result<(), JsValue> {
+        *self.inner.options.borrow_mut() = options_from_js(options)?;
+        self.inner.schedule();
+        Ok(())
+    }
+
+    /// Removes the listener and cancels a pending frame. Idempotent.
+    pub fn destroy(&self) {
+        self.inner.destroy();
+    }
+
+    /// The last rendered `Preview`, or `null` before the first render.
+    #[wasm_bindgen(js_name = lastPreview, unchecked_return_type = "Preview | null")]
+    pub fn last_preview(&self) -> JsValue {
+        self.inner.last_preview.borrow().clone()
+    }
+
+    /// Testing hook: the next update panics inside wasm (a trap in release
+    /// builds). Nothing else, and no input text, makes the binding panic.
+    #[wasm_bindgen(js_name = failNextUpdate)]
+    pub fn fail_next_update(&self) {
+        self.inner.fail_next.set(true);
+    }
+}
+
+impl Drop for LiveBinding {
+    fn drop(&mut self) {
+        self.inner.destroy();
+    }
+}
+
+impl Inner {
+    /// Neither destroyed nor aborted.
+    fn live(&self) -> bool {
+        !self.destroyed.get() && !self.signal.as_ref().is_some_and(AbortSignal::aborted)
+    }
+
+    /// Requests one animation frame unless one is pending.
+    fn schedule(&self) {
+        if !self.live() || self.frame.get().is_some() {
+            return;
+        }
+        match self
+            .window
+            .request_animation_frame(self.on_frame.as_ref().unchecked_ref())
+        {
+            Ok(id) => self.frame.set(Some(id)),
+            Err(error) => console_error_value(&error),
+        }
+    }
+
+    fn cancel_frame(&self) {
+        if let Some(id) = self.frame.take() {
+            let _ = self.window.cancel_animation_frame(id);
+        }
+    }
+
+    fn destroy(&self) {
+        if self.destroyed.replace(true) {
+            return;
+        }
+        self.cancel_frame();
+        let _ = self
+            .textarea
+            .remove_event_listener_with_callback("input", self.on_input.as_ref().unchecked_ref());
+    }
+
+    /// Render, patch, remember, then dispatch (with no borrow held, so
+    /// listeners may call back into the binding).
+    fn update(&self) -> Result<(), JsValue> {
+        if self.fail_next.replace(false) {
+            panic!("failNextUpdate() forced this panic (testing hook)");
+        }
+        let performance = self.window.performance();
+        let now = || {
+            performance
+                .as_ref()
+                .map_or_else(js_sys::Date::now, |p| p.now())
+        };
+        let start = now();
+        let source = self.textarea.value();
+        let preview = crate::render(&source, &self.options.borrow());
+        patch(&self.view, &mut self.shown.borrow_mut(), &preview);
+        let ms = now() - start;
+
+        let js_preview = to_js(&preview)?;
+        *self.last_preview.borrow_mut() = js_preview.clone();
+        let detail = Object::new();
+        Reflect::set(&detail, &"ms".into(), &ms.into())?;
+        for key in DETAIL_KEYS {
+            let key = JsValue::from_str(key);
+            Reflect::set(&detail, &key, &Reflect::get(&js_preview, &key)?)?;
+        }
+        let init = CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&detail);
+        let event = CustomEvent::new_with_event_init_dict(RENDERED_EVENT, &init)?;
+        self.root.dispatch_event(&event)?;
+        Ok(())
+    }
+}
+
+impl View {
+    /// Reuses the root's `header[data-pp=header]` and `article[data-pp=body]`
+    /// children when both exist; otherwise empties the root and creates them.
+    fn attach(root: &HtmlElement) -> Result<View, JsValue> {
+        let existing = (
+            root.query_selector(":scope > header[data-pp=header]")?,
+            root.query_selector(":scope > article[data-pp=body]")?,
+        );
+        if let (Some(header), Some(body)) = existing {
+            return Ok(View { header, body });
+        }
+        let document = root
+            .owner_document()
+            .ok_or_else(|| js_error("LiveBinding", "the root element has no document"))?;
+        let header = document.create_element("header")?;
+        header.set_attribute("data-pp", "header")?;
+        let body = document.create_element("article")?;
+        body.set_attribute("data-pp", "body")?;
+        root.set_inner_html("");
+        root.append_child(&header)?;
+        root.append_child(&body)?;
+        Ok(View { header, body })
+    }
+}
+
+/// Writes the preview into the view, touching only what changed.
+fn patch(view: &View, shown: &mut Shown, preview: &Preview) {
+    for (element, shown, html) in [
+        (&view.header, &mut shown.header, &preview.header_html),
+        (&view.body, &mut shown.body, &preview.html),
+    ] {
+        if shown.as_deref() != Some(html.as_str()) {
+            element.set_inner_html(html);
+            *shown = Some(html.clone());
+        }
+    }
+}

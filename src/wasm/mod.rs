@@ -1,0 +1,186 @@
+//! The wasm-bindgen binding: converts between JS values and the core, nothing more.
+//!
+//! - [`render`] / [`render_page`]: one-shot functions over [`crate::render`]
+//!   and [`crate::standalone_page`].
+//! - [`live::LiveBinding`]: wires a `<textarea>` to a preview root element
+//!   (input events, one render per animation frame, minimal DOM patching).
+//!
+//! Every JS value crosses here: options come in through `serde-wasm-bindgen`
+//! ([`options_from_js`]), previews go out as plain JSON-compatible objects
+//! ([`to_js`]), and every Rust error becomes a JS `Error` in one place
+//! ([`js_error`]). Panics are logged with `console.error` by the hook that
+//! [`init_once`] installs; release builds then abort (a wasm trap), and the
+//! page recovers by re-instantiating the module.
+
+mod live;
+
+use std::fmt::Display;
+use std::sync::Once;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{Options, Preview};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Options for `render`, `renderPage` and `LiveBinding`. Every key is optional. */
+export interface RenderOptions {
+    /** Absolute http(s) URL that site-root and relative link/image URLs resolve against. */
+    base_url?: string | null;
+    /** Which site the preview imitates. Default: "eleventy". */
+    preset?: "eleventy" | "commonmark";
+}
+
+export type Severity = "error" | "warning" | "info";
+
+/** One problem, at a 1-based, file-absolute line and column (in Unicode scalar values). */
+export interface Diagnostic {
+    severity: Severity;
+    line: number;
+    column: number;
+    message: string;
+}
+
+/** A named attachment (`attachments: {name: url}`). */
+export interface Attachment {
+    name: string;
+    url: string;
+}
+
+/** The typed front matter. Strings are plain text, never HTML. */
+export interface FrontMatter {
+    format: "yaml" | "toml" | null;
+    title: string | null;
+    description: string | null;
+    byline: string | null;
+    /** RFC 3339, UTC (`2023-09-18T03:00:00Z`). */
+    date: string | null;
+    tags: string[];
+    layout: string | null;
+    index: boolean | null;
+    draft: boolean | null;
+    series: string | null;
+    externalurl: string | null;
+    attachments: Attachment[];
+    /** Every other key, as JSON data. */
+    extra: Record<string, unknown>;
+}
+
+/** One heading of the outline. */
+export interface Heading {
+    level: number;
+    text: string;
+    /** The heading's id in `html` ("" when the preset gives headings no id). */
+    id: string;
+    /** The 1-based line of the heading in the file. */
+    line: number;
+}
+
+export interface Stats {
+    words: number;
+    reading_minutes: number;
+}
+
+/** Everything the preview of one post shows. */
+export interface Preview {
+    front_matter: FrontMatter;
+    /** Sanitized header HTML (title, description, byline, date, tags). */
+    header_html: string;
+    /** Sanitized body HTML. */
+    html: string;
+    /** Sorted by position. */
+    diagnostics: Diagnostic[];
+    outline: Heading[];
+    stats: Stats;
+}
+
+/** `event.detail` of the `post-preview:rendered` event a `LiveBinding` dispatches on its root. */
+export interface RenderedDetail {
+    /** Milliseconds spent rendering and patching the DOM (`performance.now()` delta). */
+    ms: number;
+    diagnostics: Diagnostic[];
+    outline: Heading[];
+    stats: Stats;
+    front_matter: FrontMatter;
+}
+"#;
+
+/// Renders a post to a plain object (see the `Preview` TypeScript interface).
+///
+/// Throws an `Error` only for a bad `options` object, never for the text.
+#[wasm_bindgen(js_name = render, unchecked_return_type = "Preview")]
+pub fn render(
+    source: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    init_once();
+    let options = options_from_js(options)?;
+    to_js(&crate::render(source, &options))
+}
+
+/// Renders a post as a standalone HTML page (the "Export HTML" file).
+///
+/// Throws an `Error` only for a bad `options` object, never for the text.
+#[wasm_bindgen(js_name = renderPage)]
+pub fn render_page(
+    source: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions")] options: JsValue,
+) -> Result<String, JsValue> {
+    init_once();
+    let options = options_from_js(options)?;
+    Ok(crate::standalone_page(&crate::render(source, &options)))
+}
+
+/// Installs the panic hook; cheap after the first call. Every export calls it.
+pub(crate) fn init_once() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            console_error(&format!("post-preview: wasm panicked: {info}"));
+        }));
+    });
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error_value(value: &JsValue);
+}
+
+/// `undefined`/`null` mean the defaults; anything else must deserialize into
+/// [`Options`]. It goes through a `serde_json::Value` because
+/// `serde-wasm-bindgen` reads only the known keys of an object, so
+/// `deny_unknown_fields` would never see a misspelt `baseUrl`.
+pub(crate) fn options_from_js(value: JsValue) -> Result<Options, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Options::default());
+    }
+    let invalid = |e: &dyn Display| js_error("invalid options", e);
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&e))?;
+    serde_json::from_value(json).map_err(|e| invalid(&e))
+}
+
+/// Serializes to plain JSON-compatible JS values (objects, not `Map`s; `null`,
+/// not `undefined`). Front matter can hold integers beyond 2^53, which
+/// `serde-wasm-bindgen` refuses; those previews go through JSON text instead,
+/// so they come out exactly as `JSON.parse` would give them.
+pub(crate) fn to_js(preview: &Preview) -> Result<JsValue, JsValue> {
+    preview
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .or_else(|_| {
+            let json = serde_json::to_string(preview).map_err(|e| js_error("serializing", e))?;
+            js_sys::JSON::parse(&json)
+        })
+}
+
+/// The one conversion of a Rust error into a JS `Error`.
+pub(crate) fn js_error(context: &str, error: impl Display) -> JsValue {
+    // serde-wasm-bindgen errors display as `String(jsError)`: drop the "Error: ".
+    let message = error.to_string();
+    let message = message.strip_prefix("Error: ").unwrap_or(&message);
+    js_sys::Error::new(&format!("post-preview: {context}: {message}")).into()
+}
