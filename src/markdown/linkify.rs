@@ -1,30 +1,879 @@
-//! Bare URL and email detection (placeholder until the markdown-it rules land).
+//! Bare URL and email detection with markdown-it 12's linkify rules.
+//!
+//! markdown-it 12.3.2 (`linkify: true`) turns URL-like plain text into links
+//! with linkify-it 3.0.3 at its defaults (`fuzzyLink`, `fuzzyEmail`, no
+//! `fuzzyIP`, no `---`). This module is a port of linkify-it's `test`/`match`
+//! and of the regular expressions in its `lib/re.js`, run by a small
+//! backtracking matcher with JavaScript's regex semantics (ordered
+//! alternation, greedy quantifiers, lookaheads), so the borders of a link are
+//! exactly the ones linkify-it finds:
+//!
+//! - `http:`, `https:`, `ftp:`, `//` and `mailto:` links, preceded by the
+//!   start of the text, a space, a punctuation mark (not `_`) or `<`, `>`,
+//!   `｜`; `//` not right after `:` or `/`;
+//! - fuzzy links: `www.` hosts and bare domains whose last label is one of
+//!   `biz com edu gov net org pro web xxx aero asia coop info museum name shop
+//!   рф`, a two-letter country code or an `xn--` label (so `docs.rs`,
+//!   `build.rs` and `M.Sc` are links, `main.js` is not), not preceded by a
+//!   letter, `.`, `:`, `/`, `-`, `_` or `@`;
+//! - fuzzy emails (`mailto:` added), preceded by the start, a space, a
+//!   control character, `"`, `(`, `<`, `>` or `｜`;
+//! - a host ends before a space or punctuation, and a path keeps going past
+//!   `.`, `,`, `;`, `!`, `?`, `'` and balanced `()`, `[]`, `{}`, `""` only
+//!   when more of the path follows, so trailing `.`, `,`, `;`, `!`, `?`,
+//!   quotes and an unbalanced `)` stay outside the link.
+//!
+//! Why not the `linkify` crate: it recognizes any TLD, splits paths and
+//! trailing punctuation by other rules and knows neither `//` nor `ftp:`
+//! links nor linkify-it's boundary rules, so adapting it would have meant
+//! overriding nearly every answer; matching linkify-it exactly came first.
+//!
+//! Positions: linkify-it works on UTF-16 code units; this port works on
+//! `char`s. They agree everywhere linkify-it's patterns count characters
+//! (its `src_Any` takes a surrogate pair as one character).
+//!
+//! The test at the bottom checks [`find_links`] against
+//! `tests/fidelity/linkify-cases.json`, which `tests/fidelity/linkify-cases.mjs`
+//! writes by running the real markdown-it 12.3.2 on tricky strings and on
+//! every plain-text run of the corpus.
 
-/// A link found in plain text.
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// A link found in plain text by [`find_links`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
-    /// Byte range of the link text in the searched text.
-    pub range: std::ops::Range<usize>,
-    /// The URL to link to.
+    /// Byte range of the link's text in the searched text; the link's visible
+    /// text is `&text[range]`.
+    pub range: Range<usize>,
+    /// The URL to link to, as linkify-it gives it: the matched text, with
+    /// `http://` in front for fuzzy links (`www.` hosts, bare domains) and
+    /// `mailto:` in front for bare emails. Not yet normalized: markdown-it
+    /// then applies `normalizeLink` (punycode host, percent-encoding) to it,
+    /// and `normalizeLinkText` to the visible text, as for any link.
     pub href: String,
 }
 
-/// Finds links in plain text.
+/// Finds the links markdown-it 12's linkify makes in one run of plain text.
+///
+/// `text` is the content of one markdown-it `text` token: plain text with
+/// escapes and entities already decoded, never text inside code, links, raw
+/// `<a>…</a>` or HTML blocks, and split at line breaks (markdown-it's text
+/// tokens end at a newline). Links come in text order and do not overlap.
 pub fn find_links(text: &str) -> Vec<Link> {
-    let mut finder = ::linkify::LinkFinder::new();
-    finder.url_must_have_scheme(false);
-    finder
-        .links(text)
-        .map(|l| {
-            let href = match l.kind() {
-                ::linkify::LinkKind::Email => format!("mailto:{}", l.as_str()),
-                _ if l.as_str().contains("://") => l.as_str().to_owned(),
-                _ => format!("http://{}", l.as_str()),
+    // linkify-it's pretest: every rule needs one of these characters.
+    if !text.contains(['.', '@', '/', ':']) {
+        return Vec::new();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut bytes = Vec::with_capacity(chars.len() + 1);
+    let mut at = 0;
+    for c in &chars {
+        bytes.push(at);
+        at += c.len_utf8();
+    }
+    bytes.push(at);
+
+    let p = patterns();
+    let mut links = Vec::new();
+    let mut shift = 0;
+    while shift < chars.len() {
+        let Some(found) = test(p, &chars[shift..]) else {
+            break;
+        };
+        let (start, end) = (shift + found.start, shift + found.end);
+        let raw = &text[bytes[start]..bytes[end]];
+        let href = match found.schema {
+            Schema::Fuzzy => format!("http://{raw}"),
+            Schema::Email if !starts_with_ci(raw, "mailto:") => format!("mailto:{raw}"),
+            _ => raw.to_owned(),
+        };
+        links.push(Link {
+            range: bytes[start]..bytes[end],
+            href,
+        });
+        if found.end == 0 {
+            break; // cannot happen: every match is non-empty
+        }
+        shift += found.end;
+    }
+    links
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Schema {
+    /// `http:`, `https:`, `ftp:`, `//` or `mailto:` written out.
+    Written,
+    /// A fuzzy link (no schema).
+    Fuzzy,
+    /// A fuzzy email.
+    Email,
+}
+
+struct Found {
+    start: usize,
+    end: usize,
+    schema: Schema,
+}
+
+// ---------------------------------------------------------------------------
+// linkify-it's `test`
+// ---------------------------------------------------------------------------
+
+const SCHEMAS: [&str; 5] = ["http:", "https:", "ftp:", "//", "mailto:"];
+
+/// linkify-it `LinkifyIt#test`: the first link in `s`, as char offsets.
+fn test(p: &Patterns, s: &[char]) -> Option<Found> {
+    let mut best: Option<Found> = None;
+
+    // Written schemas: `(^|(?!_)(?:[><｜]|ZPCc))(http:|https:|ftp:|//|mailto:)`,
+    // a global search that goes on after each match its validator refuses.
+    let mut from = 0;
+    while let Some((at, name)) = schema_search(s, from) {
+        let after = at + name.chars().count();
+        let len = validate(p, s, name, after);
+        if len > 0 {
+            best = Some(Found {
+                start: at,
+                end: after + len,
+                schema: Schema::Written,
+            });
+            break;
+        }
+        from = after;
+    }
+
+    // Fuzzy links.
+    if let Some(tld_pos) = search(&p.host_fuzzy_test, s) {
+        if best.as_ref().is_none_or(|b| tld_pos < b.start) {
+            let link =
+                search_prefixed(s, |s, i| i < s.len() && is_link_prefix(s[i]), &p.link_fuzzy);
+            if let Some((start, end)) = link {
+                if best.as_ref().is_none_or(|b| start < b.start) {
+                    best = Some(Found {
+                        start,
+                        end,
+                        schema: Schema::Fuzzy,
+                    });
+                }
+            }
+        }
+    }
+
+    // Fuzzy emails.
+    if s.contains(&'@') {
+        let email = search_prefixed(
+            s,
+            |s, i| i < s.len() && is_email_prefix(s[i]),
+            &p.email_fuzzy,
+        );
+        if let Some((start, end)) = email {
+            let better = match &best {
+                None => true,
+                Some(b) => start < b.start || (start == b.start && end > b.end),
             };
-            Link {
-                range: l.start()..l.end(),
-                href,
+            if better {
+                best = Some(Found {
+                    start,
+                    end,
+                    schema: Schema::Email,
+                });
+            }
+        }
+    }
+    best
+}
+
+/// The next schema name at or after `from` with a valid character before
+/// it: (position of the name, name).
+fn schema_search(s: &[char], from: usize) -> Option<(usize, &'static str)> {
+    for pos in from..=s.len() {
+        let mut tries: [Option<usize>; 2] = [None, None];
+        if pos == 0 {
+            tries[0] = Some(0);
+        }
+        if pos < s.len() && s[pos] != '_' && (is_text_separator(s[pos]) || is_zpcc(s[pos])) {
+            tries[1] = Some(pos + 1);
+        }
+        for at in tries.into_iter().flatten() {
+            if let Some(name) = SCHEMAS.iter().find(|n| lit_at(s, at, n)) {
+                return Some((at, name));
+            }
+        }
+    }
+    None
+}
+
+/// A written schema's validator: the length of the link's rest at `pos`, or 0.
+fn validate(p: &Patterns, s: &[char], schema: &str, pos: usize) -> usize {
+    let pattern = match schema {
+        "http:" | "https:" | "ftp:" => &p.http,
+        "//" => &p.no_http,
+        _ => &p.mailto,
+    };
+    let Some(end) = match_at(pattern, s, pos) else {
+        return 0;
+    };
+    if schema == "//" && pos >= 3 && (s[pos - 3] == ':' || s[pos - 3] == '/') {
+        return 0;
+    }
+    end - pos
+}
+
+/// `(^|PREFIX)(BODY)`: the leftmost match, as the range of BODY.
+fn search_prefixed(
+    s: &[char],
+    prefix: impl Fn(&[char], usize) -> bool,
+    body: &Node,
+) -> Option<(usize, usize)> {
+    for pos in 0..=s.len() {
+        if pos == 0 {
+            if let Some(end) = match_at(body, s, 0) {
+                return Some((0, end));
+            }
+        }
+        if prefix(s, pos) {
+            if let Some(end) = match_at(body, s, pos + 1) {
+                return Some((pos + 1, end));
+            }
+        }
+    }
+    None
+}
+
+/// `text.search(re)`: the leftmost position where `node` matches.
+fn search(node: &Node, s: &[char]) -> Option<usize> {
+    (0..=s.len()).find(|&pos| match_at(node, s, pos).is_some())
+}
+
+/// Fuzzy link prefix: `(?![.:/\-_@])(?:[$+<=>^`|｜]|ZPCc)`.
+fn is_link_prefix(c: char) -> bool {
+    !matches!(c, '.' | ':' | '/' | '-' | '_' | '@')
+        && (matches!(
+            c,
+            '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '\u{ff5c}'
+        ) || is_zpcc(c))
+}
+
+/// Fuzzy email prefix: `[><｜]|"|\(|ZCc`.
+fn is_email_prefix(c: char) -> bool {
+    is_text_separator(c) || c == '"' || c == '(' || is_zcc(c)
+}
+
+// ---------------------------------------------------------------------------
+// Character classes (uc.micro 1.0.6, as linkify-it 3 uses them)
+// ---------------------------------------------------------------------------
+
+/// `text_separators`: `[><｜]`.
+fn is_text_separator(c: char) -> bool {
+    matches!(c, '>' | '<' | '\u{ff5c}')
+}
+
+/// uc.micro `Z`.
+fn is_z(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+    )
+}
+
+/// uc.micro `Cc`.
+fn is_cc(c: char) -> bool {
+    matches!(c, '\0'..='\x1f' | '\x7f'..='\u{9f}')
+}
+
+/// uc.micro `P` (Unicode punctuation).
+fn is_p(c: char) -> bool {
+    let c = c as u32;
+    PUNCTUATION
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
             }
         })
-        .collect()
+        .is_ok()
+}
+
+fn is_zpcc(c: char) -> bool {
+    is_z(c) || is_p(c) || is_cc(c)
+}
+
+fn is_zcc(c: char) -> bool {
+    is_z(c) || is_cc(c)
+}
+
+/// `src_pseudo_letter`: any character but separators, spaces, punctuation and controls.
+fn is_pseudo_letter(c: char) -> bool {
+    !(is_text_separator(c) || is_zpcc(c))
+}
+
+/// JavaScript's `.`: anything but a line terminator.
+fn is_dot_char(c: char) -> bool {
+    !matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit()
+}
+
+/// The characters of an `xn--` label: `[a-z0-9\-]` (case-insensitive).
+fn is_xn_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-'
+}
+
+/// linkify-it's two-letter country codes (`tlds_2ch_src_re`).
+fn is_country_code(a: char, b: char) -> bool {
+    const CC: &str = "a[cdefgilmnoqrstuwxz]|b[abdefghijmnorstvwyz]|c[acdfghiklmnoruvwxyz]|d[ejkmoz]|e[cegrstu]|f[ijkmor]|g[abdefghilmnpqrstuwy]|h[kmnrtu]|i[delmnoqrst]|j[emop]|k[eghimnprwyz]|l[abcikrstuvy]|m[acdeghklmnopqrstuvwxyz]|n[acefgilopruz]|om|p[aefghklmnrstwy]|qa|r[eosuw]|s[abcdeghijklmnortuvxyz]|t[cdfghjklmnortvwz]|u[agksyz]|v[aceginu]|w[fs]|y[et]|z[amw]";
+    if !a.is_ascii_alphabetic() || !b.is_ascii_alphabetic() {
+        return false;
+    }
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    CC.split('|').any(|alt| {
+        let mut it = alt.chars();
+        if it.next() != Some(a) {
+            return false;
+        }
+        let rest: String = it.collect();
+        match rest.strip_prefix('[') {
+            Some(set) => set.trim_end_matches(']').contains(b),
+            None => rest.starts_with(b),
+        }
+    })
+}
+
+/// linkify-it's default generic TLDs.
+const TLDS: [&str; 17] = [
+    "biz", "com", "edu", "gov", "net", "org", "pro", "web", "xxx", "aero", "asia", "coop", "info",
+    "museum", "name", "shop", "рф",
+];
+
+/// uc.micro 1.0.6 `categories/P` as inclusive code point ranges, generated
+/// from its regex.
+#[rustfmt::skip]
+const PUNCTUATION: &[(u32, u32)] = &[
+    (0x21, 0x23), (0x25, 0x2A), (0x2C, 0x2F), (0x3A, 0x3B), (0x3F, 0x40), (0x5B, 0x5D),
+    (0x5F, 0x5F), (0x7B, 0x7B), (0x7D, 0x7D), (0xA1, 0xA1), (0xA7, 0xA7), (0xAB, 0xAB),
+    (0xB6, 0xB7), (0xBB, 0xBB), (0xBF, 0xBF), (0x37E, 0x37E), (0x387, 0x387), (0x55A, 0x55F),
+    (0x589, 0x58A), (0x5BE, 0x5BE), (0x5C0, 0x5C0), (0x5C3, 0x5C3), (0x5C6, 0x5C6), (0x5F3, 0x5F4),
+    (0x609, 0x60A), (0x60C, 0x60D), (0x61B, 0x61B), (0x61E, 0x61F), (0x66A, 0x66D), (0x6D4, 0x6D4),
+    (0x700, 0x70D), (0x7F7, 0x7F9), (0x830, 0x83E), (0x85E, 0x85E), (0x964, 0x965), (0x970, 0x970),
+    (0x9FD, 0x9FD), (0xA76, 0xA76), (0xAF0, 0xAF0), (0xC84, 0xC84), (0xDF4, 0xDF4), (0xE4F, 0xE4F),
+    (0xE5A, 0xE5B), (0xF04, 0xF12), (0xF14, 0xF14), (0xF3A, 0xF3D), (0xF85, 0xF85), (0xFD0, 0xFD4),
+    (0xFD9, 0xFDA), (0x104A, 0x104F), (0x10FB, 0x10FB), (0x1360, 0x1368), (0x1400, 0x1400), (0x166D, 0x166E),
+    (0x169B, 0x169C), (0x16EB, 0x16ED), (0x1735, 0x1736), (0x17D4, 0x17D6), (0x17D8, 0x17DA), (0x1800, 0x180A),
+    (0x1944, 0x1945), (0x1A1E, 0x1A1F), (0x1AA0, 0x1AA6), (0x1AA8, 0x1AAD), (0x1B5A, 0x1B60), (0x1BFC, 0x1BFF),
+    (0x1C3B, 0x1C3F), (0x1C7E, 0x1C7F), (0x1CC0, 0x1CC7), (0x1CD3, 0x1CD3), (0x2010, 0x2027), (0x2030, 0x2043),
+    (0x2045, 0x2051), (0x2053, 0x205E), (0x207D, 0x207E), (0x208D, 0x208E), (0x2308, 0x230B), (0x2329, 0x232A),
+    (0x2768, 0x2775), (0x27C5, 0x27C6), (0x27E6, 0x27EF), (0x2983, 0x2998), (0x29D8, 0x29DB), (0x29FC, 0x29FD),
+    (0x2CF9, 0x2CFC), (0x2CFE, 0x2CFF), (0x2D70, 0x2D70), (0x2E00, 0x2E2E), (0x2E30, 0x2E4E), (0x3001, 0x3003),
+    (0x3008, 0x3011), (0x3014, 0x301F), (0x3030, 0x3030), (0x303D, 0x303D), (0x30A0, 0x30A0), (0x30FB, 0x30FB),
+    (0xA4FE, 0xA4FF), (0xA60D, 0xA60F), (0xA673, 0xA673), (0xA67E, 0xA67E), (0xA6F2, 0xA6F7), (0xA874, 0xA877),
+    (0xA8CE, 0xA8CF), (0xA8F8, 0xA8FA), (0xA8FC, 0xA8FC), (0xA92E, 0xA92F), (0xA95F, 0xA95F), (0xA9C1, 0xA9CD),
+    (0xA9DE, 0xA9DF), (0xAA5C, 0xAA5F), (0xAADE, 0xAADF), (0xAAF0, 0xAAF1), (0xABEB, 0xABEB), (0xFD3E, 0xFD3F),
+    (0xFE10, 0xFE19), (0xFE30, 0xFE52), (0xFE54, 0xFE61), (0xFE63, 0xFE63), (0xFE68, 0xFE68), (0xFE6A, 0xFE6B),
+    (0xFF01, 0xFF03), (0xFF05, 0xFF0A), (0xFF0C, 0xFF0F), (0xFF1A, 0xFF1B), (0xFF1F, 0xFF20), (0xFF3B, 0xFF3D),
+    (0xFF3F, 0xFF3F), (0xFF5B, 0xFF5B), (0xFF5D, 0xFF5D), (0xFF5F, 0xFF65), (0x10100, 0x10102), (0x1039F, 0x1039F),
+    (0x103D0, 0x103D0), (0x1056F, 0x1056F), (0x10857, 0x10857), (0x1091F, 0x1091F), (0x1093F, 0x1093F), (0x10A50, 0x10A58),
+    (0x10A7F, 0x10A7F), (0x10AF0, 0x10AF6), (0x10B39, 0x10B3F), (0x10B99, 0x10B9C), (0x10F55, 0x10F59), (0x11047, 0x1104D),
+    (0x110BB, 0x110BC), (0x110BE, 0x110C1), (0x11140, 0x11143), (0x11174, 0x11175), (0x111C5, 0x111C8), (0x111CD, 0x111CD),
+    (0x111DB, 0x111DB), (0x111DD, 0x111DF), (0x11238, 0x1123D), (0x112A9, 0x112A9), (0x1144B, 0x1144F), (0x1145B, 0x1145B),
+    (0x1145D, 0x1145D), (0x114C6, 0x114C6), (0x115C1, 0x115D7), (0x11641, 0x11643), (0x11660, 0x1166C), (0x1173C, 0x1173E),
+    (0x1183B, 0x1183B), (0x11A3F, 0x11A46), (0x11A9A, 0x11A9C), (0x11A9E, 0x11AA2), (0x11C41, 0x11C45), (0x11C70, 0x11C71),
+    (0x11EF7, 0x11EF8), (0x12470, 0x12474), (0x16A6E, 0x16A6F), (0x16AF5, 0x16AF5), (0x16B37, 0x16B3B), (0x16B44, 0x16B44),
+    (0x16E97, 0x16E9A), (0x1BC9F, 0x1BC9F), (0x1DA87, 0x1DA8B), (0x1E95E, 0x1E95F),
+];
+
+// ---------------------------------------------------------------------------
+// A small backtracking matcher with JavaScript regex semantics
+// ---------------------------------------------------------------------------
+
+/// A regex node. Alternation is ordered, repetition greedy, as in JavaScript.
+enum Node {
+    /// One character of a class.
+    Class(fn(char) -> bool),
+    /// A literal, case-insensitive (the `i` flag).
+    Lit(&'static str),
+    /// Two characters (a country code).
+    Pair(fn(char, char) -> bool),
+    Seq(Vec<Node>),
+    Alt(Vec<Node>),
+    /// `node{min,max}`, greedy. `?` backtracks fully; longer repetitions take
+    /// each iteration's first match and backtrack over the count, which is
+    /// exact for linkify-it's patterns (every repeated part has a single
+    /// possible end, or ends the pattern) and keeps the stack flat.
+    Rep(Box<Node>, usize, usize),
+    /// `(?=node)` or, negated, `(?!node)`.
+    Look(Box<Node>, bool),
+    /// `$`.
+    End,
+}
+
+use Node::{Alt, Class, End, Lit, Pair, Seq};
+
+fn rep(node: Node, min: usize, max: usize) -> Node {
+    Node::Rep(Box::new(node), min, max)
+}
+fn ahead(node: Node) -> Node {
+    Node::Look(Box::new(node), false)
+}
+fn not_ahead(node: Node) -> Node {
+    Node::Look(Box::new(node), true)
+}
+
+const MANY: usize = usize::MAX;
+
+/// Where `node` matches at `pos` (anchored), the end of its first match.
+fn match_at(node: &Node, s: &[char], pos: usize) -> Option<usize> {
+    let mut end = None;
+    run(node, s, pos, &mut |e| {
+        end = Some(e);
+        true
+    });
+    end
+}
+
+fn chars_eq_ci(a: char, b: char) -> bool {
+    a == b
+        || (a.is_ascii() && b.is_ascii() && a.eq_ignore_ascii_case(&b))
+        || (!a.is_ascii() && !b.is_ascii() && a.to_lowercase().eq(b.to_lowercase()))
+}
+
+fn lit_at(s: &[char], pos: usize, lit: &str) -> bool {
+    let mut rest = s.get(pos..).unwrap_or_default().iter();
+    lit.chars()
+        .all(|c| rest.next().is_some_and(|&d| chars_eq_ci(d, c)))
+}
+
+fn run(node: &Node, s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+    match node {
+        Class(f) => i < s.len() && f(s[i]) && k(i + 1),
+        Lit(l) => lit_at(s, i, l) && k(i + l.chars().count()),
+        Pair(f) => i + 1 < s.len() && f(s[i], s[i + 1]) && k(i + 2),
+        Seq(nodes) => run_seq(nodes, s, i, k),
+        Alt(nodes) => nodes.iter().any(|n| run(n, s, i, k)),
+        Node::Rep(n, min, max) if *max == 1 => run(n, s, i, k) || (*min == 0 && k(i)),
+        Node::Rep(n, min, max) => {
+            let mut ends = vec![i];
+            while ends.len() - 1 < *max {
+                let at = *ends.last().unwrap_or(&i);
+                match match_at(n, s, at) {
+                    Some(e) if e > at => ends.push(e),
+                    _ => break,
+                }
+            }
+            if ends.len() - 1 < *min {
+                return false;
+            }
+            ends[*min..].iter().rev().any(|&e| k(e))
+        }
+        Node::Look(n, negated) => (match_at(n, s, i).is_some() != *negated) && k(i),
+        End => i == s.len() && k(i),
+    }
+}
+
+fn run_seq(nodes: &[Node], s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+    match nodes.split_first() {
+        None => k(i),
+        Some((first, rest)) => run(first, s, i, &mut |j| run_seq(rest, s, j, k)),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// linkify-it's patterns (lib/re.js and index.js)
+// ---------------------------------------------------------------------------
+
+struct Patterns {
+    /// `host_fuzzy_test`.
+    host_fuzzy_test: Node,
+    /// `link_no_ip_fuzzy` without its prefix group.
+    link_fuzzy: Node,
+    /// `email_fuzzy` without its prefix group.
+    email_fuzzy: Node,
+    /// The `http:` validator, after the schema.
+    http: Node,
+    /// The `//` validator.
+    no_http: Node,
+    /// The `mailto:` validator.
+    mailto: Node,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(build)
+}
+
+fn pseudo_letter() -> Node {
+    Class(is_pseudo_letter)
+}
+
+fn xn() -> Node {
+    Seq(vec![Lit("xn--"), rep(Class(is_xn_char), 1, 59)])
+}
+
+/// `src_domain`.
+fn domain() -> Node {
+    Alt(vec![
+        xn(),
+        pseudo_letter(),
+        Seq(vec![
+            pseudo_letter(),
+            rep(Alt(vec![Lit("-"), pseudo_letter()]), 0, 61),
+            pseudo_letter(),
+        ]),
+    ])
+}
+
+/// `src_tlds`: the default TLDs, the country codes, `xn--` labels.
+fn tlds() -> Node {
+    let mut alts: Vec<Node> = TLDS.iter().map(|t| Lit(t)).collect();
+    alts.push(Pair(is_country_code));
+    alts.push(xn());
+    Alt(alts)
+}
+
+/// `(?:(?:domain)\.)+(?:TLDS)`.
+fn host_no_ip_fuzzy() -> Node {
+    Seq(vec![rep(Seq(vec![domain(), Lit(".")]), 1, MANY), tlds()])
+}
+
+/// `src_host`: `(?:(?:domain)\.)*domain`.
+fn host() -> Node {
+    Seq(vec![rep(Seq(vec![domain(), Lit(".")]), 0, MANY), domain()])
+}
+
+fn digit() -> Node {
+    Class(is_digit)
+}
+
+/// `src_ip4`.
+fn ip4() -> Node {
+    let octet = || {
+        Alt(vec![
+            Seq(vec![Lit("25"), Class(|c| ('0'..='5').contains(&c))]),
+            Seq(vec![Lit("2"), Class(|c| ('0'..='4').contains(&c)), digit()]),
+            Seq(vec![
+                rep(Class(|c| c == '0' || c == '1'), 0, 1),
+                digit(),
+                rep(digit(), 0, 1),
+            ]),
+        ])
+    };
+    Seq(vec![rep(Seq(vec![octet(), Lit(".")]), 3, 3), octet()])
+}
+
+/// `src_auth`: `(?:(?:(?!ZCc|[@/\[\]()]).)+@)?`.
+fn auth() -> Node {
+    rep(
+        Seq(vec![
+            rep(
+                Class(|c| {
+                    !is_zcc(c) && !matches!(c, '@' | '/' | '[' | ']' | '(' | ')') && is_dot_char(c)
+                }),
+                1,
+                MANY,
+            ),
+            Lit("@"),
+        ]),
+        0,
+        1,
+    )
+}
+
+/// `src_port`.
+fn port() -> Node {
+    let range = |lo: char, hi: char| -> Node {
+        // fn pointers cannot capture: pick the class by its bounds
+        match (lo, hi) {
+            ('0', '4') => Class(|c| ('0'..='4').contains(&c)),
+            ('0', '2') => Class(|c| ('0'..='2').contains(&c)),
+            ('0', '5') => Class(|c| ('0'..='5').contains(&c)),
+            _ => Class(|c| ('1'..='5').contains(&c)),
+        }
+    };
+    rep(
+        Seq(vec![
+            Lit(":"),
+            Alt(vec![
+                Seq(vec![
+                    Lit("6"),
+                    Alt(vec![
+                        Seq(vec![range('0', '4'), rep(digit(), 3, 3)]),
+                        Seq(vec![
+                            Lit("5"),
+                            Alt(vec![
+                                Seq(vec![range('0', '4'), rep(digit(), 2, 2)]),
+                                Seq(vec![
+                                    Lit("5"),
+                                    Alt(vec![
+                                        Seq(vec![range('0', '2'), digit()]),
+                                        Seq(vec![Lit("3"), range('0', '5')]),
+                                    ]),
+                                ]),
+                            ]),
+                        ]),
+                    ]),
+                ]),
+                Seq(vec![rep(range('1', '5'), 0, 1), rep(digit(), 1, 4)]),
+            ]),
+        ]),
+        0,
+        1,
+    )
+}
+
+/// `src_host_terminator`:
+/// `(?=$|[><｜]|ZPCc)(?!-|_|:\d|\.-|\.(?!$|ZPCc))`.
+fn host_terminator() -> Node {
+    Seq(vec![
+        ahead(Alt(vec![End, Class(is_text_separator), Class(is_zpcc)])),
+        not_ahead(Alt(vec![
+            Lit("-"),
+            Lit("_"),
+            Seq(vec![Lit(":"), digit()]),
+            Lit(".-"),
+            Seq(vec![Lit("."), not_ahead(Alt(vec![End, Class(is_zpcc)]))]),
+        ])),
+    ])
+}
+
+/// `(?!ZCc|X).`, one character of a bracketed part of a path.
+fn inner(close: char) -> Node {
+    Class(match close {
+        ']' => |c| !is_zcc(c) && c != ']' && is_dot_char(c),
+        ')' => |c| !is_zcc(c) && c != ')' && is_dot_char(c),
+        '}' => |c| !is_zcc(c) && c != '}' && is_dot_char(c),
+        '"' => |c| !is_zcc(c) && c != '"' && is_dot_char(c),
+        _ => |c| !is_zcc(c) && c != '\'' && is_dot_char(c),
+    })
+}
+
+/// `src_path` (without the `---` option).
+fn path() -> Node {
+    let any = || Class(is_dot_char);
+    let zcc = || Class(is_zcc);
+    let part = Alt(vec![
+        Seq(vec![
+            not_ahead(Alt(vec![
+                zcc(),
+                Class(is_text_separator),
+                Class(|c| {
+                    matches!(
+                        c,
+                        '(' | ')'
+                            | '['
+                            | ']'
+                            | '{'
+                            | '}'
+                            | '.'
+                            | ','
+                            | '"'
+                            | '\''
+                            | '?'
+                            | '!'
+                            | '-'
+                            | ';'
+                    )
+                }),
+            ])),
+            any(),
+        ]),
+        Seq(vec![Lit("["), rep(inner(']'), 0, MANY), Lit("]")]),
+        Seq(vec![Lit("("), rep(inner(')'), 0, MANY), Lit(")")]),
+        Seq(vec![Lit("{"), rep(inner('}'), 0, MANY), Lit("}")]),
+        Seq(vec![Lit("\""), rep(inner('"'), 1, MANY), Lit("\"")]),
+        Seq(vec![Lit("'"), rep(inner('\''), 1, MANY), Lit("'")]),
+        Seq(vec![
+            Lit("'"),
+            ahead(Alt(vec![pseudo_letter(), Lit("-")])),
+            any(),
+        ]),
+        Seq(vec![
+            rep(Lit("."), 2, MANY),
+            Class(|c| c.is_ascii_alphanumeric() || matches!(c, '%' | '/' | '&')),
+        ]),
+        Seq(vec![Lit("."), not_ahead(Alt(vec![zcc(), Lit(".")])), any()]),
+        rep(Lit("-"), 1, MANY),
+        Seq(vec![Lit(","), not_ahead(zcc()), any()]),
+        Seq(vec![Lit(";"), not_ahead(zcc()), any()]),
+        Seq(vec![
+            rep(Lit("!"), 1, MANY),
+            not_ahead(Alt(vec![zcc(), Lit("!")])),
+            any(),
+        ]),
+        Seq(vec![Lit("?"), not_ahead(Alt(vec![zcc(), Lit("?")])), any()]),
+    ]);
+    rep(
+        Alt(vec![
+            Seq(vec![
+                Class(|c| matches!(c, '/' | '?' | '#')),
+                rep(part, 1, MANY),
+            ]),
+            Lit("/"),
+        ]),
+        0,
+        1,
+    )
+}
+
+/// `src_email_name`.
+fn email_name() -> Node {
+    Seq(vec![
+        Class(|c| c.is_ascii_alphanumeric() || "-;:&=+$,._".contains(c)),
+        rep(
+            Class(|c| c.is_ascii_alphanumeric() || "-;:&=+$,\"._".contains(c)),
+            0,
+            MANY,
+        ),
+    ])
+}
+
+fn build() -> Patterns {
+    Patterns {
+        host_fuzzy_test: Alt(vec![
+            Lit("localhost"),
+            Lit("www."),
+            Seq(vec![Lit("."), rep(digit(), 1, 3), Lit(".")]),
+            Seq(vec![
+                Lit("."),
+                tlds(),
+                Alt(vec![Class(is_zpcc), Lit(">"), End]),
+            ]),
+        ]),
+        link_fuzzy: Seq(vec![
+            not_ahead(Class(|c| {
+                matches!(
+                    c,
+                    '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '\u{ff5c}'
+                )
+            })),
+            host_no_ip_fuzzy(),
+            port(),
+            host_terminator(),
+            path(),
+        ]),
+        email_fuzzy: Seq(vec![
+            email_name(),
+            Lit("@"),
+            Alt(vec![ip4(), host_no_ip_fuzzy()]),
+            host_terminator(),
+        ]),
+        http: Seq(vec![
+            Lit("//"),
+            auth(),
+            host(),
+            port(),
+            host_terminator(),
+            path(),
+        ]),
+        no_http: Seq(vec![
+            auth(),
+            Alt(vec![
+                Lit("localhost"),
+                Seq(vec![
+                    rep(Seq(vec![domain(), Lit(".")]), 1, MANY),
+                    Alt(vec![xn(), rep(pseudo_letter(), 1, 63)]),
+                ]),
+            ]),
+            port(),
+            host_terminator(),
+            path(),
+        ]),
+        mailto: Seq(vec![email_name(), Lit("@"), host(), host_terminator()]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hrefs(text: &str) -> Vec<(&str, String)> {
+        find_links(text)
+            .into_iter()
+            .map(|l| (&text[l.range], l.href))
+            .collect()
+    }
+
+    #[test]
+    fn examples() {
+        assert_eq!(
+            hrefs("see docs.rs."),
+            vec![("docs.rs", "http://docs.rs".to_owned())]
+        );
+        assert_eq!(
+            hrefs("M.Sc in build.rs"),
+            vec![
+                ("M.Sc", "http://M.Sc".to_owned()),
+                ("build.rs", "http://build.rs".to_owned())
+            ]
+        );
+        assert_eq!(
+            hrefs("mail a@b.com!"),
+            vec![("a@b.com", "mailto:a@b.com".to_owned())]
+        );
+        assert_eq!(
+            hrefs("(https://x.org/a_(b)))"),
+            vec![("https://x.org/a_(b)", "https://x.org/a_(b)".to_owned())]
+        );
+        assert!(hrefs("main.js, .docs.rs, /docs.rs, ex_ample.com").is_empty());
+        assert!(hrefs("no links here").is_empty());
+    }
+
+    #[test]
+    fn punctuation_table_is_sorted() {
+        assert!(PUNCTUATION.windows(2).all(|w| w[0].1 < w[1].0));
+        assert!(is_p('…') && is_p('“') && is_p('_') && !is_p('$') && !is_p('+'));
+    }
+
+    /// Agrees with markdown-it 12.3.2 on every case `linkify-cases.mjs` recorded.
+    #[test]
+    fn agrees_with_markdown_it() {
+        let cases: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fidelity/linkify-cases.json"))
+                .expect("linkify-cases.json parses");
+        let cases = cases.as_array().expect("an array");
+        assert!(cases.len() > 1000, "expected the corpus runs too");
+        let mut failures = Vec::new();
+        for case in cases {
+            let text = case["text"].as_str().expect("text");
+            let expected: Vec<(usize, usize, String)> = case["links"]
+                .as_array()
+                .expect("links")
+                .iter()
+                .map(|l| {
+                    (
+                        l["start"].as_u64().expect("start") as usize,
+                        l["end"].as_u64().expect("end") as usize,
+                        l["href"].as_str().expect("href").to_owned(),
+                    )
+                })
+                .collect();
+            let actual: Vec<(usize, usize, String)> = find_links(text)
+                .into_iter()
+                .map(|l| (l.range.start, l.range.end, l.href))
+                .collect();
+            if actual != expected {
+                failures.push(format!(
+                    "{text:?}\n    expected {expected:?}\n    actual   {actual:?}"
+                ));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} of {} cases differ:\n{}",
+            failures.len(),
+            cases.len(),
+            failures.join("\n")
+        );
+    }
 }

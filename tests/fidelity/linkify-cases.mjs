@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// Writes linkify-cases.json: what markdown-it 12.3.2's linkify (linkify-it 3)
+// makes of tricky strings and of every plain-text run of the corpus, for the
+// unit test in src/markdown/linkify.rs.
+//
+//   node linkify-cases.mjs            (rewrites linkify-cases.json)
+//
+// Each case: { text, links: [{ start, end, href, normalized, label }] } where
+// start/end are UTF-8 byte offsets into text, href is linkify-it's url
+// (`http://` / `mailto:` added to fuzzy links), normalized is markdown-it's
+// normalizeLink(href) (the href it finally emits) and label its
+// normalizeLinkText (the link's text). Only start, end and href are checked by
+// find_links' test; normalized and label document what the caller does next.
+
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createMarkdownIt, parsePost } from "./reference.mjs";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, "../..");
+const corpus = process.env.PP_CORPUS
+  ? path.resolve(process.env.PP_CORPUS)
+  : path.resolve(REPO, "../shared/corpus/foundation-news");
+
+const md = createMarkdownIt();
+const utf8 = (s) => Buffer.byteLength(s, "utf8");
+
+function linksOf(text) {
+  const out = [];
+  if (!md.linkify.test(text)) return out;
+  for (const m of md.linkify.match(text) ?? []) {
+    const normalized = md.normalizeLink(m.url);
+    if (!md.validateLink(normalized)) continue; // never happens for linkify-it's schemas
+    let label;
+    if (!m.schema) label = md.normalizeLinkText(`http://${m.text}`).replace(/^http:\/\//, "");
+    else if (m.schema === "mailto:" && !/^mailto:/i.test(m.text)) label = md.normalizeLinkText(`mailto:${m.text}`).replace(/^mailto:/, "");
+    else label = md.normalizeLinkText(m.text);
+    out.push({
+      start: utf8(text.slice(0, m.index)),
+      end: utf8(text.slice(0, m.lastIndex)),
+      href: m.url,
+      normalized,
+      label,
+    });
+  }
+  return out;
+}
+
+// ---- tricky strings -------------------------------------------------------
+
+const tricky = [
+  // schemas
+  "see https://example.com for more", "http://example.com.", "http://example.com,", "https://example.com/a/b?c=d#e",
+  "(https://example.com)", "(https://example.com/foo_(bar))", "https://en.wikipedia.org/wiki/Rust_(programming_language)).",
+  "HTTPS://EXAMPLE.COM/X", "ftp://ftp.example.org/file.txt", "mailto:someone@example.com", "mailto:x@y", "MAILTO:A@B.CO",
+  "//example.com/path", "a://example.com", "x//example.com", "http://localhost:8080/x", "http://127.0.0.1/", "http://user:pw@host.com/",
+  "https://example.com:65535/", "https://example.com:65536/", "https://example.com:80a", "http://ex-ample.com", "http://-example.com",
+  "http://example.com/a.b.c", "http://example.com/a...", "http://example.com/a...b", "http://example.com/a!!", "http://example.com/a!!b",
+  "http://example.com/a?", "http://example.com/a?b", "http://example.com/a;", "http://example.com/a;b", "http://example.com/a-", "http://example.com/a--b",
+  "http://example.com/a,b", "http://example.com/a,", "http://example.com/'quoted'", "http://example.com/I'm", "http://example.com/it's.", "http://example.com/\"q\"",
+  "http://example.com/[x]", "http://example.com/{x}", "http://example.com/(x", "http://example.com/a)b", "http://example.com/…", "http://example.com/a…",
+  "http://example.com/ä/ö", "http://例え.テスト/パス", "http://xn--d1acpjx3f.xn--p1ai", "https://example.com/a_b_c", "_http://example.com", "foo_https://example.com",
+  "https://", "http://.com", "http://a", "http://a.b", "http://example.com>foo", "<http://example.com>", "http://example.com|x",
+  "https://example.com/#/route", "https://example.com/path/", "https://example.com/ ", "https://example.com/%20x", "http://example.com:/",
+  // www
+  "www.example.com", "WWW.EXAMPLE.COM", "visit www.example.com.", "www.example", "www.rust-lang.org/learn", "(www.example.com)", "www.com",
+  "xwww.example.com", "-www.example.com", ".www.example.com", "www.example.com/foo.", "www..example.com",
+  // bare domains
+  "docs.rs", "build.rs", "M.Sc", "main.rs and lib.rs", "crates.io", "example.com", "example.community", "example.org.", "example.org,",
+  "foo.bar", "foo.info", "foo.infoo", "foo.name", "foo.shop", "foo.museum", "foo.рф", "пример.рф", "foo.xn--p1ai", "a.b.c.de", "e.g. this",
+  "i.e. that", "v1.2.3", "1.2.3.4", "version 0.1.0 on example.net", "file.txt", "readme.md", "script.js", "config.json", "index.html", "Cargo.toml",
+  ".example.com", ":example.com", "/example.com", "-example.com", "_example.com", "@example.com", "$example.com", "+example.com", "=example.com",
+  "^example.com", "`example.com", "|example.com", "<example.com", ">example.com", "(example.com)", "\"example.com\"", "'example.com'",
+  "[example.com]", "{example.com}", "example.com!", "example.com?", "example.com…", "example.com;", "example.com:8080", "example.com:8080/x",
+  "example.com:99999", "example.com-", "example.com_", "example.com.au", "example.co.uk/path", "ex_ample.com", "ex-ample.com", "-ex.com", "ex-.com",
+  "a.com.b", "a.com.", "localhost", "localhost:3000", "foo.localhost", "Rust.Edu", "sub.domain.gov/x", "日本.jp", "emoji🦀.com", "🦀.rs",
+  "foo.com\u00a0bar", "foo.com\u3000bar", "foo.com｜bar", "x.co", "x.c", "a.b", "Node.js", "Vue.js", "ASP.NET", "asp.net", "U.S.", "U.S.A.",
+  "St. Louis", "Mr.Smith", "Dr.No", "no.de", "it.is", "is.it", "to.be", "tl;dr.com", "foo..com", "foo.com..", "foo.com/..", "foo.com/...a",
+  // emails
+  "someone@example.com", "some.one+tag@example.co.uk", "write to someone@example.com.", "(someone@example.com)", "\"someone@example.com\"",
+  "<someone@example.com>", "x someone@example", "someone@localhost", "someone@127.0.0.1", "a@b.c", "first.last@sub.example.org",
+  "user_name@example.com", "user-name@example.com", "user@ex-ample.com", "@user", "user@", "foo@bar@baz.com", "x:someone@example.com",
+  "xsomeone@example.com", "bücher@example.com", "someone@例え.jp", "security@rust-lang.org", "contact us at hello@rustfoundation.org!",
+  // mixed, several per string
+  "a.com b.com c.com", "see docs.rs and https://crates.io, or mail x@y.com.", "www.a.com/b (c.com) [d.org]", "http://a.com http://b.com",
+  "foo.com/bar?baz=qux&x=1#frag.", "Look at https://github.com/rust-lang/rust/pull/12345!", "https://example.com/path?query=1;x=2",
+  "text https://example.com/a%20b text", "«https://example.com»", "“https://example.com”", "‘example.com’", "https://example.com”",
+  "example.com/“quoted”", "https://example.com/a—b", "https://example.com/\u00a0x", "a\nb.com", "x.com\ny.com",
+];
+
+// ---- corpus text runs -----------------------------------------------------
+
+const isLinkOpen = (s) => /^<a[>\s]/i.test(s);
+const isLinkClose = (s) => /^<\/a\s*>/i.test(s);
+
+/** The text tokens markdown-it's linkify rule looks at, in a body. */
+function textRuns(body) {
+  const md2 = createMarkdownIt();
+  md2.set({ linkify: false });
+  const runs = [];
+  for (const block of md2.parse(body, {})) {
+    if (block.type !== "inline") continue;
+    // linkify scans backwards; html <a> nesting counted the same way
+    const kids = block.children;
+    let htmlLinkLevel = 0;
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const t = kids[i];
+      if (t.type === "link_close") {
+        i--;
+        while (kids[i].level !== t.level && kids[i].type !== "link_open") i--;
+        continue;
+      }
+      if (t.type === "html_inline") {
+        if (isLinkOpen(t.content) && htmlLinkLevel > 0) htmlLinkLevel--;
+        if (isLinkClose(t.content)) htmlLinkLevel++;
+      }
+      if (htmlLinkLevel > 0) continue;
+      if (t.type === "text") runs.push(t.content);
+    }
+  }
+  return runs;
+}
+
+const seen = new Set();
+const cases = [];
+function add(text, source) {
+  if (seen.has(text)) return;
+  seen.add(text);
+  cases.push({ source, text, links: linksOf(text) });
+}
+for (const t of tricky) add(t, "tricky");
+let corpusRuns = 0;
+for (const f of readdirSync(corpus).filter((f) => f.endsWith(".md") && f !== "README.md").sort()) {
+  const { body } = parsePost(readFileSync(path.join(corpus, f), "utf8"));
+  for (const run of textRuns(body)) {
+    corpusRuns++;
+    // a run without '.', '@' or '/' cannot hold a link (every rule needs one)
+    if (/[.@/]/.test(run)) add(run, f.slice(0, -3));
+  }
+}
+
+const out = path.join(HERE, "linkify-cases.json");
+writeFileSync(out, `${JSON.stringify(cases, null, 0).replace(/\},\{"source"/g, '},\n{"source"')}\n`);
+const linked = cases.filter((c) => c.links.length).length;
+console.log(`wrote ${cases.length} cases (${tricky.length} tricky strings, ${corpusRuns} corpus text runs), ${linked} with links`);
