@@ -80,10 +80,14 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The deepest nesting of lists and mappings accepted in front matter.
-/// Deeper documents are rejected with a diagnostic, which keeps recursion
-/// (and stack use, small on wasm) bounded whatever the input.
-pub const MAX_NESTING: usize = 32;
+/// The deepest nesting of lists and mappings accepted in front matter (real
+/// posts use 2; a YAML tag counts as a level too). Deeper documents are
+/// rejected with a diagnostic before or while parsing, which keeps the
+/// parsers' recursion, and so their stack use, bounded whatever the input.
+/// The wasm stack is small, and an unoptimized build of serde_yaml uses up
+/// to about 7 KiB of stack per level (a self-referencing alias), so 24
+/// levels fit in a 256 KiB stack with room to spare.
+pub const MAX_NESTING: usize = 24;
 
 /// The most values a YAML block may expand to, aliases (`*name`) expanded.
 /// Without aliases a block within [`MAX_FRONT_MATTER_BYTES`] cannot reach

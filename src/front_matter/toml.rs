@@ -196,7 +196,10 @@ mod tests {
     fn nesting() {
         let deep = |n: usize| format!("a = {}{}", "[".repeat(n), "]".repeat(n));
         assert_eq!(too_deep(&deep(super::super::MAX_NESTING)), None);
-        assert_eq!(too_deep(&deep(super::super::MAX_NESTING + 1)), Some(4 + 32));
+        assert_eq!(
+            too_deep(&deep(super::super::MAX_NESTING + 1)),
+            Some(4 + super::super::MAX_NESTING)
+        );
         let tricky = format!(
             "[[table]]\n[a.\"[[[\"]\ns = \"[[[\\\"[[[\"\nl = '[[['\nm = \"\"\"\n[[[\"\"\"\"\nn = \'\'\'[[[\'\'\'\n# [[[\n{}",
             deep(super::super::MAX_NESTING)

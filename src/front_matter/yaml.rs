@@ -174,8 +174,13 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
         // A custom tag (`!foo value`): keep the value, drop the tag.
+        // A tag costs serde_yaml about as much stack as a collection, so it
+        // counts as a nesting level.
+        self.enter()?;
         let (_tag, variant) = data.variant::<String>()?;
-        de::VariantAccess::newtype_variant_seed(variant, self)
+        let value = de::VariantAccess::newtype_variant_seed(variant, self)?;
+        self.leave();
+        Ok(value)
     }
 }
 
