@@ -252,7 +252,7 @@ impl Policy {
     /// Scans the raw HTML `html`, which starts at byte `offset` of the file:
     /// reports, as warnings, what [`Policy::clean`] will remove from it, and
     /// updates `open`, the stack of elements left open (which ties blocks
-    /// together). Returns the words of its text content.
+    /// together).
     pub fn scan(
         &self,
         html: &str,
@@ -260,9 +260,10 @@ impl Policy {
         index: &LineIndex,
         diagnostics: &mut Vec<Diagnostic>,
         open: &mut Vec<String>,
-    ) -> usize {
+    ) -> Scan {
         let sink = ReportSink {
             state: RefCell::new(ReportState {
+                deepest: open.len(),
                 open: std::mem::take(open),
                 ..ReportState::default()
             }),
@@ -284,8 +285,20 @@ impl Policy {
                 diagnostics.push(index.diagnostic(offset + at, Severity::Warning, message));
             }
         }
-        state.words
+        Scan {
+            words: state.words,
+            deepest: state.deepest,
+        }
     }
+}
+
+/// What [`Policy::scan`] learned about a piece of raw HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scan {
+    /// Words of its text content.
+    pub words: usize,
+    /// The most elements open at once while reading it (those open before included).
+    pub deepest: usize,
 }
 
 /// Resolves relative URLs against the base, keeping `#fragment` links in-page.
@@ -465,6 +478,8 @@ struct ReportState {
     start_tags: Vec<StartTag>,
     /// Elements opened and not yet closed, across calls.
     open: Vec<String>,
+    /// The longest `open` has been.
+    deepest: usize,
     /// Open elements whose content is removed with them.
     removed_depth: Vec<String>,
     words: usize,
@@ -496,6 +511,7 @@ impl TokenSink for ReportSink {
                 }
                 if !tag.self_closing && !VOID_ELEMENTS.contains(&name.as_str()) {
                     state.open.push(name.clone());
+                    state.deepest = state.deepest.max(state.open.len());
                 }
                 if !state.removed_depth.is_empty() {
                     return TokenSinkResult::Continue;

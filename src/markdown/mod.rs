@@ -30,6 +30,12 @@ use crate::options::{Options, Preset};
 use crate::sanitize::{add_attributes_to_first_element, Policy};
 use crate::Heading;
 
+/// How deeply elements may nest, markdown and raw HTML together. Deeper
+/// markdown is flattened (its content kept) and deeper raw HTML is shown as
+/// text, with a warning. Posts never come near it; it bounds the sanitizer's
+/// work, which grows with depth (HTML parsers walk the open-element stack).
+pub const MAX_NESTING: usize = 128;
+
 /// The pulldown-cmark extensions of each preset. The one place they are set.
 pub fn parser_options(preset: Preset) -> CmarkOptions {
     let common = CmarkOptions::ENABLE_TABLES

@@ -2,7 +2,7 @@
 //! `encodeURIComponent(title.trim().toLowerCase().replace(/\s+/g, '-'))`,
 //! made unique per document with `-2`, `-3`, ….
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// JavaScript's `\s` and `String.prototype.trim` set: ECMAScript WhiteSpace
 /// and LineTerminator. Unlike [`char::is_whitespace`] it includes U+FEFF and
@@ -66,6 +66,10 @@ pub fn slugify(title: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Slugger {
     seen: HashSet<String>,
+    /// For each base slug, the suffix to try next. Every smaller suffix is
+    /// taken already (the set only grows), so skipping them keeps
+    /// markdown-it-anchor's result while staying linear in repeats.
+    next: HashMap<String, usize>,
 }
 
 impl Slugger {
@@ -73,10 +77,10 @@ impl Slugger {
     pub fn slug(&mut self, title: &str) -> String {
         let base = slugify(title);
         let mut candidate = base.clone();
-        let mut n = 2;
+        let n = self.next.entry(base.clone()).or_insert(2);
         while self.seen.contains(&candidate) {
             candidate = format!("{base}-{n}");
-            n += 1;
+            *n += 1;
         }
         self.seen.insert(candidate.clone());
         candidate

@@ -217,3 +217,49 @@ fn outline_and_stats() {
     assert_eq!(preview.stats.words, 8);
     assert_eq!(preview.stats.reading_minutes, 1);
 }
+
+#[test]
+fn nesting_is_bounded() {
+    let deep_quote = format!("{} a\n", ">".repeat(200));
+    let preview = render(&deep_quote, &Options::default());
+    assert_eq!(
+        preview.html.matches("<blockquote").count(),
+        crate::markdown::MAX_NESTING
+    );
+    assert!(
+        preview.html.contains(">a</p>")
+            || preview.html.contains(">a\n")
+            || preview.html.contains("a</blockquote>")
+    );
+    let warnings: Vec<_> = preview
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("nest more than"))
+        .collect();
+    assert_eq!(warnings.len(), 1);
+
+    let deep_html = format!("{}x{}\n", "<div>".repeat(10_000), "</div>".repeat(10_000));
+    let preview = render(&deep_html, &Options::default());
+    assert!(
+        !preview.html.contains("<div>"),
+        "deep raw HTML is shown as text"
+    );
+    assert!(preview.html.contains("&lt;div&gt;&lt;div&gt;"));
+    assert!(preview
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("nest more than 128 levels")));
+}
+
+#[test]
+fn inline_html_nesting_is_bounded() {
+    let src = format!("{}x\n", "<u>".repeat(1000));
+    let preview = render(&src, &Options::default());
+    // The paragraph plus 127 `<u>` fill the limit; the parser then reopens
+    // at most 3 identical formatting elements after the paragraph (Noah's Ark).
+    assert_eq!(
+        preview.html.matches("<u>").count(),
+        crate::markdown::MAX_NESTING - 1 + 3
+    );
+    assert!(preview.html.contains("&lt;u&gt;"));
+}

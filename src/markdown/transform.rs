@@ -10,6 +10,7 @@ use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::linkify::find_links;
 use super::slug::{is_js_whitespace, Slugger};
+use super::MAX_NESTING;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::options::Preset;
 use crate::sanitize::{url_removal_reason, Policy};
@@ -37,6 +38,7 @@ pub struct Context<'a, 'c> {
     /// Words so far.
     pub words: usize,
     in_word: bool,
+    reported_depth: bool,
 }
 
 /// Per-block state of the event rewrite.
@@ -52,6 +54,8 @@ struct Walk {
     table_column: usize,
     /// For each open strikethrough, whether it is a real `~~` one.
     strikes: Vec<bool>,
+    /// For each open element, whether it is kept (not cut for depth).
+    kept: Vec<bool>,
     /// For each open table cell, whether it was written as raw HTML.
     raw_cells: Vec<Option<&'static str>>,
 }
@@ -97,6 +101,7 @@ impl<'a, 'c> Context<'a, 'c> {
             outline: Vec::new(),
             words: 0,
             in_word: false,
+            reported_depth: false,
         }
     }
 
@@ -129,18 +134,30 @@ impl<'a, 'c> Context<'a, 'c> {
     /// content the way JavaScript's `trim()` does in markdown-it.
     fn prepare(&self, events: &[Spanned<'a>]) -> Vec<Spanned<'a>> {
         let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
-        for (event, range) in events {
-            if let (Event::Text(next), Some((Event::Text(prev), prev_range))) =
-                (event, out.last_mut())
-            {
-                let mut joined = String::with_capacity(prev.len() + next.len());
-                joined.push_str(prev);
-                joined.push_str(next);
-                *prev = CowStr::from(joined);
-                prev_range.end = range.end;
-                continue;
+        let mut i = 0;
+        while i < events.len() {
+            let (event, range) = &events[i];
+            let run = events[i..]
+                .iter()
+                .take_while(|(e, _)| matches!(e, Event::Text(_)))
+                .count();
+            if run > 1 {
+                // Join the whole run at once: joining pairwise is quadratic.
+                let mut joined = String::new();
+                for (e, _) in &events[i..i + run] {
+                    if let Event::Text(t) = e {
+                        joined.push_str(t);
+                    }
+                }
+                out.push((
+                    Event::Text(CowStr::from(joined)),
+                    range.start..events[i + run - 1].1.end,
+                ));
+                i += run;
+            } else {
+                out.push((event.clone(), range.clone()));
+                i += 1;
             }
-            out.push((event.clone(), range.clone()));
         }
         if self.preset == Preset::Eleventy {
             for i in 0..out.len() {
@@ -194,31 +211,56 @@ impl<'a, 'c> Context<'a, 'c> {
         while i < events.len() {
             let (event, range) = &events[i];
             i += 1;
+            // Bound the nesting the sanitizer sees: an HTML parser's work
+            // grows with depth on every element, so depth must be bounded
+            // for the whole render to stay linear.
             match event {
-                Event::Start(Tag::HtmlBlock) => {
-                    // Scan the whole block at once: a tag may span lines.
-                    let mut raw = String::new();
-                    let start = events.get(i).map_or(range.start, |(_, r)| r.start);
-                    for (e, _) in events[i..]
+                Event::Start(_) => {
+                    let fits = walk.kept.len() + open_html.len() < MAX_NESTING;
+                    walk.kept.push(fits);
+                    if !fits {
+                        self.too_deep(range.start);
+                        continue;
+                    }
+                }
+                Event::End(_) if walk.kept.pop() == Some(false) => continue,
+                _ => {}
+            }
+            match event {
+                Event::Html(_) => {
+                    // Scan the block's whole run of lines at once: a tag may span lines.
+                    let run = events[i - 1..]
                         .iter()
-                        .take_while(|(e, _)| !matches!(e, Event::End(_)))
-                    {
+                        .take_while(|(e, _)| matches!(e, Event::Html(_)))
+                        .count();
+                    let lines = &events[i - 1..i - 1 + run];
+                    let raw: String = lines
+                        .iter()
+                        .map(|(e, _)| if let Event::Html(h) = e { &**h } else { "" })
+                        .collect();
+                    let fits = self.scan_html(&raw, range.start, walk.kept.len(), open_html);
+                    for (e, _) in lines {
                         if let Event::Html(h) = e {
-                            raw.push_str(h);
+                            out.push(if fits {
+                                Event::Html(h.clone())
+                            } else {
+                                Event::Text(h.clone())
+                            });
                         }
                     }
-                    self.scan_html(&raw, start, open_html);
-                    out.push(event.clone());
+                    i += run - 1;
                 }
                 Event::InlineHtml(h) => {
-                    self.scan_html(h, range.start, open_html);
+                    let fits = self.scan_html(h, range.start, walk.kept.len(), open_html);
                     let lower = h.trim_start_matches('<').to_ascii_lowercase();
-                    if is_tag(&lower, "a") {
+                    if !fits {
+                        out.push(Event::Text(h.clone()));
+                        continue;
+                    } else if is_tag(&lower, "a") {
                         walk.raw_links += 1;
                     } else if lower.starts_with('/') && is_tag(&lower[1..], "a") {
                         walk.raw_links = walk.raw_links.saturating_sub(1);
                     }
-                    self.in_word = false;
                     out.push(event.clone());
                 }
                 Event::Start(Tag::Heading { .. }) => {
@@ -436,15 +478,49 @@ impl<'a, 'c> Context<'a, 'c> {
         Some(html)
     }
 
-    fn scan_html(&mut self, html: &str, body_offset: usize, open_html: &mut Vec<String>) {
+    /// Scans raw HTML (reports removals, counts words, tracks open
+    /// elements). Returns `false`, undoing the scan, when the HTML would nest
+    /// deeper than [`MAX_NESTING`] below `depth` markdown elements: the
+    /// caller then shows it as text.
+    fn scan_html(
+        &mut self,
+        html: &str,
+        body_offset: usize,
+        depth: usize,
+        open_html: &mut Vec<String>,
+    ) -> bool {
         self.in_word = false;
-        self.words += self.policy.scan(
+        let saved = (open_html.clone(), self.diagnostics.len());
+        let scan = self.policy.scan(
             html,
             self.body_start + body_offset,
             self.index,
             self.diagnostics,
             open_html,
         );
+        if depth + scan.deepest > MAX_NESTING {
+            *open_html = saved.0;
+            self.diagnostics.truncate(saved.1);
+            self.too_deep(body_offset);
+            return false;
+        }
+        self.words += scan.words;
+        true
+    }
+
+    /// Reports, once per post, that nesting was cut at [`MAX_NESTING`].
+    fn too_deep(&mut self, body_offset: usize) {
+        if !self.reported_depth {
+            self.reported_depth = true;
+            self.diagnostics.push(self.index.diagnostic(
+                self.body_start + body_offset,
+                Severity::Warning,
+                format!(
+                    "elements nest more than {MAX_NESTING} levels deep from here on: deeper \
+                     markdown is flattened and deeper raw HTML is shown as text"
+                ),
+            ));
+        }
     }
 
     fn check_url(&mut self, url: &str, body_offset: usize, what: &str) {
