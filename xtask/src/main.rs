@@ -1,1 +1,86 @@
-fn main() {}
+//! `cargo xtask`: this project's automation, in plain Rust (std only).
+//!
+//! ```text
+//! cargo xtask build                  wasm + JS glue + package.json into www/pkg
+//! cargo xtask serve [--port N] [--no-build]
+//!                                    serve www/ at http://127.0.0.1:N/ (8080; 0 = any free port)
+//! cargo xtask test [--skip-...]      every test, stopping at the first failure
+//! cargo xtask lint                   rustfmt and clippy, native and wasm32
+//! ```
+//!
+//! Every external command is printed before it runs (`$ ...`). Missing tools
+//! are installed: the wasm32 target, the wasm-bindgen CLI matching Cargo.lock,
+//! rustfmt/clippy, and (through apt-get) Chromium, chromedriver and Node.js.
+
+mod build;
+mod lint;
+mod serve;
+mod test;
+mod tools;
+mod util;
+
+use std::process::ExitCode;
+
+use util::{Error, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  build                 build the wasm package into www/pkg (release)
+  serve [--port N] [--no-build]
+                        build, then serve www/ at http://127.0.0.1:N/ (default 8080, 0 = any free port)
+  test [--skip-native] [--skip-build] [--skip-wasm] [--skip-fidelity] [--skip-e2e] [--skip-browser]
+                        run every test, stopping at the first failure
+                        (--skip-browser = --skip-wasm --skip-e2e; CI passes none of these)
+  lint                  cargo fmt --check and clippy -D warnings, native and wasm32
+  help                  this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nxtask: error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return Err(Error::new("no command given"));
+    };
+    let project = util::Project::locate()?;
+    match command.as_str() {
+        "build" => {
+            no_options(rest)?;
+            build::build(&project).map(drop)
+        }
+        "serve" => serve::command(&project, rest),
+        "test" => test::command(&project, rest),
+        "lint" => {
+            no_options(rest)?;
+            lint::lint(&project)
+        }
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => {
+            eprint!("{USAGE}");
+            Err(Error::new(format!("unknown command `{other}`")))
+        }
+    }
+}
+
+fn no_options(rest: &[String]) -> Result<()> {
+    match rest.first() {
+        None => Ok(()),
+        Some(arg) => Err(Error::new(format!(
+            "unexpected argument `{arg}` (see `cargo xtask help`)"
+        ))),
+    }
+}
