@@ -133,10 +133,11 @@ describe("editor page", () => {
     });
   });
 
+  // An unquoted ": " inside a value is a YAML error the parser finds on its own line.
   test("a YAML error on line 3 shows as 3:N and clicking it selects line 3", async () => {
     await withExample(async (page) => {
       const lines = example.split("\n");
-      lines[2] = 'description: "unclosed';
+      lines[2] = 'byline: The Rust: Foundation';
       const broken = lines.join("\n");
       const detail = await typeSource(page, broken, { typed: 0 });
       assert.ok(
@@ -153,7 +154,7 @@ describe("editor page", () => {
         return { focused: document.activeElement === t, text: t.value.slice(t.selectionStart, t.selectionEnd) };
       });
       assert.equal(sel.focused, true);
-      assert.equal(sel.text, 'description: "unclosed');
+      assert.equal(sel.text, 'byline: The Rust: Foundation');
 
       // Keyboard: Enter on a diagnostic does the same.
       await page.evaluate(() => document.getElementById("source").setSelectionRange(0, 0));
@@ -164,7 +165,7 @@ describe("editor page", () => {
           const t = document.getElementById("source");
           return t.value.slice(t.selectionStart, t.selectionEnd);
         }),
-        'description: "unclosed',
+        'byline: The Rust: Foundation',
       );
     });
   });

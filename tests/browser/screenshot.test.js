@@ -23,7 +23,7 @@ describe("screenshots", () => {
       try {
         const page = await openPage(context);
         const lines = (await exampleText()).split("\n");
-        lines[2] = 'description: "unclosed';
+        lines[2] = 'byline: The Rust: Foundation';
         await typeSource(page, lines.join("\n"), { typed: 0 });
         await typeSource(page, await exampleText(), { typed: 10 });
         await page.locator('#diagnostics button').count();
