@@ -77,8 +77,13 @@ struct Typer<'a, 'd> {
 }
 
 impl Typer<'_, '_> {
+    /// A diagnostic at the line of top-level `key`.
     fn report(&mut self, key: &str, severity: Severity, message: String) {
-        let offset = key_offset(self.cx, key);
+        self.report_at(key_offset(self.cx, key), severity, message);
+    }
+
+    /// A diagnostic at byte `offset`.
+    fn report_at(&mut self, offset: usize, severity: Severity, message: String) {
         self.diagnostics
             .push(self.cx.index.diagnostic(offset, severity, message));
     }
@@ -346,16 +351,14 @@ pub(crate) fn type_fields(
     let attachments = t.attachments();
 
     if title.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        diagnostics_push(
-            &mut t,
+        t.report_at(
             cx.open,
             Severity::Error,
             "missing `title`: the page would have an empty heading".to_owned(),
         );
     }
     match &description {
-        None => diagnostics_push(
-            &mut t,
+        None => t.report_at(
             cx.open,
             Severity::Warning,
             "missing `description`: search engines and link previews will show none".to_owned(),
@@ -390,11 +393,6 @@ pub(crate) fn type_fields(
         attachments,
         extra: t.map,
     }
-}
-
-fn diagnostics_push(t: &mut Typer, offset: usize, severity: Severity, message: String) {
-    t.diagnostics
-        .push(t.cx.index.diagnostic(offset, severity, message));
 }
 
 #[cfg(test)]

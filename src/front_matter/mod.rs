@@ -5,6 +5,14 @@
 //! - `yaml` / `toml`: parse the block into a format-neutral [`serde_json::Value`],
 //!   mapping parser error positions to file-absolute offsets.
 //! - `fields`: types the known keys into [`FrontMatter`] and checks them.
+//!
+//! Hostile input is bounded: blocks over [`MAX_FRONT_MATTER_BYTES`] are not
+//! parsed, nesting deeper than [`MAX_NESTING`] and YAML alias expansion beyond
+//! [`MAX_NODES`] values are refused with a diagnostic, so parsing is fast and
+//! its stack use small whatever the input.
+//!
+//! The snapshot tests (`tests.rs`) render a [`Parsed`] compactly; regenerate
+//! them with `UPDATE_EXPECT=1 cargo test --lib front_matter`.
 
 mod fields;
 pub mod split;
