@@ -39,34 +39,76 @@ pub(crate) fn type_name(value: &Value) -> &'static str {
     }
 }
 
+/// Whether `line` starts with `key` (bare or quoted), then optional blanks
+/// and `sep`.
+fn defines(line: &str, key: &str, sep: char) -> bool {
+    [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
+        .iter()
+        .filter_map(|k| line.strip_prefix(k.as_str()))
+        .any(|rest| rest.trim_start_matches([' ', '\t']).starts_with(sep))
+}
+
+/// Whether `line` is the TOML table header `[key]`.
+fn is_header(line: &str, key: &str) -> bool {
+    let header = line.trim_end();
+    header == format!("[{key}]") || header == format!("[\"{key}\"]")
+}
+
+/// The lines of the block with their byte offsets in the block.
+fn block_lines<'t>(cx: &Context<'t>) -> impl Iterator<Item = (usize, &'t str)> {
+    let mut pos = 0;
+    cx.text.split_inclusive('\n').map(move |line| {
+        let start = pos;
+        pos += line.len();
+        (start, line)
+    })
+}
+
+fn separator(cx: &Context) -> char {
+    match cx.format {
+        Some(Format::Toml) => '=',
+        _ => ':',
+    }
+}
+
 /// Byte offset of the top-level line that defines `key`: the key (bare or
 /// quoted) at the start of a line, then optional spaces and `:` (YAML) or `=`
 /// (TOML), or a TOML `[key]` table header. Falls back to the opening line.
 fn key_offset(cx: &Context, key: &str) -> usize {
-    let sep = match cx.format {
-        Some(Format::Toml) => '=',
-        _ => ':',
+    let sep = separator(cx);
+    block_lines(cx)
+        .find(|(_, line)| defines(line, key, sep) || (sep == '=' && is_header(line, key)))
+        .map_or(cx.open, |(start, _)| cx.base + start)
+}
+
+/// Byte offset of `key` inside the top-level mapping or table `parent`
+/// (written in block style or as a TOML table); else where `parent` is.
+fn nested_key_offset(cx: &Context, parent: &str, key: &str) -> usize {
+    let sep = separator(cx);
+    let mut lines = block_lines(cx);
+    let Some((parent_start, parent_line)) = lines
+        .by_ref()
+        .find(|(_, line)| defines(line, parent, sep) || (sep == '=' && is_header(line, parent)))
+    else {
+        return cx.open;
     };
-    let mut pos = 0;
-    for line in cx.text.split_inclusive('\n') {
-        let start = pos;
-        pos += line.len();
-        let rest = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
-            .iter()
-            .find_map(|k| line.strip_prefix(k.as_str()));
-        if let Some(rest) = rest {
-            if rest.trim_start_matches([' ', '\t']).starts_with(sep) {
-                return cx.base + start;
+    let parent_is_header = sep == '=' && is_header(parent_line, parent);
+    for (start, line) in lines {
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let indent = line.len() - trimmed.len();
+        if parent_is_header {
+            if trimmed.starts_with('[') {
+                break;
             }
+        } else if indent == 0 && !trimmed.trim().is_empty() && !trimmed.starts_with('#') {
+            // The next top-level key: the parent's block has ended.
+            break;
         }
-        if sep == '=' {
-            let header = line.trim_end();
-            if header == format!("[{key}]") || header == format!("[\"{key}\"]") {
-                return cx.base + start;
-            }
+        if defines(trimmed, key, sep) {
+            return cx.base + start + indent;
         }
     }
-    cx.open
+    cx.base + parent_start
 }
 
 /// Collects diagnostics while typing fields.
@@ -80,6 +122,11 @@ impl Typer<'_, '_> {
     /// A diagnostic at the line of top-level `key`.
     fn report(&mut self, key: &str, severity: Severity, message: String) {
         self.report_at(key_offset(self.cx, key), severity, message);
+    }
+
+    /// A diagnostic at the line of `key` in top-level mapping `parent`.
+    fn report_nested(&mut self, parent: &str, key: &str, severity: Severity, message: String) {
+        self.report_at(nested_key_offset(self.cx, parent, key), severity, message);
     }
 
     /// A diagnostic at byte `offset`.
@@ -221,13 +268,13 @@ impl Typer<'_, '_> {
         }
     }
 
-    /// Checks a URL value of `key` (`what` names it in messages).
-    fn url(&mut self, key: &str, what: &str, url: String) -> Option<String> {
+    /// Checks a URL (`what` names it in messages), reporting at `offset`.
+    fn url(&mut self, offset: usize, what: &str, url: String) -> Option<String> {
         match check_url(&url) {
             Ok(()) => Some(url),
             Err(why) => {
-                self.report(
-                    key,
+                self.report_at(
+                    offset,
                     Severity::Error,
                     format!("{what} {why}; it was dropped"),
                 );
@@ -245,14 +292,16 @@ impl Typer<'_, '_> {
                     match value {
                         Value::String(url) => {
                             let what = format!("the URL of attachment `{name}`");
-                            if let Some(url) = self.url("attachments", &what, url) {
+                            let at = nested_key_offset(self.cx, "attachments", &name);
+                            if let Some(url) = self.url(at, &what, url) {
                                 attachments.push(Attachment { name, url });
                             }
                         }
                         other => {
                             let found = type_name(&other);
-                            self.report(
+                            self.report_nested(
                                 "attachments",
+                                &name,
                                 Severity::Error,
                                 format!("attachment `{name}` must be a URL, found {found}"),
                             );
@@ -347,7 +396,7 @@ pub(crate) fn type_fields(
     let series = t.text("series");
     let externalurl = t
         .text("externalurl")
-        .and_then(|url| t.url("externalurl", "`externalurl`", url));
+        .and_then(|url| t.url(key_offset(cx, "externalurl"), "`externalurl`", url));
     let attachments = t.attachments();
 
     if title.as_deref().is_none_or(|s| s.trim().is_empty()) {

@@ -172,7 +172,7 @@ fn toml_line_endings_and_positions() {
             title: "T"
             description: "D"
             4:1 error `draft` must be true or false, found a string
-            6:1 error the URL of attachment `x` uses the `javascript:` scheme: only http, https and relative URLs are allowed; it was dropped
+            7:1 error the URL of attachment `x` uses the `javascript:` scheme: only http, https and relative URLs are allowed; it was dropped
         "#]],
     );
     check(
@@ -473,7 +473,7 @@ fn typed_keys_wrong_types() {
             4:1 error each tag must be text, found a list in `tags`
             4:1 error each tag must be text, found a mapping in `tags`
             4:1 error each tag must be text, found nothing in `tags`
-            5:1 error attachment `a` must be a URL, found a number
+            6:3 error attachment `a` must be a URL, found a number
         "#]],
     );
     // Null and empty values are absent.
@@ -484,6 +484,33 @@ fn typed_keys_wrong_types() {
             body_start: 46 ""
             1:1 error missing `title`: the page would have an empty heading
             1:1 warning missing `description`: search engines and link previews will show none
+        "#]],
+    );
+}
+
+#[test]
+fn attachment_positions() {
+    // Flow style: the `attachments` line; block style: the attachment's line.
+    check(
+        "---\ntitle: T\ndescription: D\nattachments: {a: /a, b: 'vbscript:x'}\n---\n",
+        expect![[r#"
+            format: yaml
+            body_start: 70 ""
+            title: "T"
+            description: "D"
+            attachment: "a" -> "/a"
+            4:1 error the URL of attachment `b` uses the `vbscript:` scheme: only http, https and relative URLs are allowed; it was dropped
+        "#]],
+    );
+    check(
+        "---\ntitle: T\ndescription: D\nattachments:\n  # b: x\n  'b' : [x]\nb: 1\n---\n",
+        expect![[r#"
+            format: yaml
+            body_start: 71 ""
+            title: "T"
+            description: "D"
+            extra: {"b":1}
+            6:3 error attachment `b` must be a URL, found a list
         "#]],
     );
 }
@@ -650,25 +677,25 @@ fn urls() {
           attachment: "file" -> "../up.html"
         javascript:alert(1)
           4:1 error `externalurl` uses the `javascript:` scheme: only http, https and relative URLs are allowed; it was dropped
-          5:1 error the URL of attachment `file` uses the `javascript:` scheme: only http, https and relative URLs are allowed; it was dropped
+          6:3 error the URL of attachment `file` uses the `javascript:` scheme: only http, https and relative URLs are allowed; it was dropped
         JaVaScRiPt:alert(1)
           4:1 error `externalurl` uses the `javascript:` scheme: only http, https and relative URLs are allowed; it was dropped
-          5:1 error the URL of attachment `file` uses the `javascript:` scheme: only http, https and relative URLs are allowed; it was dropped
+          6:3 error the URL of attachment `file` uses the `javascript:` scheme: only http, https and relative URLs are allowed; it was dropped
         " javascript:alert(1)"
           4:1 error `externalurl` has spaces around it; it was dropped
-          5:1 error the URL of attachment `file` has spaces around it; it was dropped
+          6:3 error the URL of attachment `file` has spaces around it; it was dropped
         "java\tscript:alert(1)"
           4:1 error `externalurl` contains control characters (such as tabs or newlines); it was dropped
-          5:1 error the URL of attachment `file` contains control characters (such as tabs or newlines); it was dropped
+          6:3 error the URL of attachment `file` contains control characters (such as tabs or newlines); it was dropped
         "\u0001javascript:alert(1)"
           4:1 error `externalurl` contains control characters (such as tabs or newlines); it was dropped
-          5:1 error the URL of attachment `file` contains control characters (such as tabs or newlines); it was dropped
+          6:3 error the URL of attachment `file` contains control characters (such as tabs or newlines); it was dropped
         "data:text/html,<script>alert(1)</script>"
           4:1 error `externalurl` uses the `data:` scheme: only http, https and relative URLs are allowed; it was dropped
-          5:1 error the URL of attachment `file` uses the `data:` scheme: only http, https and relative URLs are allowed; it was dropped
+          6:3 error the URL of attachment `file` uses the `data:` scheme: only http, https and relative URLs are allowed; it was dropped
         mailto:ferris@example.com
           4:1 error `externalurl` uses the `mailto:` scheme: only http, https and relative URLs are allowed; it was dropped
-          5:1 error the URL of attachment `file` uses the `mailto:` scheme: only http, https and relative URLs are allowed; it was dropped
+          6:3 error the URL of attachment `file` uses the `mailto:` scheme: only http, https and relative URLs are allowed; it was dropped
     "#]].assert_eq(&out);
 }
 
