@@ -5,12 +5,24 @@
 //
 //   node linkify-cases.mjs            (rewrites linkify-cases.json)
 //
-// Each case: { text, links: [{ start, end, href, normalized, label }] } where
+// The file is { links: [...], pretest: [...] }.
+//
+// links: { source, text, links: [{ start, end, href, normalized, label }] } where
 // start/end are UTF-8 byte offsets into text, href is linkify-it's url
 // (`http://` / `mailto:` added to fuzzy links), normalized is markdown-it's
 // normalizeLink(href) (the href it finally emits) and label its
 // normalizeLinkText (the link's text). Only start, end and href are checked by
 // find_links' test; normalized and label document what the caller does next.
+//
+// pretest: { source, inline, pretest } — markdown-it runs linkify on an
+// inline block's text tokens only when linkify-it's pretest accepts the
+// block's whole inline source (`thanks to <u>crates.io</u>.` has no link:
+// `.io<` fails the pretest). Recorded for every corpus block with a text run
+// that would hold a link, and for tricky inline sources.
+//
+// Before writing, the script checks that this model (pretest on the block,
+// then linkify-it on each text run outside links) predicts exactly the links
+// markdown-it's own linkify rule makes in every corpus post.
 
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -94,13 +106,15 @@ const tricky = [
 const isLinkOpen = (s) => /^<a[>\s]/i.test(s);
 const isLinkClose = (s) => /^<\/a\s*>/i.test(s);
 
-/** The text tokens markdown-it's linkify rule looks at, in a body. */
+/** Per inline block: { inline, runs } — the text tokens markdown-it's linkify rule looks at. */
 function textRuns(body) {
   const md2 = createMarkdownIt();
   md2.set({ linkify: false });
-  const runs = [];
+  const blocks = [];
   for (const block of md2.parse(body, {})) {
     if (block.type !== "inline") continue;
+    const runs = [];
+    blocks.push({ inline: block.content, runs });
     // linkify scans backwards; html <a> nesting counted the same way
     const kids = block.children;
     let htmlLinkLevel = 0;
@@ -116,10 +130,20 @@ function textRuns(body) {
         if (isLinkClose(t.content)) htmlLinkLevel++;
       }
       if (htmlLinkLevel > 0) continue;
-      if (t.type === "text") runs.push(t.content);
+      if (t.type === "text") runs.unshift(t.content);
     }
   }
-  return runs;
+  return blocks;
+}
+
+/** The links markdown-it's own linkify rule makes in a body: [href...]. */
+function actualLinkified(body) {
+  const hrefs = [];
+  for (const block of md.parse(body, {})) {
+    if (block.type !== "inline") continue;
+    for (const t of block.children) if (t.type === "link_open" && t.markup === "linkify") hrefs.push(t.attrGet("href"));
+  }
+  return hrefs;
 }
 
 const seen = new Set();
@@ -130,17 +154,54 @@ function add(text, source) {
   cases.push({ source, text, links: linksOf(text) });
 }
 for (const t of tricky) add(t, "tricky");
+const pretests = [];
+const seenInline = new Set();
+function addPretest(inline, source) {
+  if (seenInline.has(inline)) return;
+  seenInline.add(inline);
+  pretests.push({ source, inline, pretest: md.linkify.pretest(inline) });
+}
+for (const t of [
+  "thanks to <u>crates.io</u>.", "thanks to <u>crates.io</u> .", "see x.com>", "see x.io<", "x.com", "x.comm", "a@b", "no link here",
+  "www.x", "WWW.X", "localhost", "1.2.3", "v1.2", "http:", "_http:", "x_http:", "(http:", "ftp:", "Mailto:", "//", "a//b", "x.рф", "x.xn--p1ai!",
+  "x.de\ny", "*x.com*", "[x](y) z.org", "x.co_", "x.io`",
+]) addPretest(t, "tricky");
+
 let corpusRuns = 0;
+let mismatches = 0;
 for (const f of readdirSync(corpus).filter((f) => f.endsWith(".md") && f !== "README.md").sort()) {
+  const slug = f.slice(0, -3);
   const { body } = parsePost(readFileSync(path.join(corpus, f), "utf8"));
-  for (const run of textRuns(body)) {
-    corpusRuns++;
-    // a run without '.', '@' or '/' cannot hold a link (every rule needs one)
-    if (/[.@/]/.test(run)) add(run, f.slice(0, -3));
+  const predicted = [];
+  for (const { inline, runs } of textRuns(body)) {
+    const pass = md.linkify.pretest(inline);
+    let linkable = false;
+    for (const run of runs) {
+      corpusRuns++;
+      // a run without '.', '@' or '/' cannot hold a link (every rule needs one)
+      if (/[.@/]/.test(run)) add(run, slug);
+      const links = linksOf(run);
+      if (links.length) linkable = true;
+      if (pass) predicted.push(...links.map((l) => l.normalized));
+    }
+    if (linkable) addPretest(inline, slug);
   }
+  const actual = actualLinkified(body);
+  if (JSON.stringify(actual) !== JSON.stringify(predicted)) {
+    mismatches++;
+    console.error(`${slug}: model predicts ${JSON.stringify(predicted)}, markdown-it made ${JSON.stringify(actual)}`);
+  }
+}
+if (mismatches) {
+  console.error(`the pretest + text-run model disagrees with markdown-it on ${mismatches} post(s); not writing`);
+  process.exit(1);
 }
 
 const out = path.join(HERE, "linkify-cases.json");
-writeFileSync(out, `${JSON.stringify(cases, null, 0).replace(/\},\{"source"/g, '},\n{"source"')}\n`);
+const lines = (list) => list.map((c) => JSON.stringify(c)).join(",\n");
+writeFileSync(out, `{"links": [\n${lines(cases)}\n],\n"pretest": [\n${lines(pretests)}\n]}\n`);
 const linked = cases.filter((c) => c.links.length).length;
-console.log(`wrote ${cases.length} cases (${tricky.length} tricky strings, ${corpusRuns} corpus text runs), ${linked} with links`);
+console.log(
+  `wrote ${cases.length} link cases (${tricky.length} tricky strings, ${corpusRuns} corpus text runs), ${linked} with links; ` +
+    `${pretests.length} pretest cases (${pretests.filter((p) => !p.pretest).length} refused); model matches markdown-it on every post`,
+);

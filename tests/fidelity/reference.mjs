@@ -23,8 +23,15 @@ export function createMarkdownIt() {
 
 const md = createMarkdownIt();
 
-/** Tags the site uses internally and never shows (news.json merges `news` into every post). */
-export const HIDDEN_TAGS = new Set(["news"]);
+/**
+ * Tags the site never shows: the layout links a tag only when it is in
+ * `collections.tagList`, which `.eleventy.js` builds from every tag except
+ * this list ("this list should match the `filter` list in tags.njk").
+ * news.json merges `news` into every post; `events` and `event` occur in the corpus too.
+ */
+export const HIDDEN_TAGS = new Set([
+  "all", "nav", "people", "posts", "post", "members", "policies", "events", "event", "meetings", "meeting", "news",
+]);
 
 /**
  * Splits front matter the way gray-matter 4.0.3 (Eleventy 1.x) does.
@@ -99,9 +106,11 @@ export function renderHeader(data) {
   let tags = data.tags ?? [];
   if (typeof tags === "string") tags = tags ? [tags] : [];
   tags = [...new Set(tags)].filter((t) => !HIDDEN_TAGS.has(t));
-  html += `<div class="post-tags">Tagged: `;
-  html += tags.map((t) => `<a href="/tags/${escapeHtml(t)}/" class="post-tag">${escapeHtml(t)}</a>`).join(" ");
-  html += `</div>`;
+  // The layout's loop leaves a newline and indentation before each link:
+  // on screen, one space between "Tagged:" and each tag.
+  html += `<div class="post-tags">Tagged:`;
+  html += tags.map((t) => `\n        <a href="/tags/${escapeHtml(t)}/" class="post-tag">${escapeHtml(t)}</a>`).join("");
+  html += `\n</div>`;
   return html;
 }
 
