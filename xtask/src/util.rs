@@ -88,12 +88,7 @@ pub fn echo(command: &Command) {
         }
     }
     line.push(' ');
-    let program = command.get_program();
-    if std::env::var_os("CARGO").as_deref() == Some(program) {
-        line.push_str("cargo");
-    } else {
-        line.push_str(&quote(program));
-    }
+    line.push_str(&quote(program_name(command).as_ref()));
     for arg in command.get_args() {
         line.push(' ');
         line.push_str(&quote(arg));
@@ -116,8 +111,18 @@ fn quote(s: &OsStr) -> String {
     }
 }
 
+/// The program, with the `cargo` running the xtask shown as just `cargo`.
+fn program_name(command: &Command) -> &OsStr {
+    let program = command.get_program();
+    if std::env::var_os("CARGO").as_deref() == Some(program) {
+        OsStr::new("cargo")
+    } else {
+        program
+    }
+}
+
 fn describe(command: &Command) -> String {
-    let mut s = command.get_program().to_string_lossy().into_owned();
+    let mut s = program_name(command).to_string_lossy().into_owned();
     for arg in command.get_args().take(3) {
         s.push(' ');
         s.push_str(&arg.to_string_lossy());
@@ -126,7 +131,7 @@ fn describe(command: &Command) -> String {
 }
 
 fn spawn_error(command: &Command, error: std::io::Error) -> Error {
-    let program = command.get_program().to_string_lossy();
+    let program = program_name(command).to_string_lossy();
     if error.kind() == std::io::ErrorKind::NotFound {
         Error(format!("could not run `{program}`: not found on PATH"))
     } else {
