@@ -8,7 +8,7 @@
 //!
 //! (without the line breaks). The `h2` is always present; the byline only
 //! when it is not empty; the date in UTC; tags in front matter order, not
-//! slugified, without the site's internal tags ([`INTERNAL_TAGS`]). Front
+//! slugified, each once, without the site's internal tags ([`INTERNAL_TAGS`]). Front
 //! matter strings are escaped: they are text, never HTML. The result still
 //! passes through the sanitizer, like every piece of HTML in the output.
 
@@ -19,9 +19,13 @@ use pulldown_cmark_escape::{escape_html, FmtWriter};
 use crate::front_matter::FrontMatter;
 use crate::sanitize::Policy;
 
-/// Tags the site uses internally and never shows (`news` comes from the
-/// news folder's data file).
-pub const INTERNAL_TAGS: &[&str] = &["all", "nav", "post", "posts", "news"];
+/// Tags the site never links: its tag list is built from every tag except
+/// these (`.eleventy.js`, "this list should match the `filter` list in
+/// tags.njk"). `news` comes from the news folder's data file.
+pub const INTERNAL_TAGS: &[&str] = &[
+    "all", "nav", "people", "posts", "post", "members", "policies", "events", "event", "meetings",
+    "meeting", "news",
+];
 
 /// Renders the header (title, description, byline, date, tags).
 pub fn render(fm: &FrontMatter, policy: &Policy) -> String {
@@ -42,23 +46,22 @@ pub fn render(fm: &FrontMatter, policy: &Policy) -> String {
             "<time class=\"post-date\" datetime=\"{datetime}\">{shown}</time>"
         );
     }
-    let tags: Vec<&str> = fm
-        .tags
-        .iter()
-        .map(String::as_str)
-        .filter(|t| !INTERNAL_TAGS.contains(t))
-        .collect();
-    if !tags.is_empty() {
-        html.push_str("<div class=\"post-tags\">Tagged: ");
-        for tag in tags {
-            html.push_str("<a href=\"/tags/");
-            push_text(&mut html, tag);
-            html.push_str("/\" class=\"post-tag\">");
-            push_text(&mut html, tag);
-            html.push_str("</a>");
+    // The layout always shows the tags line (every post has the `news` tag).
+    html.push_str("<div class=\"post-tags\">Tagged:");
+    let mut shown: Vec<&str> = Vec::new();
+    for tag in &fm.tags {
+        if INTERNAL_TAGS.contains(&tag.as_str()) || shown.contains(&tag.as_str()) {
+            continue;
         }
-        html.push_str("</div>");
+        shown.push(tag);
+        // One space before each chip, as the layout's loop leaves it.
+        html.push_str(" <a href=\"/tags/");
+        push_text(&mut html, tag);
+        html.push_str("/\" class=\"post-tag\">");
+        push_text(&mut html, tag);
+        html.push_str("</a>");
     }
+    html.push_str("</div>");
     policy.clean(&html)
 }
 
@@ -100,7 +103,7 @@ mod tests {
         };
         let index = LineIndex::new("");
         let policy = Policy::new(&Options::default(), &index, &mut vec![]);
-        expect![[r#"<h1>A &lt;b&gt;bold&lt;/b&gt; &amp; "quoted" title</h1><h2>D&nbsp;</h2><div class="post-byline">by The Rust Foundation</div><time class="post-date" datetime="2023-09-18">18 Sep 2023</time><div class="post-tags">Tagged: <a href="/tags/announcement/" class="post-tag">announcement</a><a href="/tags/security initiative/" class="post-tag">security initiative</a></div>"#]]
+        expect![[r#"<h1>A &lt;b&gt;bold&lt;/b&gt; &amp; "quoted" title</h1><h2>D&nbsp;</h2><div class="post-byline">by The Rust Foundation</div><time class="post-date" datetime="2023-09-18">18 Sep 2023</time><div class="post-tags">Tagged: <a href="/tags/announcement/" class="post-tag">announcement</a> <a href="/tags/security initiative/" class="post-tag">security initiative</a></div>"#]]
             .assert_eq(&render(&fm, &policy));
     }
 
@@ -108,6 +111,7 @@ mod tests {
     fn empty_header_keeps_h2() {
         let index = LineIndex::new("");
         let policy = Policy::new(&Options::default(), &index, &mut vec![]);
-        expect![[r#"<h1></h1><h2></h2>"#]].assert_eq(&render(&FrontMatter::default(), &policy));
+        expect![[r#"<h1></h1><h2></h2><div class="post-tags">Tagged:</div>"#]]
+            .assert_eq(&render(&FrontMatter::default(), &policy));
     }
 }

@@ -263,3 +263,22 @@ fn inline_html_nesting_is_bounded() {
     );
     assert!(preview.html.contains("&lt;u&gt;"));
 }
+
+#[test]
+fn tight_items_are_trimmed_and_pretest_gates_linkify() {
+    check(
+        "- one\u{a0}\n- two\u{a0}\n  - nested\n\nthanks to <u>crates.io</u>.\n\nthanks to crates.io.\n",
+        expect![[r#"
+            <ul data-line="1" data-line-end="3">
+            <li>one</li>
+            <li>two
+            <ul>
+            <li>nested</li>
+            </ul>
+            </li>
+            </ul>
+            <p data-line="5" data-line-end="5">thanks to <u>crates.io</u>.</p>
+            <p data-line="7" data-line-end="7">thanks to <a href="http://crates.io">crates.io</a>.</p>
+        "#]],
+    );
+}

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Tag, TagEnd};
 
-use super::linkify::find_links;
+use super::linkify::{find_links, pretest};
 use super::slug::{is_js_whitespace, Slugger};
 use super::MAX_NESTING;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
@@ -44,6 +44,8 @@ pub struct Context<'a, 'c> {
 /// Per-block state of the event rewrite.
 #[derive(Default)]
 struct Walk {
+    /// Whether the enclosing inline block passed linkify's pretest.
+    linkify_here: bool,
     code_block: bool,
     links: usize,
     images: usize,
@@ -161,10 +163,23 @@ impl<'a, 'c> Context<'a, 'c> {
         }
         if self.preset == Preset::Eleventy {
             for i in 0..out.len() {
-                if matches!(out[i].0, Event::Start(Tag::Paragraph | Tag::Heading { .. })) {
+                // Tight list items hold their paragraph's inline content
+                // directly: markdown-it trims it all the same.
+                if matches!(
+                    out[i].0,
+                    Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item)
+                ) {
                     self.trim_text(&mut out, i + 1, true);
                 }
-                if matches!(out[i].0, Event::End(TagEnd::Paragraph | TagEnd::Heading(_))) && i > 0 {
+                // Text right before a nested list ends a tight item's paragraph.
+                if i > 0 && matches!(out[i].0, Event::Start(Tag::List(_))) {
+                    self.trim_text(&mut out, i - 1, false);
+                }
+                if matches!(
+                    out[i].0,
+                    Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+                ) && i > 0
+                {
                     self.trim_text(&mut out, i - 1, false);
                 }
             }
@@ -206,7 +221,10 @@ impl<'a, 'c> Context<'a, 'c> {
     fn rewrite(&mut self, events: &[Spanned<'a>], open_html: &mut Vec<String>) -> Vec<Event<'a>> {
         let eleventy = self.preset == Preset::Eleventy;
         let mut out = Vec::with_capacity(events.len() + 4);
-        let mut walk = Walk::default();
+        let mut walk = Walk {
+            linkify_here: true,
+            ..Walk::default()
+        };
         let mut i = 0;
         while i < events.len() {
             let (event, range) = &events[i];
@@ -225,6 +243,16 @@ impl<'a, 'c> Context<'a, 'c> {
                 }
                 Event::End(_) if walk.kept.pop() == Some(false) => continue,
                 _ => {}
+            }
+            if eleventy
+                && matches!(
+                    event,
+                    Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell | Tag::Item)
+                )
+            {
+                // markdown-it linkifies an inline block only when its whole
+                // source passes linkify-it's pretest.
+                walk.linkify_here = pretest(&self.body[range.clone()]);
             }
             match event {
                 Event::Html(_) => {
@@ -301,6 +329,7 @@ impl<'a, 'c> Context<'a, 'c> {
                         self.count_words(text);
                     }
                     if eleventy
+                        && walk.linkify_here
                         && !walk.code_block
                         && walk.links == 0
                         && walk.images == 0
