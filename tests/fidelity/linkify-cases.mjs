@@ -4,6 +4,7 @@
 // unit test in src/markdown/linkify.rs.
 //
 //   node linkify-cases.mjs            (rewrites linkify-cases.json)
+//   node linkify-cases.mjs --check    (exit 1 when linkify-cases.json is not what it would write)
 //
 // The file is { links: [...], pretest: [...] }.
 //
@@ -24,7 +25,7 @@
 // then linkify-it on each text run outside links) predicts exactly the links
 // markdown-it's own linkify rule makes in every corpus post.
 
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createMarkdownIt, parsePost } from "./reference.mjs";
@@ -199,7 +200,17 @@ if (mismatches) {
 
 const out = path.join(HERE, "linkify-cases.json");
 const lines = (list) => list.map((c) => JSON.stringify(c)).join(",\n");
-writeFileSync(out, `{"links": [\n${lines(cases)}\n],\n"pretest": [\n${lines(pretests)}\n]}\n`);
+const json = `{"links": [\n${lines(cases)}\n],\n"pretest": [\n${lines(pretests)}\n]}\n`;
+if (process.argv.includes("--check")) {
+  const current = existsSync(out) ? readFileSync(out, "utf8") : "";
+  if (current !== json) {
+    console.error("linkify-cases.json is out of date: run `node linkify-cases.mjs`");
+    process.exit(1);
+  }
+  console.log(`linkify-cases.json is up to date (${cases.length} link cases, ${pretests.length} pretest cases)`);
+  process.exit(0);
+}
+writeFileSync(out, json);
 const linked = cases.filter((c) => c.links.length).length;
 console.log(
   `wrote ${cases.length} link cases (${tricky.length} tricky strings, ${corpusRuns} corpus text runs), ${linked} with links; ` +
