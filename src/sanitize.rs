@@ -547,7 +547,7 @@ impl TokenSink for ReportSink {
                     line,
                     findings,
                 });
-                return result;
+                result
             }
             Token::CharacterTokens(text) if state.removed_depth.is_empty() => {
                 let mut words = 0;

@@ -21,14 +21,12 @@ pub fn check(body: &str, body_start: usize, index: &LineIndex, diagnostics: &mut
         let message = if rest.starts_with("{{") {
             "`{{` starts a Liquid expression: the site executes it, so the published page will \
              not show this text; wrap it in {% raw %}…{% endraw %} to show it as written"
-        } else if rest.starts_with("{%") {
-            let tag = rest[2..].trim_start_matches('-').trim_start();
-            if tag.starts_with("raw")
-                && tag[3..]
-                    .trim_start()
-                    .trim_start_matches('-')
-                    .starts_with("%}")
-            {
+        } else if let Some(tag) = rest.strip_prefix("{%") {
+            let tag = tag.trim_start_matches('-').trim_start();
+            let opens_raw = tag
+                .strip_prefix("raw")
+                .is_some_and(|a| a.trim_start().trim_start_matches('-').starts_with("%}"));
+            if opens_raw {
                 // Skip to the end of the raw section: its content is text.
                 match body[at..].find("endraw").and_then(|e| body[at + e..].find("%}").map(|c| at + e + c + 2)) {
                     Some(end) => {

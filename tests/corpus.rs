@@ -80,9 +80,9 @@ fn example_post_body() {
     assert_eq!(
         html.matches("&nbsp;").count(),
         source
-            .splitn(2, "\n---\n")
-            .nth(1)
+            .split_once("\n---\n")
             .unwrap()
+            .1
             .matches("&nbsp;")
             .count()
     );
