@@ -37,8 +37,18 @@ pub fn build(project: &Project) -> Result<Built> {
     if pkg.exists() {
         std::fs::remove_dir_all(&pkg).context(|| format!("removing {}", pkg.display()))?;
     }
+    // No name section: 178 KB raw / 50 KB gzipped of function names that
+    // only make trap stack traces readable; the panic hook logs the message
+    // and location anyway. (wasm-opt -O3 was measured too: 5% smaller than
+    // this raw, 2.6% larger gzipped, 25 s per build; not worth it.)
     run(Command::new(&bindgen.wasm_bindgen)
-        .args(["--target", "web", "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--remove-name-section",
+            "--remove-producers-section",
+        ])
+        .arg("--out-dir")
         .arg(&pkg)
         .arg(&wasm))?;
     check_exports(&pkg)?;
