@@ -76,36 +76,93 @@ pub const WORDS_PER_MINUTE: usize = 200;
 /// Renders a post. Never fails and never panics: problems are diagnostics,
 /// broken front matter still renders the body.
 pub fn render(source: &str, options: &Options) -> Preview {
-    let index = LineIndex::new(source);
-    let fm = front_matter::parse(source, &index);
-    let mut diagnostics = fm.diagnostics;
-    let policy = sanitize::Policy::new(options, &index, &mut diagnostics);
-    template::check(
-        &source[fm.body_start..],
-        fm.body_start,
-        &index,
-        &mut diagnostics,
-    );
-    let body = markdown::render_body(
-        source,
-        fm.body_start,
-        options,
-        &index,
-        &policy,
-        &mut diagnostics,
-    );
-    let header_html = header::render(&fm.front_matter, &policy);
-    diagnostics.sort_by_key(|d| (d.line, d.column));
-    let words = body.words;
-    Preview {
-        front_matter: fm.front_matter,
-        header_html,
-        html: body.html,
-        diagnostics,
-        outline: body.outline,
-        stats: Stats {
-            words,
-            reading_minutes: words.div_ceil(WORDS_PER_MINUTE),
-        },
+    Renderer::new(options.clone()).render(source).preview
+}
+
+/// A preview together with its body's units, for patching a live preview.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The preview; its `html` is the concatenation of `units`.
+    pub preview: Preview,
+    /// The body's top-level units, in order: each one's sanitized HTML, its
+    /// first element tagged with its source lines. Unchanged source gives an
+    /// identical string, so a live preview patches only the units that differ.
+    pub units: Vec<String>,
+    /// How many units this render sanitized; the others came from the
+    /// previous render.
+    pub sanitized_units: usize,
+}
+
+/// Renders successive versions of one post, sanitizing only the units that
+/// changed since the previous version. The result is always identical to
+/// [`render`] of the same text.
+#[derive(Debug)]
+pub struct Renderer {
+    options: Options,
+    cache: markdown::UnitCache,
+}
+
+impl Renderer {
+    /// A renderer with `options` and an empty cache.
+    pub fn new(options: Options) -> Self {
+        Renderer {
+            options,
+            cache: markdown::UnitCache::default(),
+        }
+    }
+
+    /// The options every render uses.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Changes the options; cached units are dropped when they differ.
+    pub fn set_options(&mut self, options: Options) {
+        if options != self.options {
+            self.cache.clear();
+            self.options = options;
+        }
+    }
+
+    /// Renders `source`. Never fails and never panics.
+    pub fn render(&mut self, source: &str) -> Rendered {
+        let options = &self.options;
+        let index = LineIndex::new(source);
+        let fm = front_matter::parse(source, &index);
+        let mut diagnostics = fm.diagnostics;
+        let policy = sanitize::Policy::new(options, &index, &mut diagnostics);
+        template::check(
+            &source[fm.body_start..],
+            fm.body_start,
+            &index,
+            &mut diagnostics,
+        );
+        let body = markdown::render_body(
+            source,
+            fm.body_start,
+            options,
+            &index,
+            &policy,
+            &mut diagnostics,
+            &mut self.cache,
+        );
+        let header_html = header::render(&fm.front_matter, &policy);
+        diagnostics.sort_by_key(|d| (d.line, d.column));
+        let words = body.words;
+        Rendered {
+            preview: Preview {
+                front_matter: fm.front_matter,
+                header_html,
+                html: body.units.concat(),
+                diagnostics,
+                outline: body.outline,
+                stats: Stats {
+                    words,
+                    reading_minutes: words.div_ceil(WORDS_PER_MINUTE),
+                },
+            },
+            units: body.units,
+            sanitized_units: self.cache.sanitized,
+        }
     }
 }

@@ -8,8 +8,9 @@
 //!    conventions (heading anchors, soft breaks, linkify, footnotes, …) and
 //!    reports what the sanitizer will remove.
 //! 4. Each unit is written with pulldown-cmark's HTML writer, sanitized by
-//!    [`crate::sanitize::Policy`] and tagged with its source lines
-//!    (`data-line`, `data-line-end` on its first element).
+//!    [`crate::sanitize::Policy`] (or taken from the [`UnitCache`] when the
+//!    previous render sanitized the same HTML) and tagged with its source
+//!    lines (`data-line`, `data-line-end` on its first element).
 //!
 //! # Defaults
 //!
@@ -22,6 +23,8 @@ mod blocks;
 pub mod linkify;
 pub mod slug;
 mod transform;
+
+use std::collections::HashMap;
 
 use pulldown_cmark::{Options as CmarkOptions, Parser};
 
@@ -50,15 +53,63 @@ pub fn parser_options(preset: Preset) -> CmarkOptions {
 /// The rendered body.
 #[derive(Debug, Default)]
 pub struct Body {
-    /// Sanitized HTML.
-    pub html: String,
+    /// The sanitized HTML of each unit, in order (tagged with its source
+    /// lines); the footnotes section, if any, is the last one. The body's
+    /// HTML is their concatenation.
+    pub units: Vec<String>,
     /// Headings in document order.
     pub outline: Vec<Heading>,
     /// Words in the body's text.
     pub words: usize,
 }
 
-/// Renders the markdown body that starts at byte `body_start` of `source`.
+/// Sanitized units of the previous render, keyed by exactly what the
+/// sanitizer was given (the unit's unsanitized HTML), so an unchanged unit is
+/// not sanitized again. The sanitizer is a pure function of that input and
+/// the policy, so a hit is always right; [`crate::Renderer`] empties the cache
+/// when the options change. Only the latest render's units are kept.
+#[derive(Debug, Default)]
+pub struct UnitCache {
+    previous: HashMap<String, String>,
+    current: HashMap<String, String>,
+    /// Units sanitized in the latest render (the others were cache hits).
+    pub sanitized: usize,
+}
+
+impl UnitCache {
+    /// Forgets every unit.
+    pub fn clear(&mut self) {
+        self.previous.clear();
+        self.current.clear();
+    }
+
+    fn clean(&mut self, raw: String, policy: &Policy) -> String {
+        if let Some(clean) = self.current.get(&raw) {
+            return clean.clone();
+        }
+        let clean = match self.previous.remove(&raw) {
+            Some(clean) => clean,
+            None => {
+                self.sanitized += 1;
+                policy.clean(&raw)
+            }
+        };
+        self.current.insert(raw, clean.clone());
+        clean
+    }
+
+    fn start(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+        self.sanitized = 0;
+    }
+
+    fn finish(&mut self) {
+        self.previous.clear();
+    }
+}
+
+/// Renders the markdown body that starts at byte `body_start` of `source`,
+/// sanitizing only the units `cache` has not seen.
 pub fn render_body(
     source: &str,
     body_start: usize,
@@ -66,7 +117,9 @@ pub fn render_body(
     index: &LineIndex,
     policy: &Policy,
     diagnostics: &mut Vec<Diagnostic>,
+    cache: &mut UnitCache,
 ) -> Body {
+    cache.start();
     let body = &source[body_start..];
     let events: Vec<_> = Parser::new_ext(body, parser_options(options.preset))
         .into_offset_iter()
@@ -99,13 +152,26 @@ pub fn render_body(
         // Raw HTML left open ties the next block into the same unit: the
         // sanitizer must see them together, as a browser would.
         if open_html.is_empty() {
-            flush_unit(&mut out.html, &mut unit_events, unit_lines.take(), policy);
+            flush_unit(
+                &mut out.units,
+                &mut unit_events,
+                unit_lines.take(),
+                policy,
+                cache,
+            );
         }
     }
-    flush_unit(&mut out.html, &mut unit_events, unit_lines.take(), policy);
+    flush_unit(
+        &mut out.units,
+        &mut unit_events,
+        unit_lines.take(),
+        policy,
+        cache,
+    );
     if let Some(footnotes) = ctx.footnotes_section() {
-        out.html.push_str(&policy.clean(&footnotes));
+        out.units.push(cache.clean(footnotes, policy));
     }
+    cache.finish();
     out.outline = ctx.outline;
     out.words = ctx.words;
     out
@@ -113,24 +179,27 @@ pub fn render_body(
 
 /// Writes, sanitizes and tags one unit, then empties it.
 fn flush_unit(
-    html: &mut String,
+    units: &mut Vec<String>,
     events: &mut Vec<pulldown_cmark::Event<'_>>,
     lines: Option<(u32, u32)>,
     policy: &Policy,
+    cache: &mut UnitCache,
 ) {
     if events.is_empty() {
         return;
     }
     let mut raw = String::new();
     pulldown_cmark::html::push_html(&mut raw, events.drain(..));
-    let mut clean = policy.clean(&raw);
+    // Line numbers are added after sanitizing, so a unit that only moved
+    // (lines inserted above it) is still a cache hit.
+    let mut clean = cache.clean(raw, policy);
     if let Some((first, last)) = lines {
         add_attributes_to_first_element(
             &mut clean,
             &format!(" data-line=\"{first}\" data-line-end=\"{last}\""),
         );
     }
-    html.push_str(&clean);
+    units.push(clean);
 }
 
 #[cfg(test)]

@@ -1,0 +1,163 @@
+//! The incremental renderer's invariant: after any sequence of edits, what
+//! `Renderer` gives equals a full `render` of the final text, and a local
+//! edit sanitizes only the units it touched.
+
+use std::path::Path;
+
+use post_preview::{render, Options, Renderer};
+use proptest::prelude::*;
+
+fn corpus() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/foundation-news");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the corpus folder")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("README.md"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// One edit, with positions as fractions of the text so they apply to any post.
+#[derive(Debug, Clone)]
+enum Edit {
+    /// Type one character.
+    Type(f64, char),
+    /// Delete up to n characters.
+    Delete(f64, usize),
+    /// Paste a paragraph (or any snippet).
+    Paste(f64, &'static str),
+    /// Go back to the text as it was k edits ago (undo).
+    Undo(usize),
+}
+
+const SNIPPETS: &[&str] = &[
+    "\n\nA pasted paragraph with a link https://docs.rs and *emphasis*.\n\n",
+    "\n\n## A pasted heading\n\n",
+    "\n\n<div class=\"x\">\n\nmarkdown inside\n\n</div>\n\n",
+    "[^1]\n\n[^1]: a footnote\n",
+    "\n\n[ref]: https://example.org\n\nUse [ref].\n",
+    "<u>",
+    "</div>",
+    "\n- item\n- item\n",
+    "\n---\n",
+    "`",
+    "\n> quote\n",
+];
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (
+            0.0..1.0f64,
+            prop::sample::select(vec![
+                'a', ' ', '\n', '*', '#', '<', '>', '[', ']', '|', '-', 'é'
+            ])
+        )
+            .prop_map(|(p, c)| Edit::Type(p, c)),
+        (0.0..1.0f64, 1..40usize).prop_map(|(p, n)| Edit::Delete(p, n)),
+        (0.0..1.0f64, prop::sample::select(SNIPPETS)).prop_map(|(p, s)| Edit::Paste(p, s)),
+        (1..4usize).prop_map(Edit::Undo),
+    ]
+}
+
+fn at(text: &str, fraction: f64) -> usize {
+    let mut i = ((text.len() as f64) * fraction) as usize;
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn apply(history: &mut Vec<String>, edit: &Edit) {
+    let text = history.last().unwrap().clone();
+    let next = match *edit {
+        Edit::Type(p, c) => {
+            let i = at(&text, p);
+            format!("{}{c}{}", &text[..i], &text[i..])
+        }
+        Edit::Delete(p, n) => {
+            let i = at(&text, p);
+            let end = text[i..]
+                .char_indices()
+                .nth(n)
+                .map_or(text.len(), |(j, _)| i + j);
+            format!("{}{}", &text[..i], &text[end..])
+        }
+        Edit::Paste(p, s) => {
+            let i = at(&text, p);
+            format!("{}{s}{}", &text[..i], &text[i..])
+        }
+        Edit::Undo(k) => history[history.len().saturating_sub(k + 1)].clone(),
+    };
+    history.push(next);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_equals_full(post in 0..152usize, edits in prop::collection::vec(edit(), 1..12)) {
+        let corpus = corpus();
+        let options = Options::default();
+        let mut renderer = Renderer::new(options.clone());
+        let mut history = vec![corpus[post].clone()];
+        renderer.render(&history[0]);
+        for e in &edits {
+            apply(&mut history, e);
+            let text = history.last().unwrap();
+            let incremental = renderer.render(text);
+            let full = render(text, &options);
+            prop_assert_eq!(&incremental.preview.html, &full.html);
+            prop_assert_eq!(incremental.units.concat(), full.html.clone());
+            prop_assert_eq!(&incremental.preview.header_html, &full.header_html);
+            prop_assert_eq!(&incremental.preview.diagnostics, &full.diagnostics);
+            prop_assert_eq!(&incremental.preview.outline, &full.outline);
+        }
+    }
+}
+
+#[test]
+fn a_typed_character_sanitizes_one_unit() {
+    let corpus = corpus();
+    let source = &corpus[0];
+    let mut renderer = Renderer::new(Options::default());
+    let first = renderer.render(source);
+    assert_eq!(first.sanitized_units, first.units.len());
+    // Type into the middle of the body's last paragraph-ish line.
+    let at = source.rfind("\n\n").unwrap() + 3;
+    let edited = format!("{}x{}", &source[..at], &source[at..]);
+    let second = renderer.render(&edited);
+    assert_eq!(
+        second.sanitized_units, 1,
+        "only the edited unit is sanitized again"
+    );
+    assert_eq!(
+        second.preview.html,
+        render(&edited, &Options::default()).html
+    );
+    // Typing at the top moves every unit down a line: none is sanitized again
+    // except the edited one, because line numbers are added after sanitizing.
+    let body = source.find("\n---\n").unwrap() + 5;
+    let moved = format!("{}\n{}", &source[..body], &source[body..]);
+    let third = renderer.render(&moved);
+    assert!(third.sanitized_units <= 1, "{}", third.sanitized_units);
+}
+
+#[test]
+fn changing_options_drops_the_cache() {
+    let mut renderer = Renderer::new(Options::default());
+    let src = "![a](/img/x.png)\n";
+    renderer.render(src);
+    renderer.set_options(Options {
+        base_url: Some("https://site.example".into()),
+        ..Options::default()
+    });
+    let rendered = renderer.render(src);
+    assert!(rendered
+        .preview
+        .html
+        .contains("https://site.example/img/x.png"));
+}
