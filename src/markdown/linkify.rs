@@ -75,10 +75,11 @@ pub fn find_links(text: &str) -> Vec<Link> {
     bytes.push(at);
 
     let p = patterns();
+    let mut scan = Scanner::new(&chars);
     let mut links = Vec::new();
     let mut shift = 0;
     while shift < chars.len() {
-        let Some(found) = test(p, &chars[shift..]) else {
+        let Some(found) = scan.test(p, shift) else {
             break;
         };
         let (start, end) = (shift + found.start, shift + found.end);
@@ -148,66 +149,255 @@ struct Found {
 
 const SCHEMAS: [&str; 5] = ["http:", "https:", "ftp:", "//", "mailto:"];
 
-/// linkify-it `LinkifyIt#test`: the first link in `s`, as char offsets.
-fn test(p: &Patterns, s: &[char]) -> Option<Found> {
-    let mut best: Option<Found> = None;
+/// A leftmost search over the text, remembered in absolute positions.
+///
+/// linkify-it's `match` calls `test` again on the rest of the text after each
+/// link, so each search starts over; remembering where the last one ended
+/// keeps a long text with many links linear instead of quadratic. Patterns
+/// never look behind their start, so a search's answer stays valid for any
+/// later start that does not pass it (only `^` at the new start is new).
+#[derive(Clone, Copy)]
+enum Memo {
+    Unknown,
+    /// The first success, at or after the start the search was made from.
+    Found {
+        at: usize,
+        start: usize,
+        end: usize,
+    },
+    /// No success at or after this position.
+    NoneFrom(usize),
+}
 
-    // Written schemas: `(^|(?!_)(?:[><｜]|ZPCc))(http:|https:|ftp:|//|mailto:)`,
-    // a global search that goes on after each match its validator refuses.
-    let mut from = 0;
-    while let Some((at, name)) = schema_search(s, from) {
-        let after = at + name.chars().count();
-        let len = validate(p, s, name, after);
-        if len > 0 {
-            best = Some(Found {
-                start: at,
-                end: after + len,
-                schema: Schema::Written,
-            });
-            break;
+struct Scanner<'a> {
+    chars: &'a [char],
+    /// Absolute positions where a schema name starts, ascending.
+    schema_at: Vec<usize>,
+    /// Per `schema_at` entry, once known: where its validator's pattern
+    /// match ends (absolute), if it matches.
+    schema_end: Vec<Option<Option<usize>>>,
+    /// Per `schema_at` entry, once known: [`Scanner::chain`]'s answer.
+    chain: Vec<Option<Option<(usize, usize)>>>,
+    host_hint: Memo,
+    fuzzy: Memo,
+    email: Memo,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(chars: &'a [char]) -> Self {
+        let schema_at: Vec<usize> = (0..chars.len())
+            .filter(|&i| SCHEMAS.iter().any(|n| lit_at(chars, i, n)))
+            .collect();
+        Scanner {
+            chars,
+            schema_end: vec![None; schema_at.len()],
+            chain: vec![None; schema_at.len()],
+            schema_at,
+            host_hint: Memo::Unknown,
+            fuzzy: Memo::Unknown,
+            email: Memo::Unknown,
         }
-        from = after;
     }
 
-    // Fuzzy links.
-    if let Some(tld_pos) = search(&p.host_fuzzy_test, s) {
-        if best.as_ref().is_none_or(|b| tld_pos < b.start) {
-            let link =
-                search_prefixed(s, |s, i| i < s.len() && is_link_prefix(s[i]), &p.link_fuzzy);
-            if let Some((start, end)) = link {
-                if best.as_ref().is_none_or(|b| start < b.start) {
+    /// linkify-it `LinkifyIt#test` on the text from `shift` on: the first
+    /// link, as char offsets relative to `shift`.
+    fn test(&mut self, p: &Patterns, shift: usize) -> Option<Found> {
+        let s = &self.chars[shift..];
+        let mut best: Option<Found> = None;
+
+        // Written schemas: `(^|(?!_)(?:[><｜]|ZPCc))(http:|https:|ftp:|//|mailto:)`,
+        // a global search that goes on after each match its validator refuses.
+        if let Some((start, end)) = self.written(p, shift) {
+            best = Some(Found {
+                start,
+                end,
+                schema: Schema::Written,
+            });
+        }
+
+        // Fuzzy links.
+        if let Some(tld_pos) = self.host_hint(p, shift) {
+            if best.as_ref().is_none_or(|b| tld_pos < b.start) {
+                let link =
+                    search_prefixed(s, shift, &mut self.fuzzy, is_link_prefix, &p.link_fuzzy);
+                if let Some((start, end)) = link {
+                    if best.as_ref().is_none_or(|b| start < b.start) {
+                        best = Some(Found {
+                            start,
+                            end,
+                            schema: Schema::Fuzzy,
+                        });
+                    }
+                }
+            }
+        }
+
+        // Fuzzy emails.
+        if s.contains(&'@') {
+            let email = search_prefixed(s, shift, &mut self.email, is_email_prefix, &p.email_fuzzy);
+            if let Some((start, end)) = email {
+                let better = match &best {
+                    None => true,
+                    Some(b) => start < b.start || (start == b.start && end > b.end),
+                };
+                if better {
                     best = Some(Found {
                         start,
                         end,
-                        schema: Schema::Fuzzy,
+                        schema: Schema::Email,
                     });
                 }
             }
         }
+        best
     }
 
-    // Fuzzy emails.
-    if s.contains(&'@') {
-        let email = search_prefixed(
-            s,
-            |s, i| i < s.len() && is_email_prefix(s[i]),
-            &p.email_fuzzy,
-        );
-        if let Some((start, end)) = email {
-            let better = match &best {
-                None => true,
-                Some(b) => start < b.start || (start == b.start && end > b.end),
-            };
-            if better {
-                best = Some(Found {
-                    start,
-                    end,
-                    schema: Schema::Email,
-                });
+    /// The first written-schema link from `shift` on, relative to `shift`.
+    ///
+    /// linkify-it searches for a schema name with an allowed character
+    /// before it (or at the start), validates the rest, and on refusal goes on
+    /// after that name. Only the start is judged differently from one `shift`
+    /// to another, so the chain from any other name is remembered by
+    /// [`Scanner::chain`] in absolute positions.
+    fn written(&mut self, p: &Patterns, shift: usize) -> Option<(usize, usize)> {
+        let first = self.schema_at.partition_point(|&a| a < shift);
+        let found = if self.schema_at.get(first) == Some(&shift) {
+            // `^`: no character needed before it, and the `//` rule's look
+            // three characters back does not reach before the start.
+            if let Some(end) = self.validator_end(p, first) {
+                Some((first, end))
+            } else {
+                let next = self.after_refused(first);
+                self.chain(p, next)
+            }
+        } else {
+            self.chain(p, first)
+        };
+        found.map(|(i, end)| (self.schema_at[i] - shift, end - shift))
+    }
+
+    /// The first valid schema name the search reaches when it arrives at
+    /// `schema_at[i]` not blocked by a refused name: (index, link end).
+    fn chain(&mut self, p: &Patterns, mut i: usize) -> Option<(usize, usize)> {
+        let mut visited = Vec::new();
+        let result = loop {
+            if i >= self.schema_at.len() {
+                break None;
+            }
+            if let Some(known) = self.chain[i] {
+                break known;
+            }
+            visited.push(i);
+            let at = self.schema_at[i];
+            if at >= 1 && is_schema_prefix(self.chars[at - 1]) {
+                let slash_after_colon =
+                    self.name(i) == "//" && at >= 1 && matches!(self.chars[at - 1], ':' | '/');
+                if !slash_after_colon {
+                    if let Some(end) = self.validator_end(p, i) {
+                        break Some((i, end));
+                    }
+                }
+                i = self.after_refused(i);
+            } else {
+                i += 1;
+            }
+        };
+        for v in visited {
+            self.chain[v] = Some(result);
+        }
+        result
+    }
+
+    /// The schema name at `schema_at[i]`.
+    fn name(&self, i: usize) -> &'static str {
+        SCHEMAS
+            .iter()
+            .find(|n| lit_at(self.chars, self.schema_at[i], n))
+            .copied()
+            .unwrap_or("//")
+    }
+
+    /// Where the validator's pattern match after the name at `schema_at[i]`
+    /// ends (absolute), if it matches.
+    fn validator_end(&mut self, p: &Patterns, i: usize) -> Option<usize> {
+        if let Some(known) = self.schema_end[i] {
+            return known;
+        }
+        let name = self.name(i);
+        let after = self.schema_at[i] + name.chars().count();
+        let end = match_at(validator(p, name), self.chars, after);
+        self.schema_end[i] = Some(end);
+        end
+    }
+
+    /// The next schema name the search considers after refusing
+    /// `schema_at[i]`: the first one starting after its end.
+    fn after_refused(&self, i: usize) -> usize {
+        let after = self.schema_at[i] + self.name(i).chars().count();
+        i + 1 + self.schema_at[i + 1..].partition_point(|&a| a <= after)
+    }
+
+    /// `text.search(host_fuzzy_test)` from `shift`, relative to `shift`.
+    fn host_hint(&mut self, p: &Patterns, shift: usize) -> Option<usize> {
+        match self.host_hint {
+            Memo::Found { at, .. } if at >= shift => return Some(at - shift),
+            Memo::NoneFrom(from) if from <= shift => return None,
+            _ => {}
+        }
+        let s = &self.chars[shift..];
+        match (0..=s.len()).find(|&pos| match_at(&p.host_fuzzy_test, s, pos).is_some()) {
+            Some(pos) => {
+                self.host_hint = Memo::Found {
+                    at: shift + pos,
+                    start: shift + pos,
+                    end: shift + pos,
+                };
+                Some(pos)
+            }
+            None => {
+                self.host_hint = Memo::NoneFrom(shift);
+                None
             }
         }
     }
-    best
+}
+
+/// The character a schema name may follow: `(?!_)(?:[><｜]|ZPCc)`.
+fn is_schema_prefix(c: char) -> bool {
+    c != '_' && (is_text_separator(c) || is_zpcc(c))
+}
+
+/// `(^|PREFIX)(BODY)` on the text `s` that starts at `shift`: the leftmost
+/// match, as the range of BODY relative to `shift`.
+fn search_prefixed(
+    s: &[char],
+    shift: usize,
+    memo: &mut Memo,
+    prefix: fn(char) -> bool,
+    body: &Node,
+) -> Option<(usize, usize)> {
+    if let Some(end) = match_at(body, s, 0) {
+        return Some((0, end));
+    }
+    match *memo {
+        Memo::Found { at, start, end } if at >= shift => return Some((start - shift, end - shift)),
+        Memo::NoneFrom(from) if from <= shift => return None,
+        _ => {}
+    }
+    for pos in 0..s.len() {
+        if prefix(s[pos]) {
+            if let Some(end) = match_at(body, s, pos + 1) {
+                *memo = Memo::Found {
+                    at: shift + pos,
+                    start: shift + pos + 1,
+                    end: shift + end,
+                };
+                return Some((pos + 1, end));
+            }
+        }
+    }
+    *memo = Memo::NoneFrom(shift);
+    None
 }
 
 /// The next schema name at or after `from` with a valid character before
@@ -218,7 +408,7 @@ fn schema_search(s: &[char], from: usize) -> Option<(usize, &'static str)> {
         if pos == 0 {
             tries[0] = Some(0);
         }
-        if pos < s.len() && s[pos] != '_' && (is_text_separator(s[pos]) || is_zpcc(s[pos])) {
+        if pos < s.len() && is_schema_prefix(s[pos]) {
             tries[1] = Some(pos + 1);
         }
         for at in tries.into_iter().flatten() {
@@ -230,41 +420,13 @@ fn schema_search(s: &[char], from: usize) -> Option<(usize, &'static str)> {
     None
 }
 
-/// A written schema's validator: the length of the link's rest at `pos`, or 0.
-fn validate(p: &Patterns, s: &[char], schema: &str, pos: usize) -> usize {
-    let pattern = match schema {
+/// The pattern of a written schema's validator (matched at the end of the name).
+fn validator<'p>(p: &'p Patterns, schema: &str) -> &'p Node {
+    match schema {
         "http:" | "https:" | "ftp:" => &p.http,
         "//" => &p.no_http,
         _ => &p.mailto,
-    };
-    let Some(end) = match_at(pattern, s, pos) else {
-        return 0;
-    };
-    if schema == "//" && pos >= 3 && (s[pos - 3] == ':' || s[pos - 3] == '/') {
-        return 0;
     }
-    end - pos
-}
-
-/// `(^|PREFIX)(BODY)`: the leftmost match, as the range of BODY.
-fn search_prefixed(
-    s: &[char],
-    prefix: impl Fn(&[char], usize) -> bool,
-    body: &Node,
-) -> Option<(usize, usize)> {
-    for pos in 0..=s.len() {
-        if pos == 0 {
-            if let Some(end) = match_at(body, s, 0) {
-                return Some((0, end));
-            }
-        }
-        if prefix(s, pos) {
-            if let Some(end) = match_at(body, s, pos + 1) {
-                return Some((pos + 1, end));
-            }
-        }
-    }
-    None
 }
 
 /// `text.search(re)`: the leftmost position where `node` matches.

@@ -102,6 +102,27 @@ const tricky = [
   "example.com/“quoted”", "https://example.com/a—b", "https://example.com/\u00a0x", "a\nb.com", "x.com\ny.com",
 ];
 
+// ---- generated strings ----------------------------------------------------
+// Concatenations of link-ish fragments (fixed seed): many links and refused
+// schemas per string, for find_links' bookkeeping across matches.
+
+const FRAGMENTS = [
+  "http:", "//", "https://", "x.com", "a@b.co", " ", " ", ".", ",", "(", ")", "www.", "mailto:", "_", ":", "/", "-", "é", "<", ">",
+  "'", "\"", "!", "?", "1.2.3", "localhost", "ftp://", "xn--p1ai", "рф", "docs.rs", "a", "b", "@", "#", "[", "]", ";", "…", "🦀",
+  ":80", "\u00a0", "HTTP://", "x_y", "..", "e.g.", "example.org/path",
+];
+function generated(count, seed) {
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const n = 1 + Math.floor(rnd() * 30);
+    let t = "";
+    for (let j = 0; j < n; j++) t += FRAGMENTS[Math.floor(rnd() * FRAGMENTS.length)];
+    out.push(t);
+  }
+  return out;
+}
+
 // ---- corpus text runs -----------------------------------------------------
 
 const isLinkOpen = (s) => /^<a[>\s]/i.test(s);
@@ -155,6 +176,7 @@ function add(text, source) {
   cases.push({ source, text, links: linksOf(text) });
 }
 for (const t of tricky) add(t, "tricky");
+for (const t of generated(400, 2024)) add(t, "generated");
 const pretests = [];
 const seenInline = new Set();
 function addPretest(inline, source) {
@@ -167,6 +189,7 @@ for (const t of [
   "www.x", "WWW.X", "localhost", "1.2.3", "v1.2", "http:", "_http:", "x_http:", "(http:", "ftp:", "Mailto:", "//", "a//b", "x.рф", "x.xn--p1ai!",
   "x.de\ny", "*x.com*", "[x](y) z.org", "x.co_", "x.io`",
 ]) addPretest(t, "tricky");
+for (const t of generated(200, 7)) addPretest(t, "generated");
 
 let corpusRuns = 0;
 let mismatches = 0;
@@ -213,6 +236,6 @@ if (process.argv.includes("--check")) {
 writeFileSync(out, json);
 const linked = cases.filter((c) => c.links.length).length;
 console.log(
-  `wrote ${cases.length} link cases (${tricky.length} tricky strings, ${corpusRuns} corpus text runs), ${linked} with links; ` +
+  `wrote ${cases.length} link cases (${tricky.length} tricky strings, 400 generated, ${corpusRuns} corpus text runs), ${linked} with links; ` +
     `${pretests.length} pretest cases (${pretests.filter((p) => !p.pretest).length} refused); model matches markdown-it on every post`,
 );
