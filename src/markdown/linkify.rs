@@ -8,20 +8,27 @@
 //! alternation, greedy quantifiers, lookaheads), so the borders of a link are
 //! exactly the ones linkify-it finds:
 //!
-//! - `http:`, `https:`, `ftp:`, `//` and `mailto:` links, preceded by the
-//!   start of the text, a space, a punctuation mark (not `_`) or `<`, `>`,
-//!   `｜`; `//` not right after `:` or `/`;
+//! - `http:`, `https:`, `ftp:`, `//` and `mailto:` links (any case), at the
+//!   start of the text or after a space, a control character, a punctuation
+//!   mark other than `_`, or `<`, `>`, `｜`; `//` not right after `:` or `/`;
 //! - fuzzy links: `www.` hosts and bare domains whose last label is one of
 //!   `biz com edu gov net org pro web xxx aero asia coop info museum name shop
 //!   рф`, a two-letter country code or an `xn--` label (so `docs.rs`,
-//!   `build.rs` and `M.Sc` are links, `main.js` is not), not preceded by a
-//!   letter, `.`, `:`, `/`, `-`, `_` or `@`;
-//! - fuzzy emails (`mailto:` added), preceded by the start, a space, a
+//!   `build.rs` and `M.Sc` are links, `main.js` is not), at the start of the
+//!   text or after a space, a control character, one of `$+<=>^`|｜` or a
+//!   punctuation mark other than `.`, `:`, `/`, `-`, `_`, `@` (so never right
+//!   after a letter or digit);
+//! - fuzzy emails (`mailto:` added), at the start or after a space, a
 //!   control character, `"`, `(`, `<`, `>` or `｜`;
-//! - a host ends before a space or punctuation, and a path keeps going past
-//!   `.`, `,`, `;`, `!`, `?`, `'` and balanced `()`, `[]`, `{}`, `""` only
-//!   when more of the path follows, so trailing `.`, `,`, `;`, `!`, `?`,
-//!   quotes and an unbalanced `)` stay outside the link.
+//! - a host (with an optional port up to 65535) must be followed by the end,
+//!   a space, punctuation, `<`, `>` or `｜`, but not by `-`, `_`, `:` and a
+//!   digit, `.-`, or `.` and more text: `example.com…` and `example.com.`
+//!   end before the `…` and the `.`, `example.com_` is no link;
+//! - a path (after `/`, `?` or `#`) goes on over anything but spaces and
+//!   `<`, `>`, `｜`; `.`, `,`, `;`, `!`, `?`, `'`, `-` and `()`, `[]`, `{}`,
+//!   `""`, `''` pairs only when more of the path follows (`-` always), so a
+//!   trailing `.`, `,`, `;`, `!`, `?`, quote or unbalanced `)` stays outside;
+//!   other punctuation such as `…` or `”` stays inside a path.
 //!
 //! Why not the `linkify` crate: it recognizes any TLD, splits paths and
 //! trailing punctuation by other rules and knows neither `//` nor `ftp:`
