@@ -129,8 +129,14 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
             let addr = Server::bind(&project.www(), 0)?.spawn();
             eprintln!("serving {} at http://{addr}/", project.www().display());
             let chromium = std::env::var_os("CHROMIUM").unwrap_or_else(|| CHROMIUM.into());
-            run(Command::new("node")
-                .args(["--test", "--test-concurrency=1", "tests/browser/"])
+            let mut node = Command::new("node");
+            node.arg("--test");
+            // One browser at a time (the flag exists from Node 20.10 on).
+            if tools::node_version().is_some_and(|v| v >= (20, 10)) {
+                node.arg("--test-concurrency=1");
+            }
+            run(node
+                .arg("tests/browser/")
                 .env("PP_BASE_URL", format!("http://{addr}"))
                 .env("CHROMIUM", chromium))
         },

@@ -191,6 +191,13 @@ pub fn ensure_node() -> Result<()> {
     ensure_apt(&[("node", "nodejs"), ("npm", "npm")])
 }
 
+/// Node's (major, minor) version.
+pub fn node_version() -> Option<(u32, u32)> {
+    let version = probe(Command::new("node").arg("--version"))?;
+    let mut parts = version.trim().trim_start_matches('v').split('.');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
 /// `npm ci` in `dir`, unless node_modules is newer than package-lock.json.
 pub fn npm_ci_if_needed(dir: &Path) -> Result<()> {
     let lock = dir.join("package-lock.json");
