@@ -88,7 +88,7 @@ pub fn echo(command: &Command) {
         }
     }
     line.push(' ');
-    line.push_str(&quote(program_name(command).as_ref()));
+    line.push_str(&quote(program_name(command)));
     for arg in command.get_args() {
         line.push(' ');
         line.push_str(&quote(arg));
