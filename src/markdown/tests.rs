@@ -164,14 +164,14 @@ fn removals_are_reported_where_they_are() {
     check(
         "Click [me](javascript:alert(1)) or <a href=\"/ok\" onclick=\"steal()\">this</a>.\n\n![x](data:image/svg+xml,<svg>)\n\n<script>\nalert(1)\n</script>\n\n<iframe src=\"https://evil.example\"></iframe>\n",
         expect![[r#"
-            <p data-line="1" data-line-end="1">Click <a>me</a> or <a href="/ok">this</a>.</p>
-            <p data-line="3" data-line-end="3"><img alt="x"></p>
+            <p data-line="1" data-line-end="1">Click [me](javascript:alert(1)) or <a href="/ok">this</a>.</p>
+            <p data-line="3" data-line-end="3">![x](data:image/svg+xml,&lt;svg&gt;)</p>
 
 
 
-            1:7: warning: removed the link target: the URL scheme `javascript:` is not allowed (only http, https, mailto and relative URLs are)
+            1:7: warning: this link is shown as text, as the site shows it: the scheme of `javascript:alert(1)` is never allowed
             1:36: warning: removed the onclick attribute from <a>: event handlers never run in posts
-            3:1: warning: removed the image target: the URL scheme `data:` is not allowed (only http, https, mailto and relative URLs are)
+            3:1: warning: this image is shown as text, as the site shows it: the scheme of `data:image/svg+xml,<svg>` is never allowed
             5:1: warning: removed <script> and its content: it is not allowed in posts
             9:1: warning: removed <iframe> and its content: it is not allowed in posts"#]],
     );
@@ -280,5 +280,27 @@ fn tight_items_are_trimmed_and_pretest_gates_linkify() {
             <p data-line="5" data-line-end="5">thanks to <u>crates.io</u>.</p>
             <p data-line="7" data-line-end="7">thanks to <a href="http://crates.io">crates.io</a>.</p>
         "#]],
+    );
+}
+
+#[test]
+fn refused_links_are_text_like_markdown_it() {
+    check(
+        "[*f*](javascript:alert(1)) ![a](vbscript:x) <javascript:alert(1)> [ok](data:image/png;base64,AA) [](file:///etc/passwd)\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">[<em>f</em>](javascript:alert(1)) ![a](vbscript:x) &lt;javascript:alert(1)&gt; <a>ok</a> [](file:///etc/passwd)</p>
+
+            1:1: warning: this link is shown as text, as the site shows it: the scheme of `javascript:alert(1)` is never allowed
+            1:28: warning: this image is shown as text, as the site shows it: the scheme of `vbscript:x` is never allowed
+            1:45: warning: this link is shown as text, as the site shows it: the scheme of `javascript:alert(1)` is never allowed
+            1:67: warning: removed the link target: the URL scheme `data:` is not allowed (only http, https, mailto and relative URLs are)
+            1:98: warning: this link is shown as text, as the site shows it: the scheme of `file:///etc/passwd` is never allowed"#]],
+    );
+    check_commonmark(
+        "[f](javascript:alert(1))\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1"><a>f</a></p>
+
+            1:1: warning: removed the link target: the URL scheme `javascript:` is not allowed (only http, https, mailto and relative URLs are)"#]],
     );
 }

@@ -58,6 +58,9 @@ struct Walk {
     strikes: Vec<bool>,
     /// For each open element, whether it is kept (not cut for depth).
     kept: Vec<bool>,
+    /// For each open link or image: the source text to show after its
+    /// content when markdown-it would not have made it a link.
+    literal_links: Vec<Option<String>>,
     /// For each open table cell, whether it was written as raw HTML.
     raw_cells: Vec<Option<&'static str>>,
 }
@@ -363,23 +366,73 @@ impl<'a, 'c> Context<'a, 'c> {
                     walk.code_block = false;
                     out.push(event.clone());
                 }
+                Event::Start(
+                    Tag::Link {
+                        dest_url,
+                        link_type,
+                        ..
+                    }
+                    | Tag::Image {
+                        dest_url,
+                        link_type,
+                        ..
+                    },
+                ) if eleventy && !markdown_it_valid_link(dest_url) => {
+                    // markdown-it refuses these destinations, so the site
+                    // shows the link's source as text: open bracket, content
+                    // (still parsed), and the rest of the source.
+                    let image = matches!(event, Event::Start(Tag::Image { .. }));
+                    self.diagnostics.push(self.index.diagnostic(
+                        self.body_start + range.start,
+                        Severity::Warning,
+                        format!(
+                            "this {} is shown as text, as the site shows it: the scheme of `{}` is never allowed",
+                            if image { "image" } else { "link" },
+                            dest_url.trim(),
+                        ),
+                    ));
+                    let end = matching_end(events, i - 1);
+                    let inner = (i < end).then(|| (events[i].1.start, events[end - 1].1.end));
+                    match (link_type, inner) {
+                        (LinkType::Autolink | LinkType::Email, _) | (_, None) => {
+                            out.push(Event::Text(self.body[range.clone()].to_owned().into()));
+                            // Its content and end are consumed here too.
+                            walk.kept.pop();
+                            i = end + 1;
+                        }
+                        (_, Some((first, last))) => {
+                            let first = first.max(range.start);
+                            let last = last.min(range.end).max(first);
+                            out.push(Event::Text(self.body[range.start..first].to_owned().into()));
+                            walk.literal_links
+                                .push(Some(self.body[last..range.end].to_owned()));
+                        }
+                    }
+                }
                 Event::Start(Tag::Link { dest_url, .. }) => {
                     walk.links += 1;
+                    walk.literal_links.push(None);
                     self.check_url(dest_url, range.start, "link");
-                    out.push(event.clone());
-                }
-                Event::End(TagEnd::Link) => {
-                    walk.links = walk.links.saturating_sub(1);
                     out.push(event.clone());
                 }
                 Event::Start(Tag::Image { dest_url, .. }) => {
                     walk.images += 1;
+                    walk.literal_links.push(None);
                     self.check_url(dest_url, range.start, "image");
                     out.push(event.clone());
                 }
-                Event::End(TagEnd::Image) => {
-                    walk.images = walk.images.saturating_sub(1);
-                    out.push(event.clone());
+                Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                    match walk.literal_links.pop().flatten() {
+                        Some(tail) => out.push(Event::Text(tail.into())),
+                        None => {
+                            if *end == TagEnd::Link {
+                                walk.links = walk.links.saturating_sub(1);
+                            } else {
+                                walk.images = walk.images.saturating_sub(1);
+                            }
+                            out.push(event.clone());
+                        }
+                    }
                 }
                 Event::Start(Tag::Strikethrough) if eleventy => {
                     // markdown-it strikes only `~~`; a single `~` stays text.
@@ -572,6 +625,36 @@ impl<'a, 'c> Context<'a, 'c> {
             }
         }
     }
+}
+
+/// markdown-it 12's `validateLink`: `javascript:`, `vbscript:`, `file:` and
+/// `data:` destinations are refused, except `data:image/(gif|png|jpeg|webp);`.
+fn markdown_it_valid_link(url: &str) -> bool {
+    let url = url.trim().to_lowercase();
+    let bad = ["vbscript:", "javascript:", "file:", "data:"]
+        .iter()
+        .any(|p| url.starts_with(p));
+    !bad || ["gif", "png", "jpeg", "webp"]
+        .iter()
+        .any(|t| url.starts_with(&format!("data:image/{t};")))
+}
+
+/// The index of the `End` event matching the `Start` at `start`.
+fn matching_end(events: &[Spanned<'_>], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, (event, _)) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
 }
 
 /// Whether lowercase `s` (after `<` or `</`) starts with tag `name`.
