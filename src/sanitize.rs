@@ -43,8 +43,15 @@
 //!   the author's other `rel` words (e.g. `nofollow`) are kept.
 //! - **Relative URLs**: with `Options::base_url`, site-root and relative URLs
 //!   of links and images are resolved against it; fragment-only URLs (`#id`)
-//!   stay in-page. Without it they are kept as written.
+//!   stay in-page. Without it they are kept as written, but only when a
+//!   browser can resolve them (`//javascript:x` cannot: its port is invalid,
+//!   so the attribute is removed).
 //! - **Comments** are removed.
+//! - **Fixed point**: the output is what a browser's parser gives back when
+//!   it parses and serializes it again (output that changes is cleaned a
+//!   second time: foster-parented table content, children of removed
+//!   elements, misnested formatting elements), so nothing mutates between
+//!   the sanitizer and the page.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -226,7 +233,7 @@ impl Policy {
                 ))));
             }
             None => {
-                builder.url_relative(ammonia::UrlRelative::PassThrough);
+                builder.url_relative(ammonia::UrlRelative::Custom(Box::new(KeepIfResolvable)));
             }
         }
         Policy { builder, base }
@@ -240,7 +247,25 @@ impl Policy {
     /// Sanitizes an HTML fragment (parsed as the content of a `<div>`), and
     /// gives `target="_blank"` links their `rel` words.
     pub fn clean(&self, html: &str) -> String {
-        let cleaned = self.builder.clean(html).to_string();
+        let once = self.builder.clean(html).to_string();
+        // The tree the sanitizer builds is not always the tree a browser
+        // builds from its serialization: foster-parented table content, a
+        // removed element's children hoisted into a parent that the parser
+        // would have closed (`<h1><x><h2>`), misnested formatting elements.
+        // Re-cleaning the output parses it as the browser will, so what we
+        // emit is a fixed point of the browser's parser (the XSS suite
+        // checks it). Markdown's own HTML is already a fixed point, so the
+        // second pass runs only on output that differs from its input.
+        let cleaned = if once == html {
+            once
+        } else {
+            let twice = self.builder.clean(&once).to_string();
+            if twice == once {
+                once
+            } else {
+                twice
+            }
+        };
         add_blank_rel(&cleaned)
     }
 
@@ -313,6 +338,28 @@ impl ammonia::UrlRelativeEvaluate<'static> for ResolveAgainst {
     }
 }
 
+/// Keeps a relative URL as written, but only when a browser can resolve it:
+/// `//javascript:x` is scheme-relative with an invalid port, which browsers
+/// refuse to parse (a click lands on `about:blank#blocked`), so no scheme
+/// check could ever apply to it.
+struct KeepIfResolvable;
+
+/// The base [`KeepIfResolvable`] and [`url_verdict`] resolve relative URLs against.
+const PROBE_BASE: &str = "https://relative.invalid/dir/page";
+
+impl ammonia::UrlRelativeEvaluate<'static> for KeepIfResolvable {
+    fn evaluate<'a>(&self, url: &'a str) -> Option<Cow<'a, str>> {
+        resolvable(url).then_some(Cow::Borrowed(url))
+    }
+}
+
+/// Whether relative `url` resolves against an http(s) base, as in a browser.
+fn resolvable(url: &str) -> bool {
+    Url::parse(PROBE_BASE)
+        .and_then(|base| base.join(url))
+        .is_ok_and(|u| URL_SCHEMES.contains(&u.scheme()))
+}
+
 /// ammonia's per-attribute hook: `target` only `_blank`, `style` only one
 /// `text-align`.
 fn filter_attribute<'a>(element: &str, attribute: &str, value: &'a str) -> Option<Cow<'a, str>> {
@@ -345,7 +392,10 @@ fn url_verdict(url: &str) -> Result<(), String> {
             "the URL scheme `{}:` is not allowed",
             parsed.scheme()
         )),
-        Err(url::ParseError::RelativeUrlWithoutBase) => Ok(()),
+        Err(url::ParseError::RelativeUrlWithoutBase) if resolvable(url) => Ok(()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            Err("the relative URL cannot be resolved (a browser would refuse it)".to_owned())
+        }
         Err(e) => Err(format!("the URL is not valid ({e})")),
     }
 }
@@ -696,6 +746,39 @@ mod tests {
                 1:208: warning: removed the <link> tag (its content is kept): it is not allowed in posts
                 1:240: warning: removed <style> and its content: it is not allowed in posts"#]],
         );
+    }
+
+    #[test]
+    fn unresolvable_relative_urls_are_removed() {
+        // Found by tests/browser/xss.test.js (url-scheme-44): browsers cannot
+        // parse `//javascript:x` (a non-numeric port) and navigate to
+        // about:blank#blocked; no scheme check applies to it.
+        check(
+            r#"<a href="//javascript:alert(1)">a</a><img src="//javascript:alert(1)"><a href="//example.org/x">b</a><a href="x:y">c</a>"#,
+            expect![[r#"
+                <a>a</a><img><a href="//example.org/x">b</a><a>c</a>
+                1:1: warning: removed the href attribute from <a>: the relative URL cannot be resolved (a browser would refuse it) (only http, https, mailto and relative URLs are)
+                1:38: warning: removed the src attribute from <img>: the relative URL cannot be resolved (a browser would refuse it) (only http, https, mailto and relative URLs are)
+                1:102: warning: removed the href attribute from <a>: the URL scheme `x:` is not allowed (only http, https, mailto and relative URLs are)"#]],
+        );
+    }
+
+    #[test]
+    fn output_is_a_fixed_point() {
+        // Found by tests/browser/xss.test.js (mutation-32, nesting-03): a
+        // list item foster-parented out of a table, and a heading inside a
+        // removed element, nest in a way the browser's parser never builds.
+        let index = LineIndex::new("");
+        let policy = Policy::new(&Options::default(), &index, &mut vec![]);
+        for html in [
+            "<ul><li>a\n<li><table><svg></svg><li>b</li></table></li></ul>",
+            "<h1><x><h2>t</h2></x></h1>",
+            "<p><b><x><p>q</p></x></b></p>",
+            "<a href=/1><x><a href=/2>n</a></x></a>",
+        ] {
+            let once = policy.clean(html);
+            assert_eq!(policy.clean(&once), once, "{html}");
+        }
     }
 
     #[test]
