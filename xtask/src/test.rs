@@ -4,9 +4,11 @@
 //! 2. build: the `cargo xtask build` steps (www/pkg)
 //! 3. browsers: Chromium and chromedriver (apt-get when missing)
 //! 4. wasm: `tests/wasm_binding.rs` under wasm-bindgen-test in headless Chromium
-//! 5. fidelity: `tests/fidelity/compare.mjs` against the native binary (if present)
+//! 5. fidelity: `tests/fidelity/compare.mjs` against the native binary, then
+//!    its `node --test` unit tests and `linkify-cases.mjs --check` (if present)
 //! 6. e2e: `node --test tests/browser/` against the static server (if present)
 
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -110,7 +112,18 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
             run(Command::new("node")
                 .arg("tests/fidelity/compare.mjs")
                 .arg("--bin")
-                .arg(bin))
+                .arg(bin))?;
+            // The comparator's own unit tests, and the generated linkify cases
+            // being current (as tests/fidelity/README.md lists them).
+            if has_node_tests(&fidelity) {
+                run(Command::new("node").arg("--test").current_dir(&fidelity))?;
+            }
+            if fidelity.join("linkify-cases.mjs").is_file() {
+                run(Command::new("node")
+                    .args(["linkify-cases.mjs", "--check"])
+                    .current_dir(&fidelity))?;
+            }
+            Ok(())
         },
     )?;
 
@@ -142,6 +155,19 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
         },
     )?;
     Ok(())
+}
+
+/// Does `dir` hold `*.test.{js,mjs,cjs}` files (what `node --test` runs)?
+fn has_node_tests(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            [".test.js", ".test.mjs", ".test.cjs"]
+                .iter()
+                .any(|suffix| name.ends_with(suffix))
+        })
+    })
 }
 
 #[derive(Default)]
