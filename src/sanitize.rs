@@ -302,9 +302,16 @@ impl Policy {
         *open = state.open;
         // The tokenizer gives lines, not columns: find each start tag in the
         // text, in order, so repeated tags are told apart.
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(html.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         let mut cursor = 0;
         for tag in state.start_tags {
-            let at = find_tag(html, cursor, &tag.name, tag.line).unwrap_or(cursor);
+            let line_start = line_starts
+                .get((tag.line as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or(0);
+            let at = find_tag(html, cursor, &tag.name, line_start).unwrap_or(cursor);
             cursor = (at + 1).min(html.len());
             for message in tag.findings {
                 diagnostics.push(index.diagnostic(offset + at, Severity::Warning, message));
@@ -662,19 +669,24 @@ fn attribute_removal(tag: &str, attr: &str, value: &str) -> Option<String> {
 }
 
 /// Finds `<tag` (case-insensitive) at or after `from` in `html`, on or after
-/// 1-based `line` of the chunk.
-fn find_tag(html: &str, from: usize, tag: &str, line: u64) -> Option<usize> {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        html.match_indices('\n')
-            .nth(line as usize - 2)
-            .map_or(0, |(i, _)| i + 1)
-    };
-    let start = from.max(line_start).min(html.len());
-    let lower = html[start..].to_ascii_lowercase();
-    let needle = format!("<{tag}");
-    lower.find(&needle).map(|i| start + i)
+/// the line that starts at byte `line_start`.
+///
+/// Linear in the bytes it passes over: it neither copies nor lowercases the
+/// rest of the chunk (that made scanning 10,000 nested tags quadratic, found
+/// by tests/browser/dos.test.js).
+fn find_tag(html: &str, from: usize, tag: &str, line_start: usize) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let needle = tag.as_bytes();
+    let mut i = from.max(line_start).min(bytes.len());
+    while let Some(pos) = bytes[i..].iter().position(|&b| b == b'<') {
+        let at = i + pos;
+        let name = &bytes[at + 1..];
+        if name.len() >= needle.len() && name[..needle.len()].eq_ignore_ascii_case(needle) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]
