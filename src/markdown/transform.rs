@@ -255,7 +255,7 @@ impl<'a, 'c> Context<'a, 'c> {
             {
                 // markdown-it linkifies an inline block only when its whole
                 // source passes linkify-it's pretest.
-                walk.linkify_here = pretest(&self.body[range.clone()]);
+                walk.linkify_here = pretest(&self.body[own_source(events, i - 1)]);
             }
             match event {
                 Event::Html(_) => {
@@ -655,6 +655,32 @@ fn matching_end(events: &[Spanned<'_>], start: usize) -> usize {
         }
     }
     events.len().saturating_sub(1)
+}
+
+/// The source of the inline block that starts at `events[at]`. A list item's
+/// own inline content ends where its first nested list starts (markdown-it's
+/// inline token of a tight item holds only that). Pretesting the whole item
+/// instead made `- - - … a` quadratic: every level rescanned the rest of the
+/// line (found by tests/browser/dos.test.js). The scan stops at the nested
+/// list, so all items together cost linear time.
+fn own_source(events: &[Spanned<'_>], at: usize) -> Range<usize> {
+    let range = events[at].1.clone();
+    if !matches!(events[at].0, Event::Start(Tag::Item)) {
+        return range;
+    }
+    let mut depth = 0usize;
+    for (event, r) in &events[at + 1..] {
+        match event {
+            Event::Start(Tag::List(_)) if depth == 0 => {
+                return range.start..r.start.clamp(range.start, range.end);
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+    }
+    range
 }
 
 /// Whether lowercase `s` (after `<` or `</`) starts with tag `name`.
