@@ -14,6 +14,8 @@
 // module is instantiated afresh and every mounted preview is re-bound to its
 // textarea, which is never rewritten.
 
+import { syncScroll } from "./scroll-sync.js";
+
 const PKG_URL = new URL("./pkg/post_preview.js", import.meta.url);
 const PREVIEW_CSS_URL = new URL("./preview.css", import.meta.url);
 
@@ -330,6 +332,8 @@ export function mount(textarea, previewElement, options = {}) {
   // The mount's own listeners on the (reusable) shadow root go with it.
   const life = new AbortController();
   const own = { signal: life.signal };
+  // Editor and preview scroll together unless the host opts out.
+  const sync = opts.sync_scroll === false ? null : syncScroll(textarea, root, own);
 
   function baseForLinks() {
     const b = opts.base_url ?? opts.baseUrl;
@@ -375,6 +379,7 @@ export function mount(textarea, previewElement, options = {}) {
     event.stopPropagation();
     const detail = event.detail || {};
     renderChrome(detail.front_matter);
+    if (sync) sync.revealCaret();
     previewElement.dispatchEvent(new CustomEvent(RENDERED_EVENT, { bubbles: true, composed: true, detail }));
   }, own);
 
