@@ -320,6 +320,7 @@ impl Policy {
         Scan {
             words: state.words,
             deepest: state.deepest,
+            elements: state.elements,
         }
     }
 }
@@ -331,6 +332,8 @@ pub struct Scan {
     pub words: usize,
     /// The most elements open at once while reading it (those open before included).
     pub deepest: usize,
+    /// Its start tags (removed ones included): the elements it adds.
+    pub elements: usize,
 }
 
 /// Resolves relative URLs against the base, keeping `#fragment` links in-page.
@@ -537,6 +540,8 @@ struct ReportState {
     open: Vec<String>,
     /// The longest `open` has been.
     deepest: usize,
+    /// Start tags seen.
+    elements: usize,
     /// Open elements whose content is removed with them.
     removed_depth: Vec<String>,
     words: usize,
@@ -553,6 +558,12 @@ impl TokenSink for ReportSink {
 
     fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
         let mut state = self.state.borrow_mut();
+        // Past the nesting bound the caller shows this HTML as text whatever
+        // else it holds: stop tracking (unmatched end tags under a deep stack
+        // would make the search below quadratic).
+        if state.deepest > crate::markdown::MAX_NESTING {
+            return TokenSinkResult::Continue;
+        }
         match token {
             Token::TagToken(tag) => {
                 let name = tag.name.to_string();
@@ -566,6 +577,7 @@ impl TokenSink for ReportSink {
                     }
                     return TokenSinkResult::Continue;
                 }
+                state.elements += 1;
                 if !tag.self_closing && !VOID_ELEMENTS.contains(&name.as_str()) {
                     state.open.push(name.clone());
                     state.deepest = state.deepest.max(state.open.len());

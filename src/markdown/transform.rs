@@ -39,7 +39,19 @@ pub struct Context<'a, 'c> {
     pub words: usize,
     in_word: bool,
     reported_depth: bool,
+    /// Elements written so far (markdown, raw HTML start tags, generated markup).
+    elements: usize,
+    reported_elements: bool,
 }
+
+/// How many elements a post may have. Posts have a few thousand at most; the
+/// sanitizer's work is per element (about 1.5 µs natively, more in wasm), so
+/// element-dense input (`x[^1] ` is five elements in six bytes) must be
+/// bounded for a render to stay well under a second. Beyond it, markdown is
+/// flattened (its text kept), generated markup (heading anchors, `<br>`,
+/// footnote references) becomes text, and raw HTML is shown as text, with
+/// one warning.
+pub const MAX_ELEMENTS: usize = 20_000;
 
 /// Per-block state of the event rewrite.
 #[derive(Default)]
@@ -107,6 +119,8 @@ impl<'a, 'c> Context<'a, 'c> {
             words: 0,
             in_word: false,
             reported_depth: false,
+            elements: 0,
+            reported_elements: false,
         }
     }
 
@@ -237,10 +251,13 @@ impl<'a, 'c> Context<'a, 'c> {
             // for the whole render to stay linear.
             match event {
                 Event::Start(_) => {
-                    let fits = walk.kept.len() + open_html.len() < MAX_NESTING;
+                    let deep = walk.kept.len() + open_html.len() >= MAX_NESTING;
+                    let fits = !deep && self.budget(1, range.start);
                     walk.kept.push(fits);
                     if !fits {
-                        self.too_deep(range.start);
+                        if deep {
+                            self.too_deep(range.start);
+                        }
                         continue;
                     }
                 }
@@ -307,10 +324,12 @@ impl<'a, 'c> Context<'a, 'c> {
                             if let Event::Start(Tag::Heading { id, .. }) = &mut out[at] {
                                 *id = Some(CowStr::from(slug.clone()));
                             }
-                            out.push(Event::Text(CowStr::Borrowed(" ")));
-                            out.push(Event::InlineHtml(CowStr::from(format!(
-                                "<a class=\"direct-link\" href=\"#{slug}\">#</a>"
-                            ))));
+                            if self.budget(1, range.start) {
+                                out.push(Event::Text(CowStr::Borrowed(" ")));
+                                out.push(Event::InlineHtml(CowStr::from(format!(
+                                    "<a class=\"direct-link\" href=\"#{slug}\">#</a>"
+                                ))));
+                            }
                             slug
                         } else {
                             String::new()
@@ -352,7 +371,7 @@ impl<'a, 'c> Context<'a, 'c> {
                 }
                 Event::SoftBreak => {
                     self.in_word = false;
-                    out.push(if eleventy {
+                    out.push(if eleventy && self.budget(1, range.start) {
                         Event::InlineHtml(CowStr::Borrowed("<br>\n"))
                     } else {
                         Event::SoftBreak
@@ -498,6 +517,10 @@ impl<'a, 'c> Context<'a, 'c> {
                 Event::FootnoteReference(label) if eleventy => {
                     let key = footnote_key(label);
                     let n = self.footnote_numbers.get(&key).copied().unwrap_or(0);
+                    if !self.budget(2, range.start) {
+                        out.push(Event::Text(CowStr::from(format!("[{n}]"))));
+                        continue;
+                    }
                     let seen = self.footnote_refs.get_mut(&key).map_or(0, |r| {
                         r.1 += 1;
                         r.1 - 1
@@ -539,7 +562,12 @@ impl<'a, 'c> Context<'a, 'c> {
         );
         for (n, key) in notes {
             let mut content = self.footnote_defs.remove(&key).unwrap_or_default();
-            let refs = self.footnote_refs.get(&key).map_or(1, |r| r.0.max(1));
+            // The references written as links (all of them, unless the
+            // element budget ran out).
+            let refs = self.footnote_refs.get(&key).map_or(1, |r| r.1.max(1));
+            // Back-references are elements too; the first one is always kept.
+            let end = self.body.len();
+            let refs = 1 + (1..refs).take_while(|_| self.budget(1, end)).count();
             let backrefs: String = (0..refs)
                 .map(|k| {
                     let sub = if k > 0 { format!(":{k}") } else { String::new() };
@@ -580,14 +608,41 @@ impl<'a, 'c> Context<'a, 'c> {
             self.diagnostics,
             open_html,
         );
-        if depth + scan.deepest > MAX_NESTING {
+        let deep = depth + scan.deepest > MAX_NESTING;
+        if deep || self.elements + scan.elements > MAX_ELEMENTS {
             *open_html = saved.0;
             self.diagnostics.truncate(saved.1);
-            self.too_deep(body_offset);
+            if deep {
+                self.too_deep(body_offset);
+            } else {
+                self.budget(scan.elements, body_offset);
+            }
             return false;
         }
+        self.elements += scan.elements;
         self.words += scan.words;
         true
+    }
+
+    /// Takes `n` elements from the post's [`MAX_ELEMENTS`]; when they do not
+    /// fit, reports it (once per post) and returns `false`.
+    fn budget(&mut self, n: usize, body_offset: usize) -> bool {
+        if self.elements + n <= MAX_ELEMENTS {
+            self.elements += n;
+            return true;
+        }
+        if !self.reported_elements {
+            self.reported_elements = true;
+            self.diagnostics.push(self.index.diagnostic(
+                self.body_start + body_offset,
+                Severity::Warning,
+                format!(
+                    "the post has more than {MAX_ELEMENTS} elements: from here on markdown \
+                     is shown without its markup and raw HTML as text"
+                ),
+            ));
+        }
+        false
     }
 
     /// Reports, once per post, that nesting was cut at [`MAX_NESTING`].

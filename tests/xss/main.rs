@@ -443,3 +443,43 @@ fn regressions() {
     assert!(!preview.html.contains("javascript"), "{}", preview.html);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Element-dense input is bounded (transform.rs `MAX_ELEMENTS`): found by
+/// tests/browser/dos.test.js (footnote references, headings, `<br>`s took
+/// over a second in wasm).
+#[test]
+fn element_budget() {
+    const MAX: usize = 20_000;
+    for (label, source) in [
+        (
+            "footnote references",
+            format!("{}\n\n[^1]: n\n", "x[^1] ".repeat(22_000)),
+        ),
+        ("headings", "# h\n".repeat(22_000)),
+        ("inline html", "<b>x</b>".repeat(22_000)),
+        ("soft breaks", "a\n".repeat(22_000)),
+        ("emphasis", "*a* ".repeat(22_000)),
+    ] {
+        let preview = render(&source, &Options::default());
+        let elements = preview.html.matches('<').count() - preview.html.matches("</").count();
+        assert!(elements <= MAX + 10, "{label}: {elements} elements");
+        assert!(
+            preview
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("more than 20000 elements")),
+            "{label}: no diagnostic"
+        );
+        let mut failures = vec![];
+        check_source(&source, label, &mut failures);
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+    let example = render(
+        include_str!("../../www/examples/openssf.md"),
+        &Options::default(),
+    );
+    assert!(!example
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("elements:")));
+}
