@@ -286,10 +286,30 @@ impl Policy {
         diagnostics: &mut Vec<Diagnostic>,
         open: &mut Vec<String>,
     ) -> Scan {
+        self.scan_within(html, offset, index, Some(diagnostics), open, usize::MAX)
+    }
+
+    /// [`Policy::scan`] for a caller that rejects the HTML when elements nest
+    /// deeper than `max_deepest` (open ones included): past it the scan stops
+    /// and reports nothing, since its findings would be thrown away. (Their
+    /// positions cost a walk over the line: on a long line of rejected tags
+    /// that was quadratic, found by tests/browser/dos.test.js.) With
+    /// `diagnostics` `None`, nothing is reported either (the caller has
+    /// reported enough).
+    pub fn scan_within(
+        &self,
+        html: &str,
+        offset: usize,
+        index: &LineIndex,
+        diagnostics: Option<&mut Vec<Diagnostic>>,
+        open: &mut Vec<String>,
+        max_deepest: usize,
+    ) -> Scan {
         let sink = ReportSink {
             state: RefCell::new(ReportState {
                 deepest: open.len(),
                 open: std::mem::take(open),
+                max_deepest,
                 ..ReportState::default()
             }),
         };
@@ -300,6 +320,13 @@ impl Policy {
         tokenizer.end();
         let state = tokenizer.sink.state.into_inner();
         *open = state.open;
+        let Some(diagnostics) = diagnostics.filter(|_| state.deepest <= max_deepest) else {
+            return Scan {
+                words: state.words,
+                deepest: state.deepest,
+                elements: state.elements,
+            };
+        };
         // The tokenizer gives lines, not columns: find each start tag in the
         // text, in order, so repeated tags are told apart.
         let line_starts: Vec<usize> = std::iter::once(0)
@@ -542,6 +569,8 @@ struct ReportState {
     deepest: usize,
     /// Start tags seen.
     elements: usize,
+    /// Past this depth, stop tracking: the caller rejects the HTML.
+    max_deepest: usize,
     /// Open elements whose content is removed with them.
     removed_depth: Vec<String>,
     words: usize,
@@ -558,10 +587,10 @@ impl TokenSink for ReportSink {
 
     fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
         let mut state = self.state.borrow_mut();
-        // Past the nesting bound the caller shows this HTML as text whatever
-        // else it holds: stop tracking (unmatched end tags under a deep stack
-        // would make the search below quadratic).
-        if state.deepest > crate::markdown::MAX_NESTING {
+        // Past the caller's bound the HTML is shown as text whatever else it
+        // holds: stop tracking (unmatched end tags under a deep stack would
+        // make the search below quadratic).
+        if state.deepest > state.max_deepest {
             return TokenSinkResult::Continue;
         }
         match token {

@@ -42,7 +42,15 @@ pub struct Context<'a, 'c> {
     /// Elements written so far (markdown, raw HTML start tags, generated markup).
     elements: usize,
     reported_elements: bool,
+    /// Whether [`MAX_DIAGNOSTICS`] was reached (and said).
+    reported_cap: bool,
 }
+
+/// How many diagnostics the markdown phase adds at most (then one more
+/// saying so). Each one's column costs a walk over its line, so thousands
+/// of removed tags on one long line were quadratic (tests/browser/dos.test.js);
+/// nobody reads past the first few hundred anyway.
+pub const MAX_DIAGNOSTICS: usize = 500;
 
 /// How many elements a post may have. Posts have a few thousand at most; the
 /// sanitizer's work is per element (about 1.5 µs natively, more in wasm), so
@@ -121,6 +129,7 @@ impl<'a, 'c> Context<'a, 'c> {
             reported_depth: false,
             elements: 0,
             reported_elements: false,
+            reported_cap: false,
         }
     }
 
@@ -401,7 +410,9 @@ impl<'a, 'c> Context<'a, 'c> {
                     // shows the link's source as text: open bracket, content
                     // (still parsed), and the rest of the source.
                     let image = matches!(event, Event::Start(Tag::Image { .. }));
-                    self.diagnostics.push(self.index.diagnostic(
+                    self.note_unreported();
+                    if !self.reported_cap {
+                        self.diagnostics.push(self.index.diagnostic(
                         self.body_start + range.start,
                         Severity::Warning,
                         format!(
@@ -410,6 +421,7 @@ impl<'a, 'c> Context<'a, 'c> {
                             dest_url.trim(),
                         ),
                     ));
+                    }
                     let end = matching_end(events, i - 1);
                     let inner = (i < end).then(|| (events[i].1.start, events[end - 1].1.end));
                     match (link_type, inner) {
@@ -600,13 +612,15 @@ impl<'a, 'c> Context<'a, 'c> {
         open_html: &mut Vec<String>,
     ) -> bool {
         self.in_word = false;
+        self.note_unreported();
         let saved = (open_html.clone(), self.diagnostics.len());
-        let scan = self.policy.scan(
+        let scan = self.policy.scan_within(
             html,
             self.body_start + body_offset,
             self.index,
-            self.diagnostics,
+            (self.diagnostics.len() < MAX_DIAGNOSTICS).then_some(&mut *self.diagnostics),
             open_html,
+            MAX_NESTING.saturating_sub(depth),
         );
         let deep = depth + scan.deepest > MAX_NESTING;
         if deep || self.elements + scan.elements > MAX_ELEMENTS {
@@ -660,7 +674,26 @@ impl<'a, 'c> Context<'a, 'c> {
         }
     }
 
+    /// Past [`MAX_DIAGNOSTICS`], says once that the rest are not listed.
+    fn note_unreported(&mut self) {
+        if self.diagnostics.len() >= MAX_DIAGNOSTICS && !self.reported_cap {
+            self.reported_cap = true;
+            self.diagnostics.push(self.index.diagnostic(
+                self.body_start + self.body.len(),
+                Severity::Warning,
+                format!(
+                    "more than {MAX_DIAGNOSTICS} problems: the sanitizer still removes what it \
+                     must, but the rest are not listed"
+                ),
+            ));
+        }
+    }
+
     fn check_url(&mut self, url: &str, body_offset: usize, what: &str) {
+        self.note_unreported();
+        if self.reported_cap {
+            return;
+        }
         if let Some(why) = url_removal_reason(url) {
             self.diagnostics.push(self.index.diagnostic(
                 self.body_start + body_offset,
