@@ -17,7 +17,7 @@ use web_sys::{
 };
 
 use super::{console_error_value, init_once, js_error, options_from_js, to_js};
-use crate::{Options, Preview};
+use crate::{Preview, Renderer};
 
 /// The event dispatched on the root after every render.
 const RENDERED_EVENT: &str = "post-preview:rendered";
@@ -40,7 +40,9 @@ struct Inner {
     root: HtmlElement,
     view: View,
     signal: Option<AbortSignal>,
-    options: RefCell<Options>,
+    /// Keeps the sanitized units of the previous render: typing re-sanitizes
+    /// only the blocks that changed.
+    renderer: RefCell<Renderer>,
     shown: RefCell<Shown>,
     last_preview: RefCell<JsValue>,
     /// The pending `requestAnimationFrame` id.
@@ -110,7 +112,7 @@ impl LiveBinding {
                 root,
                 view,
                 signal,
-                options: RefCell::new(options),
+                renderer: RefCell::new(Renderer::new(options)),
                 shown: RefCell::default(),
                 last_preview: RefCell::new(JsValue::NULL),
                 frame: Cell::new(None),
@@ -152,7 +154,8 @@ impl LiveBinding {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
-        *self.inner.options.borrow_mut() = options_from_js(options)?;
+        let options = options_from_js(options)?;
+        self.inner.renderer.borrow_mut().set_options(options);
         self.inner.schedule();
         Ok(())
     }
@@ -232,7 +235,7 @@ impl Inner {
         };
         let start = now();
         let source = self.textarea.value();
-        let preview = crate::render(&source, &self.options.borrow());
+        let preview = self.renderer.borrow_mut().render(&source).preview;
         patch(&self.view, &mut self.shown.borrow_mut(), &preview);
         let ms = now() - start;
 
