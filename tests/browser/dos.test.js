@@ -7,7 +7,9 @@
 // - render time under LIMIT_MS ("well under a second"; generous for a loaded
 //   2-core machine, the figures are printed);
 // - linear growth: t(2n)/t(n) <= 2.5 x (size(2n)/size(n))/2, checked when
-//   t(n) is large enough to measure (>= MEASURABLE_MS);
+//   t(n) is large enough to measure (>= MEASURABLE_MS); a failing figure is
+//   measured again (up to 3 times, best of each kept), since a loaded 2-core
+//   machine makes single figures noisy;
 // - what must be bounded says so with a diagnostic.
 // Afterwards the module still renders the example post exactly as before.
 //
@@ -185,7 +187,7 @@ describe("dos: hostile inputs in the wasm, one module instance", () => {
       let [a, b] = await measure(RUNS);
       // A loaded machine makes single figures noisy: a failing figure is
       // measured again, with more runs, keeping the best of both.
-      if (b.ms >= LIMIT_MS || (a.ms >= MEASURABLE_MS && b.ms / a.ms > allowed)) {
+      for (let retry = 0; retry < 3 && (b.ms >= LIMIT_MS || (a.ms >= MEASURABLE_MS && b.ms / a.ms > allowed)); retry++) {
         const [a2, b2] = await measure(RUNS + 2);
         a = a2.ms < a.ms ? a2 : a;
         b = b2.ms < b.ms ? b2 : b;
