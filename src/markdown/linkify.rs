@@ -36,13 +36,24 @@
 //! overriding nearly every answer; matching linkify-it exactly came first.
 //!
 //! Positions: linkify-it works on UTF-16 code units; this port works on
-//! `char`s. They agree everywhere linkify-it's patterns count characters
-//! (its `src_Any` takes a surrogate pair as one character).
+//! `char`s (decoded from the UTF-8 text where the matcher stands, positions
+//! are byte offsets). They agree everywhere linkify-it's patterns count
+//! characters (its `src_Any` takes a surrogate pair as one character).
 //!
-//! The test at the bottom checks [`find_links`] against
+//! Speed: the matcher only runs where a match can start. [`pretest`] and the
+//! `host_fuzzy_test` and `schema_test` searches are written out over the
+//! bytes, skipping eight at a time to the next `.`, `:`, `/`, `@` or `loc`;
+//! a fuzzy link is only tried in the run of domain characters before a `.`,
+//! an email in the run of name characters before an `@`, a schema's
+//! validator after the names found by that scan. A text without any of
+//! these is rejected in one pass.
+//!
+//! The tests at the bottom check [`find_links`] and [`pretest`] against
 //! `tests/fidelity/linkify-cases.json`, which `tests/fidelity/linkify-cases.mjs`
 //! writes by running the real markdown-it 12.3.2 on tricky strings and on
-//! every plain-text run of the corpus.
+//! every plain-text run of the corpus, and against the first, direct port
+//! (every pattern tried at every position), kept as a test-only reference,
+//! on those strings and on random ones (`LINKIFY_RANDOM_CASES=N` for more).
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -68,42 +79,40 @@ pub struct Link {
 /// `<a>…</a>` or HTML blocks, and split at line breaks (markdown-it's text
 /// tokens end at a newline). Links come in text order and do not overlap.
 pub fn find_links(text: &str) -> Vec<Link> {
-    // linkify-it's pretest: every rule needs one of these characters.
-    if !text.contains(['.', '@', '/', ':']) {
-        return Vec::new();
+    // Every rule needs a `.`, `@`, `/` or `:`.
+    let b = text.as_bytes();
+    let mut from = 0;
+    loop {
+        match next_mark(b, from) {
+            None => return Vec::new(),
+            Some(i) if matches!(b[i], b'l' | b'L') => from = i + 1,
+            Some(_) => break,
+        }
     }
-    let chars: Vec<char> = text.chars().collect();
-    let mut bytes = Vec::with_capacity(chars.len() + 1);
-    let mut at = 0;
-    for c in &chars {
-        bytes.push(at);
-        at += c.len_utf8();
-    }
-    bytes.push(at);
-
     let p = patterns();
-    let mut scan = Scanner::new(&chars);
+    let mut scan = Scanner::new(text);
     let mut links = Vec::new();
     let mut shift = 0;
-    while shift < chars.len() {
+    while shift < text.len() {
         let Some(found) = scan.test(p, shift) else {
             break;
         };
-        let (start, end) = (shift + found.start, shift + found.end);
-        let raw = &text[bytes[start]..bytes[end]];
+        let Some(raw) = text.get(found.start..found.end) else {
+            break; // cannot happen: matches start and end at characters
+        };
         let href = match found.schema {
             Schema::Fuzzy => format!("http://{raw}"),
             Schema::Email if !starts_with_ci(raw, "mailto:") => format!("mailto:{raw}"),
             _ => raw.to_owned(),
         };
         links.push(Link {
-            range: bytes[start]..bytes[end],
+            range: found.start..found.end,
             href,
         });
-        if found.end == 0 {
+        if found.end <= shift {
             break; // cannot happen: every match is non-empty
         }
-        shift += found.end;
+        shift = found.end;
     }
     links
 }
@@ -120,12 +129,24 @@ pub fn find_links(text: &str) -> Vec<Link> {
 /// `thanks to <u>crates.io</u>.` nothing is linked: `.io` is followed by
 /// `<`. Call [`find_links`] on the block's text runs only when this holds.
 pub fn pretest(source: &str) -> bool {
-    if source.contains('@') {
-        return true;
+    // `schema_test`, `host_fuzzy_test` or `@` somewhere: one pass over the
+    // bytes where any of them can be.
+    let b = source.as_bytes();
+    let mut from = 0;
+    while let Some(i) = next_mark(b, from) {
+        let found = match b[i] {
+            b'@' => true,
+            b':' => name_before_colon(b, i).is_some_and(|(at, _)| schema_may_start(source, at)),
+            b'/' => b.get(i + 1) == Some(&b'/') && schema_may_start(source, i),
+            b'.' => (i >= 3 && ascii_ci_at(b, i - 3, b"www")) || dot_hint_at(source, i),
+            _ => ascii_ci_at(b, i, b"localhost"),
+        };
+        if found {
+            return true;
+        }
+        from = i + 1;
     }
-    let chars: Vec<char> = source.chars().collect();
-    let p = patterns();
-    schema_search(&chars, 0).is_some() || search(&p.host_fuzzy_test, &chars).is_some()
+    false
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
@@ -144,6 +165,7 @@ enum Schema {
     Email,
 }
 
+/// A link, as byte positions in the whole text.
 struct Found {
     start: usize,
     end: usize,
@@ -155,6 +177,8 @@ struct Found {
 // ---------------------------------------------------------------------------
 
 const SCHEMAS: [&str; 5] = ["http:", "https:", "ftp:", "//", "mailto:"];
+/// The index of `//` in [`SCHEMAS`].
+const SLASHES: u8 = 3;
 
 /// A leftmost search over the text, remembered in absolute positions.
 ///
@@ -166,9 +190,10 @@ const SCHEMAS: [&str; 5] = ["http:", "https:", "ftp:", "//", "mailto:"];
 #[derive(Clone, Copy)]
 enum Memo {
     Unknown,
-    /// The first success, at or after the start the search was made from.
+    /// The first success, after the start the search was made from: the
+    /// range of the match (a prefixed pattern's match starts after its
+    /// prefix character, so it stays valid for starts before `start`).
     Found {
-        at: usize,
         start: usize,
         end: usize,
     },
@@ -176,40 +201,65 @@ enum Memo {
     NoneFrom(usize),
 }
 
+/// The state of one [`find_links`] call. All positions are byte offsets in
+/// the whole text; linkify-it's `test` on the rest of the text from `shift`
+/// is [`Scanner::test`] with that `shift`.
 struct Scanner<'a> {
-    chars: &'a [char],
-    /// Absolute positions where a schema name starts, ascending.
+    text: &'a str,
+    /// Positions where a schema name starts, ascending.
     schema_at: Vec<usize>,
+    /// Per `schema_at` entry: which name, as an index in [`SCHEMAS`].
+    schema_name: Vec<u8>,
     /// Per `schema_at` entry, once known: where its validator's pattern
-    /// match ends (absolute), if it matches.
+    /// match ends, if it matches.
     schema_end: Vec<Option<Option<usize>>>,
     /// Per `schema_at` entry, once known: [`Scanner::chain`]'s answer.
     chain: Vec<Option<Option<(usize, usize)>>>,
-    host_hint: Memo,
+    /// Where the last `@` is, if any.
+    last_at: Option<usize>,
+    /// `text.search(host_fuzzy_test)`: the position found, or the start
+    /// from which there is none.
+    host_hint: Option<Result<usize, usize>>,
     fuzzy: Memo,
     email: Memo,
 }
 
 impl<'a> Scanner<'a> {
-    fn new(chars: &'a [char]) -> Self {
-        let schema_at: Vec<usize> = (0..chars.len())
-            .filter(|&i| SCHEMAS.iter().any(|n| lit_at(chars, i, n)))
-            .collect();
+    fn new(text: &'a str) -> Self {
+        let b = text.as_bytes();
+        let mut schema_at = Vec::new();
+        let mut schema_name = Vec::new();
+        // Every name ends with `:` or is `//`; a name is ASCII letters before
+        // its `:`, so the names come out in ascending order.
+        let mut from = 0;
+        while let Some(i) = next_mark(b, from) {
+            let found = match b[i] {
+                b':' => name_before_colon(b, i),
+                b'/' if b.get(i + 1) == Some(&b'/') => Some((i, SLASHES)),
+                _ => None,
+            };
+            if let Some((at, name)) = found {
+                schema_at.push(at);
+                schema_name.push(name);
+            }
+            from = i + 1;
+        }
         Scanner {
-            chars,
+            text,
             schema_end: vec![None; schema_at.len()],
             chain: vec![None; schema_at.len()],
             schema_at,
-            host_hint: Memo::Unknown,
+            schema_name,
+            last_at: b.iter().rposition(|&c| c == b'@'),
+            host_hint: None,
             fuzzy: Memo::Unknown,
             email: Memo::Unknown,
         }
     }
 
     /// linkify-it `LinkifyIt#test` on the text from `shift` on: the first
-    /// link, as char offsets relative to `shift`.
+    /// link.
     fn test(&mut self, p: &Patterns, shift: usize) -> Option<Found> {
-        let s = &self.chars[shift..];
         let mut best: Option<Found> = None;
 
         // Written schemas: `(^|(?!_)(?:[><｜]|ZPCc))(http:|https:|ftp:|//|mailto:)`,
@@ -223,11 +273,9 @@ impl<'a> Scanner<'a> {
         }
 
         // Fuzzy links.
-        if let Some(tld_pos) = self.host_hint(p, shift) {
+        if let Some(tld_pos) = self.host_hint(shift) {
             if best.as_ref().is_none_or(|b| tld_pos < b.start) {
-                let link =
-                    search_prefixed(s, shift, &mut self.fuzzy, is_link_prefix, &p.link_fuzzy);
-                if let Some((start, end)) = link {
+                if let Some((start, end)) = self.fuzzy_link(p, shift) {
                     if best.as_ref().is_none_or(|b| start < b.start) {
                         best = Some(Found {
                             start,
@@ -240,9 +288,8 @@ impl<'a> Scanner<'a> {
         }
 
         // Fuzzy emails.
-        if s.contains(&'@') {
-            let email = search_prefixed(s, shift, &mut self.email, is_email_prefix, &p.email_fuzzy);
-            if let Some((start, end)) = email {
+        if self.last_at.is_some_and(|at| at >= shift) {
+            if let Some((start, end)) = self.fuzzy_email(p, shift) {
                 let better = match &best {
                     None => true,
                     Some(b) => start < b.start || (start == b.start && end > b.end),
@@ -259,13 +306,13 @@ impl<'a> Scanner<'a> {
         best
     }
 
-    /// The first written-schema link from `shift` on, relative to `shift`.
+    /// The first written-schema link from `shift` on.
     ///
     /// linkify-it searches for a schema name with an allowed character
     /// before it (or at the start), validates the rest, and on refusal goes on
     /// after that name. Only the start is judged differently from one `shift`
     /// to another, so the chain from any other name is remembered by
-    /// [`Scanner::chain`] in absolute positions.
+    /// [`Scanner::chain`].
     fn written(&mut self, p: &Patterns, shift: usize) -> Option<(usize, usize)> {
         let first = self.schema_at.partition_point(|&a| a < shift);
         let found = if self.schema_at.get(first) == Some(&shift) {
@@ -280,7 +327,7 @@ impl<'a> Scanner<'a> {
         } else {
             self.chain(p, first)
         };
-        found.map(|(i, end)| (self.schema_at[i] - shift, end - shift))
+        found.map(|(i, end)| (self.schema_at[i], end))
     }
 
     /// The first valid schema name the search reaches when it arrives at
@@ -296,9 +343,9 @@ impl<'a> Scanner<'a> {
             }
             visited.push(i);
             let at = self.schema_at[i];
-            if at >= 1 && is_schema_prefix(self.chars[at - 1]) {
-                let slash_after_colon =
-                    self.name(i) == "//" && at >= 1 && matches!(self.chars[at - 1], ':' | '/');
+            if prev_char(self.text, at).is_some_and(is_schema_prefix) {
+                let slash_after_colon = self.schema_name[i] == SLASHES
+                    && matches!(self.text.as_bytes()[at - 1], b':' | b'/');
                 if !slash_after_colon {
                     if let Some(end) = self.validator_end(p, i) {
                         break Some((i, end));
@@ -315,24 +362,20 @@ impl<'a> Scanner<'a> {
         result
     }
 
-    /// The schema name at `schema_at[i]`.
-    fn name(&self, i: usize) -> &'static str {
-        SCHEMAS
-            .iter()
-            .find(|n| lit_at(self.chars, self.schema_at[i], n))
-            .copied()
-            .unwrap_or("//")
-    }
-
     /// Where the validator's pattern match after the name at `schema_at[i]`
-    /// ends (absolute), if it matches.
+    /// ends, if it matches.
     fn validator_end(&mut self, p: &Patterns, i: usize) -> Option<usize> {
         if let Some(known) = self.schema_end[i] {
             return known;
         }
-        let name = self.name(i);
-        let after = self.schema_at[i] + name.chars().count();
-        let end = match_at(validator(p, name), self.chars, after);
+        let name = self.schema_name[i];
+        let after = self.schema_at[i] + SCHEMAS[usize::from(name)].len();
+        let node = match name {
+            0..=2 => &p.http,
+            SLASHES => &p.no_http,
+            _ => &p.mailto,
+        };
+        let end = match_at(node, self.text, after);
         self.schema_end[i] = Some(end);
         end
     }
@@ -340,105 +383,305 @@ impl<'a> Scanner<'a> {
     /// The next schema name the search considers after refusing
     /// `schema_at[i]`: the first one starting after its end.
     fn after_refused(&self, i: usize) -> usize {
-        let after = self.schema_at[i] + self.name(i).chars().count();
+        let after = self.schema_at[i] + SCHEMAS[usize::from(self.schema_name[i])].len();
         i + 1 + self.schema_at[i + 1..].partition_point(|&a| a <= after)
     }
 
-    /// `text.search(host_fuzzy_test)` from `shift`, relative to `shift`.
-    fn host_hint(&mut self, p: &Patterns, shift: usize) -> Option<usize> {
+    /// `text.search(host_fuzzy_test)` on the text from `shift` on.
+    fn host_hint(&mut self, shift: usize) -> Option<usize> {
         match self.host_hint {
-            Memo::Found { at, .. } if at >= shift => return Some(at - shift),
+            Some(Ok(at)) if at >= shift => return Some(at),
+            Some(Err(from)) if from <= shift => return None,
+            _ => {}
+        }
+        let found = host_hint_search(self.text, shift);
+        self.host_hint = Some(found.ok_or(shift));
+        found
+    }
+
+    /// `text.match(link_no_ip_fuzzy)` on the text from `shift` on: the range
+    /// of the link (after its prefix character).
+    ///
+    /// The pattern is `(^|PREFIX)(?!…)((?:DOMAIN\.)+TLD…)`: its first label
+    /// is a run of pseudo-letters and `-` that ends at a `.`, so it can only
+    /// start in such a run, at its start or after a prefix character inside
+    /// it (`$`, `+`, `=`, `^`, `` ` ``, `|`: symbols, pseudo-letters too).
+    /// Those starts are found from the dots, in text order.
+    fn fuzzy_link(&mut self, p: &Patterns, shift: usize) -> Option<(usize, usize)> {
+        let t = self.text;
+        if let Some(end) = match_at(&p.link_fuzzy, t, shift) {
+            return Some((shift, end));
+        }
+        match self.fuzzy {
+            Memo::Found { start, end } if start > shift => return Some((start, end)),
             Memo::NoneFrom(from) if from <= shift => return None,
             _ => {}
         }
-        let s = &self.chars[shift..];
-        match (0..=s.len()).find(|&pos| match_at(&p.host_fuzzy_test, s, pos).is_some()) {
-            Some(pos) => {
-                self.host_hint = Memo::Found {
-                    at: shift + pos,
-                    start: shift + pos,
-                    end: shift + pos,
-                };
-                Some(pos)
+        let b = t.as_bytes();
+        let mut from = shift;
+        while let Some(dot) = find_byte(b, b'.', from) {
+            let run = run_start(t, dot, shift, is_domain_char);
+            for (q, before) in starts(t, run, dot, shift) {
+                if is_link_prefix(before) {
+                    if let Some(end) = match_at(&p.link_fuzzy, t, q) {
+                        self.fuzzy = Memo::Found { start: q, end };
+                        return Some((q, end));
+                    }
+                }
             }
-            None => {
-                self.host_hint = Memo::NoneFrom(shift);
-                None
+            from = dot + 1;
+        }
+        self.fuzzy = Memo::NoneFrom(shift);
+        None
+    }
+
+    /// `text.match(email_fuzzy)` on the text from `shift` on: the range of
+    /// the email (after its prefix character).
+    ///
+    /// The pattern is `(^|PREFIX)(NAME@HOST…)`, and a name is a run of ASCII
+    /// characters without `@`: a match can only start in the run of name
+    /// characters (and `"`, a prefix character) right before an `@`.
+    fn fuzzy_email(&mut self, p: &Patterns, shift: usize) -> Option<(usize, usize)> {
+        let t = self.text;
+        if let Some(end) = match_at(&p.email_fuzzy, t, shift) {
+            return Some((shift, end));
+        }
+        match self.email {
+            Memo::Found { start, end } if start > shift => return Some((start, end)),
+            Memo::NoneFrom(from) if from <= shift => return None,
+            _ => {}
+        }
+        let b = t.as_bytes();
+        let mut from = shift;
+        while let Some(at) = find_byte(b, b'@', from) {
+            let run = run_start(t, at, shift, |c| {
+                c.is_ascii_alphanumeric() || "-;:&=+$,\"._".contains(c)
+            });
+            for (q, before) in starts(t, run, at, shift) {
+                if is_email_prefix(before) {
+                    if let Some(end) = match_at(&p.email_fuzzy, t, q) {
+                        self.email = Memo::Found { start: q, end };
+                        return Some((q, end));
+                    }
+                }
+            }
+            from = at + 1;
+        }
+        self.email = Memo::NoneFrom(shift);
+        None
+    }
+}
+
+/// The first `byte` at or after `from`.
+fn find_byte(b: &[u8], byte: u8, from: usize) -> Option<usize> {
+    b.get(from..)?
+        .iter()
+        .position(|&c| c == byte)
+        .map(|i| from + i)
+}
+
+/// The start of the run of characters in `class` that ends at `end`, not
+/// before `limit`.
+fn run_start(t: &str, end: usize, limit: usize, class: fn(char) -> bool) -> usize {
+    let head = t.get(limit..end).unwrap_or_default();
+    let mut start = end;
+    for c in head.chars().rev() {
+        if !class(c) {
+            break;
+        }
+        start -= c.len_utf8();
+    }
+    start
+}
+
+/// The positions in `run..end` after `shift`, each with the character
+/// before it: where a prefixed pattern could start in that run.
+fn starts(
+    t: &str,
+    run: usize,
+    end: usize,
+    shift: usize,
+) -> impl Iterator<Item = (usize, char)> + '_ {
+    let first = if run > shift { prev_char(t, run) } else { None };
+    let inner = t
+        .get(run..end)
+        .unwrap_or_default()
+        .char_indices()
+        .map(move |(i, c)| (run + i + c.len_utf8(), c))
+        .filter(move |&(q, _)| q < end);
+    first.map(|c| (run, c)).into_iter().chain(inner)
+}
+
+/// A character of a domain label: `src_domain` only has pseudo-letters and
+/// `-` (an `xn--` label's `[a-z0-9\-]` too).
+fn is_domain_char(c: char) -> bool {
+    c == '-' || is_pseudo_letter(c)
+}
+
+/// The character before byte `i`, if any.
+fn prev_char(t: &str, i: usize) -> Option<char> {
+    t.get(..i)?.chars().next_back()
+}
+
+/// The character at byte `i` and the position after it.
+#[inline]
+fn next_char(t: &str, i: usize) -> Option<(char, usize)> {
+    let &b = t.as_bytes().get(i)?;
+    if b < 0x80 {
+        return Some((char::from(b), i + 1));
+    }
+    let c = t.get(i..)?.chars().next()?;
+    Some((c, i + c.len_utf8()))
+}
+
+/// Whether `lit` (ASCII) is at byte `i`, ignoring ASCII case.
+fn ascii_ci_at(b: &[u8], i: usize, lit: &[u8]) -> bool {
+    b.get(i..i + lit.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(lit))
+}
+
+/// The schema name whose `:` is at byte `i`: (its position, its index in
+/// [`SCHEMAS`]). At most one fits: they end in `p`, `s` and `o`.
+fn name_before_colon(b: &[u8], i: usize) -> Option<(usize, u8)> {
+    let fits = |len: usize, name: &[u8]| i >= len && ascii_ci_at(b, i - len, name);
+    if fits(4, b"http") {
+        Some((i - 4, 0))
+    } else if fits(5, b"https") {
+        Some((i - 5, 1))
+    } else if fits(3, b"ftp") {
+        Some((i - 3, 2))
+    } else if fits(6, b"mailto") {
+        Some((i - 6, 4))
+    } else {
+        None
+    }
+}
+
+/// Whether a schema name at byte `at` is at the start or after a character
+/// allowed before it (`schema_test`'s prefix).
+fn schema_may_start(t: &str, at: usize) -> bool {
+    at == 0 || prev_char(t, at).is_some_and(is_schema_prefix)
+}
+
+/// `text.search(host_fuzzy_test)` from `from`, where `host_fuzzy_test` is
+/// `localhost|www\.|\.\d{1,3}\.|\.(?:TLDS)(?:ZPCc|>|$)` (case-insensitive):
+/// the leftmost position where it matches. `www.` is found from its `.`:
+/// no other match can start inside it.
+fn host_hint_search(t: &str, from: usize) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut next = from;
+    while let Some(i) = next_mark(b, next) {
+        match b[i] {
+            b'.' if i >= from + 3 && ascii_ci_at(b, i - 3, b"www") => return Some(i - 3),
+            b'.' if dot_hint_at(t, i) => return Some(i),
+            b'l' | b'L' if ascii_ci_at(b, i, b"localhost") => return Some(i),
+            _ => {}
+        }
+        next = i + 1;
+    }
+    None
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// `0x20` in every byte: ASCII letters to lower case.
+const LOWER: u64 = ONES * 0x20;
+
+/// The high bit of each zero byte of `v` (and perhaps of a byte above a
+/// zero byte, never below the first one).
+fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(ONES) & !v & (ONES << 7)
+}
+
+/// The first byte at or after `from` that is `.`, `:`, `/`, `@` or the `l`
+/// of `loc` (any case): everywhere a schema name, a host hint or an email
+/// can be told, eight bytes at a time.
+fn next_mark(b: &[u8], mut from: usize) -> Option<usize> {
+    let is_mark = |rest: &[u8]| match rest {
+        [b'.' | b':' | b'/' | b'@', ..] => true,
+        [b'l' | b'L', o, c, ..] => o | 0x20 == b'o' && c | 0x20 == b'c',
+        _ => false,
+    };
+    while let Some(chunk) = b.get(from..from + 10) {
+        let word = |k: usize| {
+            let mut w = [0; 8];
+            w.copy_from_slice(&chunk[k..k + 8]);
+            u64::from_le_bytes(w)
+        };
+        let (here, next, third) = (word(0), word(1), word(2));
+        let is = |w: u64, c: u8| zero_bytes(w ^ (ONES * u64::from(c)));
+        let marks = is(here, b'.')
+            | is(here, b':')
+            | is(here, b'/')
+            | is(here, b'@')
+            | (is(here | LOWER, b'l') & is(next | LOWER, b'o') & is(third | LOWER, b'c'));
+        if marks != 0 {
+            // The lowest flagged byte is never after the first mark.
+            let first = (marks.trailing_zeros() / 8) as usize;
+            for k in first..8 {
+                if is_mark(&chunk[k..]) {
+                    return Some(from + k);
+                }
             }
         }
+        from += 8;
+    }
+    let tail = b.get(from..)?;
+    (0..tail.len())
+        .find(|&k| is_mark(&tail[k..]))
+        .map(|k| from + k)
+}
+
+/// `\.\d{1,3}\.|\.(?:TLDS)(?:ZPCc|>|$)` at the `.` at byte `i`.
+fn dot_hint_at(t: &str, i: usize) -> bool {
+    let b = t.as_bytes();
+    let j = i + 1;
+    let digits = b
+        .get(j..)
+        .unwrap_or_default()
+        .iter()
+        .take(4)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if (1..=3).contains(&digits) && b.get(j + digits) == Some(&b'.') {
+        return true;
+    }
+    // `(?:ZPCc|>|$)` after the TLD.
+    let ends = |e: usize| match next_char(t, e) {
+        None => true,
+        Some((c, _)) => c == '>' || is_zpcc(c),
+    };
+    let Some(&first) = b.get(j) else {
+        return false;
+    };
+    if first.is_ascii_alphabetic() {
+        if TLDS.iter().any(|tld| lit_end(t, j, tld).is_some_and(ends)) {
+            return true;
+        }
+        if let Some(&second) = b.get(j + 1) {
+            if is_country_code(char::from(first), char::from(second)) && ends(j + 2) {
+                return true;
+            }
+        }
+        if ascii_ci_at(b, j, b"xn--") {
+            let label = b
+                .get(j + 4..)
+                .unwrap_or_default()
+                .iter()
+                .take(59)
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                .count();
+            return (1..=label).any(|k| ends(j + 4 + k));
+        }
+        false
+    } else {
+        // `рф`, the only TLD not in ASCII.
+        first >= 0x80 && lit_end(t, j, "рф").is_some_and(ends)
     }
 }
 
 /// The character a schema name may follow: `(?!_)(?:[><｜]|ZPCc)`.
 fn is_schema_prefix(c: char) -> bool {
     c != '_' && (is_text_separator(c) || is_zpcc(c))
-}
-
-/// `(^|PREFIX)(BODY)` on the text `s` that starts at `shift`: the leftmost
-/// match, as the range of BODY relative to `shift`.
-fn search_prefixed(
-    s: &[char],
-    shift: usize,
-    memo: &mut Memo,
-    prefix: fn(char) -> bool,
-    body: &Node,
-) -> Option<(usize, usize)> {
-    if let Some(end) = match_at(body, s, 0) {
-        return Some((0, end));
-    }
-    match *memo {
-        Memo::Found { at, start, end } if at >= shift => return Some((start - shift, end - shift)),
-        Memo::NoneFrom(from) if from <= shift => return None,
-        _ => {}
-    }
-    for pos in 0..s.len() {
-        if prefix(s[pos]) {
-            if let Some(end) = match_at(body, s, pos + 1) {
-                *memo = Memo::Found {
-                    at: shift + pos,
-                    start: shift + pos + 1,
-                    end: shift + end,
-                };
-                return Some((pos + 1, end));
-            }
-        }
-    }
-    *memo = Memo::NoneFrom(shift);
-    None
-}
-
-/// The next schema name at or after `from` with a valid character before
-/// it: (position of the name, name).
-fn schema_search(s: &[char], from: usize) -> Option<(usize, &'static str)> {
-    for pos in from..=s.len() {
-        let mut tries: [Option<usize>; 2] = [None, None];
-        if pos == 0 {
-            tries[0] = Some(0);
-        }
-        if pos < s.len() && is_schema_prefix(s[pos]) {
-            tries[1] = Some(pos + 1);
-        }
-        for at in tries.into_iter().flatten() {
-            if let Some(name) = SCHEMAS.iter().find(|n| lit_at(s, at, n)) {
-                return Some((at, name));
-            }
-        }
-    }
-    None
-}
-
-/// The pattern of a written schema's validator (matched at the end of the name).
-fn validator<'p>(p: &'p Patterns, schema: &str) -> &'p Node {
-    match schema {
-        "http:" | "https:" | "ftp:" => &p.http,
-        "//" => &p.no_http,
-        _ => &p.mailto,
-    }
-}
-
-/// `text.search(re)`: the leftmost position where `node` matches.
-fn search(node: &Node, s: &[char]) -> Option<usize> {
-    (0..=s.len()).find(|&pos| match_at(node, s, pos).is_some())
 }
 
 /// Fuzzy link prefix: `(?![.:/\-_@])(?:[$+<=>^`|｜]|ZPCc)`.
@@ -478,9 +721,28 @@ fn is_cc(c: char) -> bool {
     matches!(c, '\0'..='\x1f' | '\x7f'..='\u{9f}')
 }
 
+/// [`PUNCTUATION`]'s ASCII part as a bit set.
+const ASCII_PUNCTUATION: u128 = {
+    let mut set = 0u128;
+    let mut k = 0;
+    while k < PUNCTUATION.len() {
+        let (lo, hi) = PUNCTUATION[k];
+        let mut c = lo;
+        while c <= hi && c < 128 {
+            set |= 1 << c;
+            c += 1;
+        }
+        k += 1;
+    }
+    set
+};
+
 /// uc.micro `P` (Unicode punctuation).
 fn is_p(c: char) -> bool {
     let c = c as u32;
+    if c < 128 {
+        return ASCII_PUNCTUATION >> c & 1 == 1;
+    }
     PUNCTUATION
         .binary_search_by(|&(lo, hi)| {
             if hi < c {
@@ -522,25 +784,41 @@ fn is_xn_char(c: char) -> bool {
 }
 
 /// linkify-it's two-letter country codes (`tlds_2ch_src_re`).
+const COUNTRY_CODES: &str = "a[cdefgilmnoqrstuwxz]|b[abdefghijmnorstvwyz]|c[acdfghiklmnoruvwxyz]|d[ejkmoz]|e[cegrstu]|f[ijkmor]|g[abdefghilmnpqrstuwy]|h[kmnrtu]|i[delmnoqrst]|j[emop]|k[eghimnprwyz]|l[abcikrstuvy]|m[acdeghklmnopqrstuvwxyz]|n[acefgilopruz]|om|p[aefghklmnrstwy]|qa|r[eosuw]|s[abcdeghijklmnortuvxyz]|t[cdfghjklmnortvwz]|u[agksyz]|v[aceginu]|w[fs]|y[et]|z[amw]";
+
+/// [`COUNTRY_CODES`] as a table: bit `b` of entry `a` for the code `ab`.
+const COUNTRY_CODE_SET: [u32; 26] = {
+    let s = COUNTRY_CODES.as_bytes();
+    let mut set = [0u32; 26];
+    let mut i = 0;
+    while i < s.len() {
+        // One alternative: a letter, then a letter or a `[…]` set.
+        let first = (s[i] - b'a') as usize;
+        i += 1;
+        if s[i] == b'[' {
+            i += 1;
+            while s[i] != b']' {
+                set[first] |= 1 << (s[i] - b'a');
+                i += 1;
+            }
+            i += 1;
+        } else {
+            set[first] |= 1 << (s[i] - b'a');
+            i += 1;
+        }
+        i += 1; // the `|`
+    }
+    set
+};
+
 fn is_country_code(a: char, b: char) -> bool {
-    const CC: &str = "a[cdefgilmnoqrstuwxz]|b[abdefghijmnorstvwyz]|c[acdfghiklmnoruvwxyz]|d[ejkmoz]|e[cegrstu]|f[ijkmor]|g[abdefghilmnpqrstuwy]|h[kmnrtu]|i[delmnoqrst]|j[emop]|k[eghimnprwyz]|l[abcikrstuvy]|m[acdeghklmnopqrstuvwxyz]|n[acefgilopruz]|om|p[aefghklmnrstwy]|qa|r[eosuw]|s[abcdeghijklmnortuvxyz]|t[cdfghjklmnortvwz]|u[agksyz]|v[aceginu]|w[fs]|y[et]|z[amw]";
     if !a.is_ascii_alphabetic() || !b.is_ascii_alphabetic() {
         return false;
     }
-    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
-    CC.split('|').any(|alt| {
-        let mut it = alt.chars();
-        if it.next() != Some(a) {
-            return false;
-        }
-        let rest: String = it.collect();
-        match rest.strip_prefix('[') {
-            Some(set) => set.trim_end_matches(']').contains(b),
-            None => rest.starts_with(b),
-        }
-    })
+    let a = usize::from(a.to_ascii_lowercase() as u8 - b'a');
+    let b = u32::from(b.to_ascii_lowercase() as u8 - b'a');
+    COUNTRY_CODE_SET[a] >> b & 1 == 1
 }
-
 /// linkify-it's default generic TLDs.
 const TLDS: [&str; 17] = [
     "biz", "com", "edu", "gov", "net", "org", "pro", "web", "xxx", "aero", "asia", "coop", "info",
@@ -622,10 +900,10 @@ fn not_ahead(node: Node) -> Node {
 
 const MANY: usize = usize::MAX;
 
-/// Where `node` matches at `pos` (anchored), the end of its first match.
-fn match_at(node: &Node, s: &[char], pos: usize) -> Option<usize> {
+/// Where `node` matches at byte `pos` (anchored), the end of its first match.
+fn match_at(node: &Node, t: &str, pos: usize) -> Option<usize> {
     let mut end = None;
-    run(node, s, pos, &mut |e| {
+    run(node, t, pos, &mut |e| {
         end = Some(e);
         true
     });
@@ -638,43 +916,69 @@ fn chars_eq_ci(a: char, b: char) -> bool {
         || (!a.is_ascii() && !b.is_ascii() && a.to_lowercase().eq(b.to_lowercase()))
 }
 
-fn lit_at(s: &[char], pos: usize, lit: &str) -> bool {
-    let mut rest = s.get(pos..).unwrap_or_default().iter();
-    lit.chars()
-        .all(|c| rest.next().is_some_and(|&d| chars_eq_ci(d, c)))
+/// Where `lit` ends when it is at byte `i` (case-insensitive).
+fn lit_end(t: &str, i: usize, lit: &str) -> Option<usize> {
+    if lit.is_ascii() {
+        // An ASCII letter only matches ASCII, which is one byte a character.
+        return ascii_ci_at(t.as_bytes(), i, lit.as_bytes()).then_some(i + lit.len());
+    }
+    let mut at = i;
+    for c in lit.chars() {
+        let (d, next) = next_char(t, at)?;
+        if !chars_eq_ci(d, c) {
+            return None;
+        }
+        at = next;
+    }
+    Some(at)
 }
 
-fn run(node: &Node, s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+fn run(node: &Node, t: &str, i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
     match node {
-        Class(f) => i < s.len() && f(s[i]) && k(i + 1),
-        Lit(l) => lit_at(s, i, l) && k(i + l.chars().count()),
-        Pair(f) => i + 1 < s.len() && f(s[i], s[i + 1]) && k(i + 2),
-        Seq(nodes) => run_seq(nodes, s, i, k),
-        Alt(nodes) => nodes.iter().any(|n| run(n, s, i, k)),
-        Node::Rep(n, min, max) if *max == 1 => run(n, s, i, k) || (*min == 0 && k(i)),
+        Class(f) => next_char(t, i).is_some_and(|(c, j)| f(c) && k(j)),
+        Lit(l) => lit_end(t, i, l).is_some_and(k),
+        Pair(f) => next_char(t, i)
+            .is_some_and(|(a, j)| next_char(t, j).is_some_and(|(b, j)| f(a, b) && k(j))),
+        Seq(nodes) => run_seq(nodes, t, i, k),
+        Alt(nodes) => nodes.iter().any(|n| run(n, t, i, k)),
+        Node::Rep(n, min, max) if *max == 1 => run(n, t, i, k) || (*min == 0 && k(i)),
         Node::Rep(n, min, max) => {
-            let mut ends = vec![i];
-            while ends.len() - 1 < *max {
-                let at = *ends.last().unwrap_or(&i);
-                match match_at(n, s, at) {
-                    Some(e) if e > at => ends.push(e),
+            // The end after each iteration; most repetitions are short.
+            let mut near = [0usize; 16];
+            let mut far = Vec::new();
+            let mut count = 0;
+            let mut at = i;
+            while count < *max {
+                match match_at(n, t, at) {
+                    Some(e) if e > at => {
+                        match near.get_mut(count) {
+                            Some(slot) => *slot = e,
+                            None => far.push(e),
+                        }
+                        count += 1;
+                        at = e;
+                    }
                     _ => break,
                 }
             }
-            if ends.len() - 1 < *min {
+            if count < *min {
                 return false;
             }
-            ends[*min..].iter().rev().any(|&e| k(e))
+            let end = |c: usize| match c.checked_sub(1) {
+                None => i,
+                Some(c) => near.get(c).copied().unwrap_or_else(|| far[c - near.len()]),
+            };
+            (*min..=count).rev().any(|c| k(end(c)))
         }
-        Node::Look(n, negated) => (match_at(n, s, i).is_some() != *negated) && k(i),
-        End => i == s.len() && k(i),
+        Node::Look(n, negated) => (match_at(n, t, i).is_some() != *negated) && k(i),
+        End => i == t.len() && k(i),
     }
 }
 
-fn run_seq(nodes: &[Node], s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+fn run_seq(nodes: &[Node], t: &str, i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
     match nodes.split_first() {
         None => k(i),
-        Some((first, rest)) => run(first, s, i, &mut |j| run_seq(rest, s, j, k)),
+        Some((first, rest)) => run(first, t, i, &mut |j| run_seq(rest, t, j, k)),
     }
 }
 
@@ -682,9 +986,9 @@ fn run_seq(nodes: &[Node], s: &[char], i: usize, k: &mut dyn FnMut(usize) -> boo
 // linkify-it's patterns (lib/re.js and index.js)
 // ---------------------------------------------------------------------------
 
+/// The patterns the matcher runs. `host_fuzzy_test` and `schema_test` are
+/// simple enough to be written out: [`host_hint_search`], [`has_schema`].
 struct Patterns {
-    /// `host_fuzzy_test`.
-    host_fuzzy_test: Node,
     /// `link_no_ip_fuzzy` without its prefix group.
     link_fuzzy: Node,
     /// `email_fuzzy` without its prefix group.
@@ -696,7 +1000,6 @@ struct Patterns {
     /// The `mailto:` validator.
     mailto: Node,
 }
-
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(build)
@@ -929,16 +1232,6 @@ fn email_name() -> Node {
 
 fn build() -> Patterns {
     Patterns {
-        host_fuzzy_test: Alt(vec![
-            Lit("localhost"),
-            Lit("www."),
-            Seq(vec![Lit("."), rep(digit(), 1, 3), Lit(".")]),
-            Seq(vec![
-                Lit("."),
-                tlds(),
-                Alt(vec![Class(is_zpcc), Lit(">"), End]),
-            ]),
-        ]),
         link_fuzzy: Seq(vec![
             not_ahead(Class(|c| {
                 matches!(
@@ -1088,5 +1381,1134 @@ mod tests {
             "pretest differs on:\n{}",
             failures.join("\n")
         );
+    }
+
+    /// The same answers as the implementation this one replaced.
+    fn assert_same(text: &str) {
+        assert_eq!(
+            find_links(text),
+            reference::find_links(text),
+            "find_links({text:?})"
+        );
+        assert_eq!(pretest(text), reference::pretest(text), "pretest({text:?})");
+    }
+
+    /// A small deterministic generator (xorshift64*), so no crate is needed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
+        }
+    }
+
+    /// Characters and fragments the rules care about.
+    const PIECES: &[&str] = &[
+        ".",
+        ".",
+        ".",
+        ":",
+        ":",
+        "/",
+        "/",
+        "@",
+        "@",
+        "-",
+        "_",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "<",
+        ">",
+        "w",
+        "h",
+        "t",
+        "p",
+        "s",
+        "c",
+        "o",
+        "x",
+        "n",
+        "l",
+        "a",
+        "m",
+        "i",
+        "f",
+        "r",
+        "g",
+        "u",
+        "k",
+        "e",
+        "d",
+        "z",
+        "b",
+        "A",
+        "W",
+        "H",
+        "T",
+        "P",
+        "S",
+        "X",
+        "N",
+        "0",
+        "1",
+        "2",
+        "5",
+        "9",
+        " ",
+        " ",
+        " ",
+        "é",
+        "р",
+        "ф",
+        "Р",
+        "Ф",
+        "日",
+        "🦀",
+        "\u{a0}",
+        "\u{3000}",
+        "\u{ff5c}",
+        "…",
+        "“",
+        "”",
+        "\"",
+        "'",
+        "$",
+        "+",
+        "=",
+        "^",
+        "`",
+        "|",
+        "~",
+        "?",
+        "!",
+        ",",
+        ";",
+        "#",
+        "%",
+        "&",
+        "*",
+        "\n",
+        "\r",
+        "\t",
+        "\u{2028}",
+        "\u{7f}",
+        "\u{85}",
+        "\u{ff0e}",
+        "http",
+        "https",
+        "ftp",
+        "mailto",
+        "www",
+        "WWW",
+        "localhost",
+        "xn--",
+        "com",
+        "org",
+        "info",
+        "museum",
+        "рф",
+        "io",
+        "rs",
+        "uk",
+        "ru",
+        "1.2.3.4",
+        "255",
+        ":80",
+        ":65535",
+        ":99999",
+        "//",
+        "://",
+        "HTTP://",
+        "https://",
+        "www.",
+        "a@b.co",
+        "x.com",
+        "docs.rs",
+        "..",
+        "--",
+        "...",
+        "!!",
+        "??",
+        "e.g.",
+        "xn--p1ai",
+        "mailto:",
+        "ftp://",
+    ];
+
+    fn random_text(rng: &mut Rng, max_pieces: usize) -> String {
+        let n = rng.below(max_pieces + 1);
+        (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect()
+    }
+
+    /// Random short strings: both implementations agree.
+    #[test]
+    fn agrees_with_reference_on_random_text() {
+        let cases: usize = std::env::var("LINKIFY_RANDOM_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(30_000);
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..cases {
+            assert_same(&random_text(&mut rng, 24));
+        }
+        // Longer strings, with many links and refused schemas in each.
+        for _ in 0..cases / 20 {
+            assert_same(&random_text(&mut rng, 200));
+        }
+    }
+
+    /// Every recorded text run and inline source: both implementations agree.
+    #[test]
+    fn agrees_with_reference_on_recorded_text() {
+        let all = cases();
+        let texts = all["links"].as_array().expect("links").iter();
+        let inlines = all["pretest"].as_array().expect("pretest").iter();
+        for case in texts.chain(inlines) {
+            let text = case["text"].as_str().or(case["inline"].as_str());
+            assert_same(text.expect("text or inline"));
+        }
+    }
+
+    /// [`next_mark`] finds the same bytes as a plain loop, across its
+    /// eight-byte steps.
+    #[test]
+    fn marks_are_found_everywhere() {
+        let mut rng = Rng(0x0123_4567_89ab_cdef);
+        for _ in 0..2_000 {
+            let text = random_text(&mut rng, 40);
+            let b = text.as_bytes();
+            let naive = |from: usize| {
+                (from..b.len()).find(|&i| match b[i] {
+                    b'.' | b':' | b'/' | b'@' => true,
+                    b'l' | b'L' => b
+                        .get(i + 1..i + 3)
+                        .is_some_and(|n| n.eq_ignore_ascii_case(b"oc")),
+                    _ => false,
+                })
+            };
+            for from in 0..=b.len() + 1 {
+                assert_eq!(next_mark(b, from), naive(from), "{text:?} from {from}");
+            }
+        }
+    }
+
+    #[test]
+    fn character_classes_agree_with_reference() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(is_p(c), reference::is_p(c), "{c:?}");
+        }
+        for a in (0..=0x17f).filter_map(char::from_u32) {
+            for b in (0..=0x17f).filter_map(char::from_u32) {
+                assert_eq!(is_country_code(a, b), reference::is_country_code(a, b));
+            }
+        }
+        // The only characters matching `рф` without case: `Р` and `Ф`.
+        for c in (0x80..=0x10ffff).filter_map(char::from_u32) {
+            let r = chars_eq_ci(c, 'р');
+            let f = chars_eq_ci(c, 'ф');
+            assert_eq!(r, matches!(c, 'р' | 'Р'), "{c:?}");
+            assert_eq!(f, matches!(c, 'ф' | 'Ф'), "{c:?}");
+        }
+    }
+}
+
+/// The implementation this one replaced (a direct port, every pattern run
+/// by the matcher at every position of a `Vec<char>`), kept as the reference
+/// of the differential tests.
+#[cfg(test)]
+#[allow(clippy::all)]
+mod reference {
+    use super::{Link, PUNCTUATION, TLDS};
+    use std::sync::OnceLock;
+
+    /// Finds the links markdown-it 12's linkify makes in one run of plain text.
+    ///
+    /// `text` is the content of one markdown-it `text` token: plain text with
+    /// escapes and entities already decoded, never text inside code, links, raw
+    /// `<a>…</a>` or HTML blocks, and split at line breaks (markdown-it's text
+    /// tokens end at a newline). Links come in text order and do not overlap.
+    pub(super) fn find_links(text: &str) -> Vec<Link> {
+        // linkify-it's pretest: every rule needs one of these characters.
+        if !text.contains(['.', '@', '/', ':']) {
+            return Vec::new();
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut bytes = Vec::with_capacity(chars.len() + 1);
+        let mut at = 0;
+        for c in &chars {
+            bytes.push(at);
+            at += c.len_utf8();
+        }
+        bytes.push(at);
+
+        let p = patterns();
+        let mut scan = Scanner::new(&chars);
+        let mut links = Vec::new();
+        let mut shift = 0;
+        while shift < chars.len() {
+            let Some(found) = scan.test(p, shift) else {
+                break;
+            };
+            let (start, end) = (shift + found.start, shift + found.end);
+            let raw = &text[bytes[start]..bytes[end]];
+            let href = match found.schema {
+                Schema::Fuzzy => format!("http://{raw}"),
+                Schema::Email if !starts_with_ci(raw, "mailto:") => format!("mailto:{raw}"),
+                _ => raw.to_owned(),
+            };
+            links.push(Link {
+                range: bytes[start]..bytes[end],
+                href,
+            });
+            if found.end == 0 {
+                break; // cannot happen: every match is non-empty
+            }
+            shift += found.end;
+        }
+        links
+    }
+
+    /// linkify-it's `pretest`, which markdown-it applies to a whole inline
+    /// block before looking at its text runs.
+    ///
+    /// markdown-it 12 linkifies the text tokens of an inline block (a
+    /// paragraph's, a heading's, a table cell's content) only when this returns
+    /// true for the block's inline *source* (`Token#content`: the markdown
+    /// source of the inline content, markup and raw HTML included). It asks for a
+    /// written schema, a `www.`/`localhost`/`.digits.` hint, a `.TLD` followed
+    /// by punctuation, space, `>` or the end, or an `@`. So in
+    /// `thanks to <u>crates.io</u>.` nothing is linked: `.io` is followed by
+    /// `<`. Call [`find_links`] on the block's text runs only when this holds.
+    pub(super) fn pretest(source: &str) -> bool {
+        if source.contains('@') {
+            return true;
+        }
+        let chars: Vec<char> = source.chars().collect();
+        let p = patterns();
+        schema_search(&chars, 0).is_some() || search(&p.host_fuzzy_test, &chars).is_some()
+    }
+
+    fn starts_with_ci(s: &str, prefix: &str) -> bool {
+        s.len() >= prefix.len()
+            && s.is_char_boundary(prefix.len())
+            && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Schema {
+        /// `http:`, `https:`, `ftp:`, `//` or `mailto:` written out.
+        Written,
+        /// A fuzzy link (no schema).
+        Fuzzy,
+        /// A fuzzy email.
+        Email,
+    }
+
+    struct Found {
+        start: usize,
+        end: usize,
+        schema: Schema,
+    }
+
+    // ---------------------------------------------------------------------------
+    // linkify-it's `test`
+    // ---------------------------------------------------------------------------
+
+    const SCHEMAS: [&str; 5] = ["http:", "https:", "ftp:", "//", "mailto:"];
+
+    /// A leftmost search over the text, remembered in absolute positions.
+    ///
+    /// linkify-it's `match` calls `test` again on the rest of the text after each
+    /// link, so each search starts over; remembering where the last one ended
+    /// keeps a long text with many links linear instead of quadratic. Patterns
+    /// never look behind their start, so a search's answer stays valid for any
+    /// later start that does not pass it (only `^` at the new start is new).
+    #[derive(Clone, Copy)]
+    enum Memo {
+        Unknown,
+        /// The first success, at or after the start the search was made from.
+        Found {
+            at: usize,
+            start: usize,
+            end: usize,
+        },
+        /// No success at or after this position.
+        NoneFrom(usize),
+    }
+
+    struct Scanner<'a> {
+        chars: &'a [char],
+        /// Absolute positions where a schema name starts, ascending.
+        schema_at: Vec<usize>,
+        /// Per `schema_at` entry, once known: where its validator's pattern
+        /// match ends (absolute), if it matches.
+        schema_end: Vec<Option<Option<usize>>>,
+        /// Per `schema_at` entry, once known: [`Scanner::chain`]'s answer.
+        chain: Vec<Option<Option<(usize, usize)>>>,
+        host_hint: Memo,
+        fuzzy: Memo,
+        email: Memo,
+    }
+
+    impl<'a> Scanner<'a> {
+        fn new(chars: &'a [char]) -> Self {
+            let schema_at: Vec<usize> = (0..chars.len())
+                .filter(|&i| SCHEMAS.iter().any(|n| lit_at(chars, i, n)))
+                .collect();
+            Scanner {
+                chars,
+                schema_end: vec![None; schema_at.len()],
+                chain: vec![None; schema_at.len()],
+                schema_at,
+                host_hint: Memo::Unknown,
+                fuzzy: Memo::Unknown,
+                email: Memo::Unknown,
+            }
+        }
+
+        /// linkify-it `LinkifyIt#test` on the text from `shift` on: the first
+        /// link, as char offsets relative to `shift`.
+        fn test(&mut self, p: &Patterns, shift: usize) -> Option<Found> {
+            let s = &self.chars[shift..];
+            let mut best: Option<Found> = None;
+
+            // Written schemas: `(^|(?!_)(?:[><｜]|ZPCc))(http:|https:|ftp:|//|mailto:)`,
+            // a global search that goes on after each match its validator refuses.
+            if let Some((start, end)) = self.written(p, shift) {
+                best = Some(Found {
+                    start,
+                    end,
+                    schema: Schema::Written,
+                });
+            }
+
+            // Fuzzy links.
+            if let Some(tld_pos) = self.host_hint(p, shift) {
+                if best.as_ref().is_none_or(|b| tld_pos < b.start) {
+                    let link =
+                        search_prefixed(s, shift, &mut self.fuzzy, is_link_prefix, &p.link_fuzzy);
+                    if let Some((start, end)) = link {
+                        if best.as_ref().is_none_or(|b| start < b.start) {
+                            best = Some(Found {
+                                start,
+                                end,
+                                schema: Schema::Fuzzy,
+                            });
+                        }
+                    }
+                }
+            }
+
+            // Fuzzy emails.
+            if s.contains(&'@') {
+                let email =
+                    search_prefixed(s, shift, &mut self.email, is_email_prefix, &p.email_fuzzy);
+                if let Some((start, end)) = email {
+                    let better = match &best {
+                        None => true,
+                        Some(b) => start < b.start || (start == b.start && end > b.end),
+                    };
+                    if better {
+                        best = Some(Found {
+                            start,
+                            end,
+                            schema: Schema::Email,
+                        });
+                    }
+                }
+            }
+            best
+        }
+
+        /// The first written-schema link from `shift` on, relative to `shift`.
+        ///
+        /// linkify-it searches for a schema name with an allowed character
+        /// before it (or at the start), validates the rest, and on refusal goes on
+        /// after that name. Only the start is judged differently from one `shift`
+        /// to another, so the chain from any other name is remembered by
+        /// [`Scanner::chain`] in absolute positions.
+        fn written(&mut self, p: &Patterns, shift: usize) -> Option<(usize, usize)> {
+            let first = self.schema_at.partition_point(|&a| a < shift);
+            let found = if self.schema_at.get(first) == Some(&shift) {
+                // `^`: no character needed before it, and the `//` rule's look
+                // three characters back does not reach before the start.
+                if let Some(end) = self.validator_end(p, first) {
+                    Some((first, end))
+                } else {
+                    let next = self.after_refused(first);
+                    self.chain(p, next)
+                }
+            } else {
+                self.chain(p, first)
+            };
+            found.map(|(i, end)| (self.schema_at[i] - shift, end - shift))
+        }
+
+        /// The first valid schema name the search reaches when it arrives at
+        /// `schema_at[i]` not blocked by a refused name: (index, link end).
+        fn chain(&mut self, p: &Patterns, mut i: usize) -> Option<(usize, usize)> {
+            let mut visited = Vec::new();
+            let result = loop {
+                if i >= self.schema_at.len() {
+                    break None;
+                }
+                if let Some(known) = self.chain[i] {
+                    break known;
+                }
+                visited.push(i);
+                let at = self.schema_at[i];
+                if at >= 1 && is_schema_prefix(self.chars[at - 1]) {
+                    let slash_after_colon =
+                        self.name(i) == "//" && at >= 1 && matches!(self.chars[at - 1], ':' | '/');
+                    if !slash_after_colon {
+                        if let Some(end) = self.validator_end(p, i) {
+                            break Some((i, end));
+                        }
+                    }
+                    i = self.after_refused(i);
+                } else {
+                    i += 1;
+                }
+            };
+            for v in visited {
+                self.chain[v] = Some(result);
+            }
+            result
+        }
+
+        /// The schema name at `schema_at[i]`.
+        fn name(&self, i: usize) -> &'static str {
+            SCHEMAS
+                .iter()
+                .find(|n| lit_at(self.chars, self.schema_at[i], n))
+                .copied()
+                .unwrap_or("//")
+        }
+
+        /// Where the validator's pattern match after the name at `schema_at[i]`
+        /// ends (absolute), if it matches.
+        fn validator_end(&mut self, p: &Patterns, i: usize) -> Option<usize> {
+            if let Some(known) = self.schema_end[i] {
+                return known;
+            }
+            let name = self.name(i);
+            let after = self.schema_at[i] + name.chars().count();
+            let end = match_at(validator(p, name), self.chars, after);
+            self.schema_end[i] = Some(end);
+            end
+        }
+
+        /// The next schema name the search considers after refusing
+        /// `schema_at[i]`: the first one starting after its end.
+        fn after_refused(&self, i: usize) -> usize {
+            let after = self.schema_at[i] + self.name(i).chars().count();
+            i + 1 + self.schema_at[i + 1..].partition_point(|&a| a <= after)
+        }
+
+        /// `text.search(host_fuzzy_test)` from `shift`, relative to `shift`.
+        fn host_hint(&mut self, p: &Patterns, shift: usize) -> Option<usize> {
+            match self.host_hint {
+                Memo::Found { at, .. } if at >= shift => return Some(at - shift),
+                Memo::NoneFrom(from) if from <= shift => return None,
+                _ => {}
+            }
+            let s = &self.chars[shift..];
+            match (0..=s.len()).find(|&pos| match_at(&p.host_fuzzy_test, s, pos).is_some()) {
+                Some(pos) => {
+                    self.host_hint = Memo::Found {
+                        at: shift + pos,
+                        start: shift + pos,
+                        end: shift + pos,
+                    };
+                    Some(pos)
+                }
+                None => {
+                    self.host_hint = Memo::NoneFrom(shift);
+                    None
+                }
+            }
+        }
+    }
+
+    /// The character a schema name may follow: `(?!_)(?:[><｜]|ZPCc)`.
+    fn is_schema_prefix(c: char) -> bool {
+        c != '_' && (is_text_separator(c) || is_zpcc(c))
+    }
+
+    /// `(^|PREFIX)(BODY)` on the text `s` that starts at `shift`: the leftmost
+    /// match, as the range of BODY relative to `shift`.
+    fn search_prefixed(
+        s: &[char],
+        shift: usize,
+        memo: &mut Memo,
+        prefix: fn(char) -> bool,
+        body: &Node,
+    ) -> Option<(usize, usize)> {
+        if let Some(end) = match_at(body, s, 0) {
+            return Some((0, end));
+        }
+        match *memo {
+            Memo::Found { at, start, end } if at >= shift => {
+                return Some((start - shift, end - shift))
+            }
+            Memo::NoneFrom(from) if from <= shift => return None,
+            _ => {}
+        }
+        for pos in 0..s.len() {
+            if prefix(s[pos]) {
+                if let Some(end) = match_at(body, s, pos + 1) {
+                    *memo = Memo::Found {
+                        at: shift + pos,
+                        start: shift + pos + 1,
+                        end: shift + end,
+                    };
+                    return Some((pos + 1, end));
+                }
+            }
+        }
+        *memo = Memo::NoneFrom(shift);
+        None
+    }
+
+    /// The next schema name at or after `from` with a valid character before
+    /// it: (position of the name, name).
+    fn schema_search(s: &[char], from: usize) -> Option<(usize, &'static str)> {
+        for pos in from..=s.len() {
+            let mut tries: [Option<usize>; 2] = [None, None];
+            if pos == 0 {
+                tries[0] = Some(0);
+            }
+            if pos < s.len() && is_schema_prefix(s[pos]) {
+                tries[1] = Some(pos + 1);
+            }
+            for at in tries.into_iter().flatten() {
+                if let Some(name) = SCHEMAS.iter().find(|n| lit_at(s, at, n)) {
+                    return Some((at, name));
+                }
+            }
+        }
+        None
+    }
+
+    /// The pattern of a written schema's validator (matched at the end of the name).
+    fn validator<'p>(p: &'p Patterns, schema: &str) -> &'p Node {
+        match schema {
+            "http:" | "https:" | "ftp:" => &p.http,
+            "//" => &p.no_http,
+            _ => &p.mailto,
+        }
+    }
+
+    /// `text.search(re)`: the leftmost position where `node` matches.
+    fn search(node: &Node, s: &[char]) -> Option<usize> {
+        (0..=s.len()).find(|&pos| match_at(node, s, pos).is_some())
+    }
+
+    /// Fuzzy link prefix: `(?![.:/\-_@])(?:[$+<=>^`|｜]|ZPCc)`.
+    fn is_link_prefix(c: char) -> bool {
+        !matches!(c, '.' | ':' | '/' | '-' | '_' | '@')
+            && (matches!(
+                c,
+                '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '\u{ff5c}'
+            ) || is_zpcc(c))
+    }
+
+    /// Fuzzy email prefix: `[><｜]|"|\(|ZCc`.
+    fn is_email_prefix(c: char) -> bool {
+        is_text_separator(c) || c == '"' || c == '(' || is_zcc(c)
+    }
+
+    // ---------------------------------------------------------------------------
+    // Character classes (uc.micro 1.0.6, as linkify-it 3 uses them)
+    // ---------------------------------------------------------------------------
+
+    /// `text_separators`: `[><｜]`.
+    fn is_text_separator(c: char) -> bool {
+        matches!(c, '>' | '<' | '\u{ff5c}')
+    }
+
+    /// uc.micro `Z`.
+    fn is_z(c: char) -> bool {
+        matches!(
+            c,
+            ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+                ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+        )
+    }
+
+    /// uc.micro `Cc`.
+    fn is_cc(c: char) -> bool {
+        matches!(c, '\0'..='\x1f' | '\x7f'..='\u{9f}')
+    }
+
+    /// uc.micro `P` (Unicode punctuation).
+    pub(super) fn is_p(c: char) -> bool {
+        let c = c as u32;
+        PUNCTUATION
+            .binary_search_by(|&(lo, hi)| {
+                if hi < c {
+                    std::cmp::Ordering::Less
+                } else if lo > c {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
+    }
+
+    fn is_zpcc(c: char) -> bool {
+        is_z(c) || is_p(c) || is_cc(c)
+    }
+
+    fn is_zcc(c: char) -> bool {
+        is_z(c) || is_cc(c)
+    }
+
+    /// `src_pseudo_letter`: any character but separators, spaces, punctuation and controls.
+    fn is_pseudo_letter(c: char) -> bool {
+        !(is_text_separator(c) || is_zpcc(c))
+    }
+
+    /// JavaScript's `.`: anything but a line terminator.
+    fn is_dot_char(c: char) -> bool {
+        !matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
+    }
+
+    fn is_digit(c: char) -> bool {
+        c.is_ascii_digit()
+    }
+
+    /// The characters of an `xn--` label: `[a-z0-9\-]` (case-insensitive).
+    fn is_xn_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || c == '-'
+    }
+
+    /// linkify-it's two-letter country codes (`tlds_2ch_src_re`).
+    pub(super) fn is_country_code(a: char, b: char) -> bool {
+        const CC: &str = "a[cdefgilmnoqrstuwxz]|b[abdefghijmnorstvwyz]|c[acdfghiklmnoruvwxyz]|d[ejkmoz]|e[cegrstu]|f[ijkmor]|g[abdefghilmnpqrstuwy]|h[kmnrtu]|i[delmnoqrst]|j[emop]|k[eghimnprwyz]|l[abcikrstuvy]|m[acdeghklmnopqrstuvwxyz]|n[acefgilopruz]|om|p[aefghklmnrstwy]|qa|r[eosuw]|s[abcdeghijklmnortuvxyz]|t[cdfghjklmnortvwz]|u[agksyz]|v[aceginu]|w[fs]|y[et]|z[amw]";
+        if !a.is_ascii_alphabetic() || !b.is_ascii_alphabetic() {
+            return false;
+        }
+        let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+        CC.split('|').any(|alt| {
+            let mut it = alt.chars();
+            if it.next() != Some(a) {
+                return false;
+            }
+            let rest: String = it.collect();
+            match rest.strip_prefix('[') {
+                Some(set) => set.trim_end_matches(']').contains(b),
+                None => rest.starts_with(b),
+            }
+        })
+    }
+
+    // ---------------------------------------------------------------------------
+    // A small backtracking matcher with JavaScript regex semantics
+    // ---------------------------------------------------------------------------
+
+    /// A regex node. Alternation is ordered, repetition greedy, as in JavaScript.
+    enum Node {
+        /// One character of a class.
+        Class(fn(char) -> bool),
+        /// A literal, case-insensitive (the `i` flag).
+        Lit(&'static str),
+        /// Two characters (a country code).
+        Pair(fn(char, char) -> bool),
+        Seq(Vec<Node>),
+        Alt(Vec<Node>),
+        /// `node{min,max}`, greedy. `?` backtracks fully; longer repetitions take
+        /// each iteration's first match and backtrack over the count, which is
+        /// exact for linkify-it's patterns (every repeated part has a single
+        /// possible end, or ends the pattern) and keeps the stack flat.
+        Rep(Box<Node>, usize, usize),
+        /// `(?=node)` or, negated, `(?!node)`.
+        Look(Box<Node>, bool),
+        /// `$`.
+        End,
+    }
+
+    use Node::{Alt, Class, End, Lit, Pair, Seq};
+
+    fn rep(node: Node, min: usize, max: usize) -> Node {
+        Node::Rep(Box::new(node), min, max)
+    }
+    fn ahead(node: Node) -> Node {
+        Node::Look(Box::new(node), false)
+    }
+    fn not_ahead(node: Node) -> Node {
+        Node::Look(Box::new(node), true)
+    }
+
+    const MANY: usize = usize::MAX;
+
+    /// Where `node` matches at `pos` (anchored), the end of its first match.
+    fn match_at(node: &Node, s: &[char], pos: usize) -> Option<usize> {
+        let mut end = None;
+        run(node, s, pos, &mut |e| {
+            end = Some(e);
+            true
+        });
+        end
+    }
+
+    fn chars_eq_ci(a: char, b: char) -> bool {
+        a == b
+            || (a.is_ascii() && b.is_ascii() && a.eq_ignore_ascii_case(&b))
+            || (!a.is_ascii() && !b.is_ascii() && a.to_lowercase().eq(b.to_lowercase()))
+    }
+
+    fn lit_at(s: &[char], pos: usize, lit: &str) -> bool {
+        let mut rest = s.get(pos..).unwrap_or_default().iter();
+        lit.chars()
+            .all(|c| rest.next().is_some_and(|&d| chars_eq_ci(d, c)))
+    }
+
+    fn run(node: &Node, s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+        match node {
+            Class(f) => i < s.len() && f(s[i]) && k(i + 1),
+            Lit(l) => lit_at(s, i, l) && k(i + l.chars().count()),
+            Pair(f) => i + 1 < s.len() && f(s[i], s[i + 1]) && k(i + 2),
+            Seq(nodes) => run_seq(nodes, s, i, k),
+            Alt(nodes) => nodes.iter().any(|n| run(n, s, i, k)),
+            Node::Rep(n, min, max) if *max == 1 => run(n, s, i, k) || (*min == 0 && k(i)),
+            Node::Rep(n, min, max) => {
+                let mut ends = vec![i];
+                while ends.len() - 1 < *max {
+                    let at = *ends.last().unwrap_or(&i);
+                    match match_at(n, s, at) {
+                        Some(e) if e > at => ends.push(e),
+                        _ => break,
+                    }
+                }
+                if ends.len() - 1 < *min {
+                    return false;
+                }
+                ends[*min..].iter().rev().any(|&e| k(e))
+            }
+            Node::Look(n, negated) => (match_at(n, s, i).is_some() != *negated) && k(i),
+            End => i == s.len() && k(i),
+        }
+    }
+
+    fn run_seq(nodes: &[Node], s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+        match nodes.split_first() {
+            None => k(i),
+            Some((first, rest)) => run(first, s, i, &mut |j| run_seq(rest, s, j, k)),
+        }
+    }
+
+    // ---------------------------------------------------------------------------
+    // linkify-it's patterns (lib/re.js and index.js)
+    // ---------------------------------------------------------------------------
+
+    struct Patterns {
+        /// `host_fuzzy_test`.
+        host_fuzzy_test: Node,
+        /// `link_no_ip_fuzzy` without its prefix group.
+        link_fuzzy: Node,
+        /// `email_fuzzy` without its prefix group.
+        email_fuzzy: Node,
+        /// The `http:` validator, after the schema.
+        http: Node,
+        /// The `//` validator.
+        no_http: Node,
+        /// The `mailto:` validator.
+        mailto: Node,
+    }
+
+    fn patterns() -> &'static Patterns {
+        static P: OnceLock<Patterns> = OnceLock::new();
+        P.get_or_init(build)
+    }
+
+    fn pseudo_letter() -> Node {
+        Class(is_pseudo_letter)
+    }
+
+    fn xn() -> Node {
+        Seq(vec![Lit("xn--"), rep(Class(is_xn_char), 1, 59)])
+    }
+
+    /// `src_domain`.
+    fn domain() -> Node {
+        Alt(vec![
+            xn(),
+            pseudo_letter(),
+            Seq(vec![
+                pseudo_letter(),
+                rep(Alt(vec![Lit("-"), pseudo_letter()]), 0, 61),
+                pseudo_letter(),
+            ]),
+        ])
+    }
+
+    /// `src_tlds`: the default TLDs, the country codes, `xn--` labels.
+    fn tlds() -> Node {
+        let mut alts: Vec<Node> = TLDS.iter().map(|t| Lit(t)).collect();
+        alts.push(Pair(is_country_code));
+        alts.push(xn());
+        Alt(alts)
+    }
+
+    /// `(?:(?:domain)\.)+(?:TLDS)`.
+    fn host_no_ip_fuzzy() -> Node {
+        Seq(vec![rep(Seq(vec![domain(), Lit(".")]), 1, MANY), tlds()])
+    }
+
+    /// `src_host`: `(?:(?:domain)\.)*domain`.
+    fn host() -> Node {
+        Seq(vec![rep(Seq(vec![domain(), Lit(".")]), 0, MANY), domain()])
+    }
+
+    fn digit() -> Node {
+        Class(is_digit)
+    }
+
+    /// `src_ip4`.
+    fn ip4() -> Node {
+        let octet = || {
+            Alt(vec![
+                Seq(vec![Lit("25"), Class(|c| ('0'..='5').contains(&c))]),
+                Seq(vec![Lit("2"), Class(|c| ('0'..='4').contains(&c)), digit()]),
+                Seq(vec![
+                    rep(Class(|c| c == '0' || c == '1'), 0, 1),
+                    digit(),
+                    rep(digit(), 0, 1),
+                ]),
+            ])
+        };
+        Seq(vec![rep(Seq(vec![octet(), Lit(".")]), 3, 3), octet()])
+    }
+
+    /// `src_auth`: `(?:(?:(?!ZCc|[@/\[\]()]).)+@)?`.
+    fn auth() -> Node {
+        rep(
+            Seq(vec![
+                rep(
+                    Class(|c| {
+                        !is_zcc(c)
+                            && !matches!(c, '@' | '/' | '[' | ']' | '(' | ')')
+                            && is_dot_char(c)
+                    }),
+                    1,
+                    MANY,
+                ),
+                Lit("@"),
+            ]),
+            0,
+            1,
+        )
+    }
+
+    /// `src_port`.
+    fn port() -> Node {
+        let range = |lo: char, hi: char| -> Node {
+            // fn pointers cannot capture: pick the class by its bounds
+            match (lo, hi) {
+                ('0', '4') => Class(|c| ('0'..='4').contains(&c)),
+                ('0', '2') => Class(|c| ('0'..='2').contains(&c)),
+                ('0', '5') => Class(|c| ('0'..='5').contains(&c)),
+                _ => Class(|c| ('1'..='5').contains(&c)),
+            }
+        };
+        rep(
+            Seq(vec![
+                Lit(":"),
+                Alt(vec![
+                    Seq(vec![
+                        Lit("6"),
+                        Alt(vec![
+                            Seq(vec![range('0', '4'), rep(digit(), 3, 3)]),
+                            Seq(vec![
+                                Lit("5"),
+                                Alt(vec![
+                                    Seq(vec![range('0', '4'), rep(digit(), 2, 2)]),
+                                    Seq(vec![
+                                        Lit("5"),
+                                        Alt(vec![
+                                            Seq(vec![range('0', '2'), digit()]),
+                                            Seq(vec![Lit("3"), range('0', '5')]),
+                                        ]),
+                                    ]),
+                                ]),
+                            ]),
+                        ]),
+                    ]),
+                    Seq(vec![rep(range('1', '5'), 0, 1), rep(digit(), 1, 4)]),
+                ]),
+            ]),
+            0,
+            1,
+        )
+    }
+
+    /// `src_host_terminator`:
+    /// `(?=$|[><｜]|ZPCc)(?!-|_|:\d|\.-|\.(?!$|ZPCc))`.
+    fn host_terminator() -> Node {
+        Seq(vec![
+            ahead(Alt(vec![End, Class(is_text_separator), Class(is_zpcc)])),
+            not_ahead(Alt(vec![
+                Lit("-"),
+                Lit("_"),
+                Seq(vec![Lit(":"), digit()]),
+                Lit(".-"),
+                Seq(vec![Lit("."), not_ahead(Alt(vec![End, Class(is_zpcc)]))]),
+            ])),
+        ])
+    }
+
+    /// `(?!ZCc|X).`, one character of a bracketed part of a path.
+    fn inner(close: char) -> Node {
+        Class(match close {
+            ']' => |c| !is_zcc(c) && c != ']' && is_dot_char(c),
+            ')' => |c| !is_zcc(c) && c != ')' && is_dot_char(c),
+            '}' => |c| !is_zcc(c) && c != '}' && is_dot_char(c),
+            '"' => |c| !is_zcc(c) && c != '"' && is_dot_char(c),
+            _ => |c| !is_zcc(c) && c != '\'' && is_dot_char(c),
+        })
+    }
+
+    /// `src_path` (without the `---` option).
+    fn path() -> Node {
+        let any = || Class(is_dot_char);
+        let zcc = || Class(is_zcc);
+        let part = Alt(vec![
+            Seq(vec![
+                not_ahead(Alt(vec![
+                    zcc(),
+                    Class(is_text_separator),
+                    Class(|c| {
+                        matches!(
+                            c,
+                            '(' | ')'
+                                | '['
+                                | ']'
+                                | '{'
+                                | '}'
+                                | '.'
+                                | ','
+                                | '"'
+                                | '\''
+                                | '?'
+                                | '!'
+                                | '-'
+                                | ';'
+                        )
+                    }),
+                ])),
+                any(),
+            ]),
+            Seq(vec![Lit("["), rep(inner(']'), 0, MANY), Lit("]")]),
+            Seq(vec![Lit("("), rep(inner(')'), 0, MANY), Lit(")")]),
+            Seq(vec![Lit("{"), rep(inner('}'), 0, MANY), Lit("}")]),
+            Seq(vec![Lit("\""), rep(inner('"'), 1, MANY), Lit("\"")]),
+            Seq(vec![Lit("'"), rep(inner('\''), 1, MANY), Lit("'")]),
+            Seq(vec![
+                Lit("'"),
+                ahead(Alt(vec![pseudo_letter(), Lit("-")])),
+                any(),
+            ]),
+            Seq(vec![
+                rep(Lit("."), 2, MANY),
+                Class(|c| c.is_ascii_alphanumeric() || matches!(c, '%' | '/' | '&')),
+            ]),
+            Seq(vec![Lit("."), not_ahead(Alt(vec![zcc(), Lit(".")])), any()]),
+            rep(Lit("-"), 1, MANY),
+            Seq(vec![Lit(","), not_ahead(zcc()), any()]),
+            Seq(vec![Lit(";"), not_ahead(zcc()), any()]),
+            Seq(vec![
+                rep(Lit("!"), 1, MANY),
+                not_ahead(Alt(vec![zcc(), Lit("!")])),
+                any(),
+            ]),
+            Seq(vec![Lit("?"), not_ahead(Alt(vec![zcc(), Lit("?")])), any()]),
+        ]);
+        rep(
+            Alt(vec![
+                Seq(vec![
+                    Class(|c| matches!(c, '/' | '?' | '#')),
+                    rep(part, 1, MANY),
+                ]),
+                Lit("/"),
+            ]),
+            0,
+            1,
+        )
+    }
+
+    /// `src_email_name`.
+    fn email_name() -> Node {
+        Seq(vec![
+            Class(|c| c.is_ascii_alphanumeric() || "-;:&=+$,._".contains(c)),
+            rep(
+                Class(|c| c.is_ascii_alphanumeric() || "-;:&=+$,\"._".contains(c)),
+                0,
+                MANY,
+            ),
+        ])
+    }
+
+    fn build() -> Patterns {
+        Patterns {
+            host_fuzzy_test: Alt(vec![
+                Lit("localhost"),
+                Lit("www."),
+                Seq(vec![Lit("."), rep(digit(), 1, 3), Lit(".")]),
+                Seq(vec![
+                    Lit("."),
+                    tlds(),
+                    Alt(vec![Class(is_zpcc), Lit(">"), End]),
+                ]),
+            ]),
+            link_fuzzy: Seq(vec![
+                not_ahead(Class(|c| {
+                    matches!(
+                        c,
+                        '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '\u{ff5c}'
+                    )
+                })),
+                host_no_ip_fuzzy(),
+                port(),
+                host_terminator(),
+                path(),
+            ]),
+            email_fuzzy: Seq(vec![
+                email_name(),
+                Lit("@"),
+                Alt(vec![ip4(), host_no_ip_fuzzy()]),
+                host_terminator(),
+            ]),
+            http: Seq(vec![
+                Lit("//"),
+                auth(),
+                host(),
+                port(),
+                host_terminator(),
+                path(),
+            ]),
+            no_http: Seq(vec![
+                auth(),
+                Alt(vec![
+                    Lit("localhost"),
+                    Seq(vec![
+                        rep(Seq(vec![domain(), Lit(".")]), 1, MANY),
+                        Alt(vec![xn(), rep(pseudo_letter(), 1, 63)]),
+                    ]),
+                ]),
+                port(),
+                host_terminator(),
+                path(),
+            ]),
+            mailto: Seq(vec![email_name(), Lit("@"), host(), host_terminator()]),
+        }
     }
 }
