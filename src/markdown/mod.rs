@@ -24,7 +24,9 @@ pub mod linkify;
 pub mod slug;
 mod transform;
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use foldhash::HashMap;
 
 use pulldown_cmark::{Options as CmarkOptions, Parser};
 
@@ -84,18 +86,21 @@ impl UnitCache {
     }
 
     fn clean(&mut self, raw: String, policy: &Policy) -> String {
-        if let Some(clean) = self.current.get(&raw) {
-            return clean.clone();
-        }
-        let clean = match self.previous.remove(&raw) {
-            Some(clean) => clean,
-            None => {
-                self.sanitized += 1;
-                policy.clean(&raw)
+        // foldhash: fast on long keys, and seeded per process, so crafted
+        // collisions cannot turn the cache quadratic.
+        match self.current.entry(raw) {
+            Entry::Occupied(seen) => seen.get().clone(),
+            Entry::Vacant(new) => {
+                let clean = match self.previous.remove(new.key()) {
+                    Some(clean) => clean,
+                    None => {
+                        self.sanitized += 1;
+                        policy.clean(new.key())
+                    }
+                };
+                new.insert(clean).clone()
             }
-        };
-        self.current.insert(raw, clean.clone());
-        clean
+        }
     }
 
     fn start(&mut self) {
