@@ -8,156 +8,170 @@
 //! Exit status 2 means a usage or I/O error (a missing file, a file that is
 //! not UTF-8), always with a message, never a panic.
 
-use std::io::{Read, Write};
-use std::process::ExitCode;
+// The CLI is native only; on wasm32 (where `cargo test --target wasm32`
+// still builds every binary) it is an empty program.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
 
-use clap::{Args, Parser, Subcommand};
-use post_preview::{render, standalone_page, Options, Preset, Severity};
-
-#[derive(Parser)]
-#[command(
-    name = "post-preview",
-    version,
-    about = "Render and check blog posts (front matter + markdown) exactly as the site publishes them."
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Print a post as a standalone HTML page (or, with --json, its preview data).
-    Render {
-        /// The post; `-` or nothing reads standard input.
-        file: Option<String>,
-        /// Print the preview as JSON: front_matter, header_html, html, diagnostics, outline, stats.
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        render: RenderArgs,
-    },
-    /// Print every diagnostic of each post as FILE:LINE:COL: SEVERITY: MESSAGE.
-    /// Exits 1 if any diagnostic is an error.
-    Check {
-        /// The posts to check.
-        #[arg(required = true)]
-        files: Vec<String>,
-        #[command(flatten)]
-        render: RenderArgs,
-    },
-}
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::io::{Read, Write};
+    use std::process::ExitCode;
 
-#[derive(Args)]
-struct RenderArgs {
-    /// Resolve site-root and relative link and image URLs against this URL,
-    /// e.g. https://foundation.rust-lang.org
-    #[arg(long, value_name = "URL")]
-    base_url: Option<String>,
-    /// The rendering preset: eleventy (the reference site) or commonmark.
-    #[arg(long, value_name = "NAME", default_value = "eleventy")]
-    preset: Preset,
-}
+    use clap::{Args, Parser, Subcommand};
+    use post_preview::{render, standalone_page, Options, Preset, Severity};
 
-impl RenderArgs {
-    fn options(self) -> Options {
-        Options {
-            base_url: self.base_url,
-            preset: self.preset,
-        }
+    #[derive(Parser)]
+    #[command(
+        name = "post-preview",
+        version,
+        about = "Render and check blog posts (front matter + markdown) exactly as the site publishes them."
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
     }
-}
 
-/// A usage or I/O error: the message, and exit status 2.
-struct Failure(String);
-
-fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
-    };
-    match run(cli) {
-        Ok(code) => code,
-        Err(Failure(message)) => {
-            eprintln!("post-preview: {message}");
-            ExitCode::from(2)
-        }
+    #[derive(Subcommand)]
+    enum Command {
+        /// Print a post as a standalone HTML page (or, with --json, its preview data).
+        Render {
+            /// The post; `-` or nothing reads standard input.
+            file: Option<String>,
+            /// Print the preview as JSON: front_matter, header_html, html, diagnostics, outline, stats.
+            #[arg(long)]
+            json: bool,
+            #[command(flatten)]
+            render: RenderArgs,
+        },
+        /// Print every diagnostic of each post as FILE:LINE:COL: SEVERITY: MESSAGE.
+        /// Exits 1 if any diagnostic is an error.
+        Check {
+            /// The posts to check.
+            #[arg(required = true)]
+            files: Vec<String>,
+            #[command(flatten)]
+            render: RenderArgs,
+        },
     }
-}
 
-fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    let mut stdout = std::io::stdout().lock();
-    let write_failed = |e: std::io::Error| Failure(format!("cannot write to standard output: {e}"));
-    match cli.command {
-        Command::Render {
-            file,
-            json,
-            render: args,
-        } => {
-            let name = file.unwrap_or_else(|| "-".to_owned());
-            let source = read_source(&name)?;
-            let preview = render(&source, &args.options());
-            let out = if json {
-                let mut s = serde_json::to_string_pretty(&preview)
-                    .map_err(|e| Failure(format!("cannot serialize the preview: {e}")))?;
-                s.push('\n');
-                s
-            } else {
-                standalone_page(&preview)
-            };
-            stdout.write_all(out.as_bytes()).map_err(write_failed)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Check {
-            files,
-            render: args,
-        } => {
-            let options = args.options();
-            let mut any_error = false;
-            for name in &files {
-                let source = read_source(name)?;
-                for d in render(&source, &options).diagnostics {
-                    any_error |= d.severity == Severity::Error;
-                    writeln!(
-                        stdout,
-                        "{name}:{}:{}: {}: {}",
-                        d.line, d.column, d.severity, d.message
-                    )
-                    .map_err(write_failed)?;
-                }
+    #[derive(Args)]
+    struct RenderArgs {
+        /// Resolve site-root and relative link and image URLs against this URL,
+        /// e.g. https://foundation.rust-lang.org
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// The rendering preset: eleventy (the reference site) or commonmark.
+        #[arg(long, value_name = "NAME", default_value = "eleventy")]
+        preset: Preset,
+    }
+
+    impl RenderArgs {
+        fn options(self) -> Options {
+            Options {
+                base_url: self.base_url,
+                preset: self.preset,
             }
-            Ok(if any_error {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
         }
     }
-}
 
-/// Reads a post from a file, or standard input for `-`, as UTF-8.
-fn read_source(name: &str) -> Result<String, Failure> {
-    let mut bytes = Vec::new();
-    let read = if name == "-" {
-        std::io::stdin().lock().read_to_end(&mut bytes).map(drop)
-    } else {
-        std::fs::File::open(name)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map(drop)
-    };
-    let shown = if name == "-" { "standard input" } else { name };
-    read.map_err(|e| Failure(format!("cannot read {shown}: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Failure(format!(
-            "{shown} is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
-            e.utf8_error().valid_up_to()
-        ))
-    })
+    /// A usage or I/O error: the message, and exit status 2.
+    struct Failure(String);
+
+    pub fn main() -> ExitCode {
+        let cli = match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(e) => {
+                let _ = e.print();
+                return if e.use_stderr() {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+        };
+        match run(cli) {
+            Ok(code) => code,
+            Err(Failure(message)) => {
+                eprintln!("post-preview: {message}");
+                ExitCode::from(2)
+            }
+        }
+    }
+
+    fn run(cli: Cli) -> Result<ExitCode, Failure> {
+        let mut stdout = std::io::stdout().lock();
+        let write_failed =
+            |e: std::io::Error| Failure(format!("cannot write to standard output: {e}"));
+        match cli.command {
+            Command::Render {
+                file,
+                json,
+                render: args,
+            } => {
+                let name = file.unwrap_or_else(|| "-".to_owned());
+                let source = read_source(&name)?;
+                let preview = render(&source, &args.options());
+                let out = if json {
+                    let mut s = serde_json::to_string_pretty(&preview)
+                        .map_err(|e| Failure(format!("cannot serialize the preview: {e}")))?;
+                    s.push('\n');
+                    s
+                } else {
+                    standalone_page(&preview)
+                };
+                stdout.write_all(out.as_bytes()).map_err(write_failed)?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Check {
+                files,
+                render: args,
+            } => {
+                let options = args.options();
+                let mut any_error = false;
+                for name in &files {
+                    let source = read_source(name)?;
+                    for d in render(&source, &options).diagnostics {
+                        any_error |= d.severity == Severity::Error;
+                        writeln!(
+                            stdout,
+                            "{name}:{}:{}: {}: {}",
+                            d.line, d.column, d.severity, d.message
+                        )
+                        .map_err(write_failed)?;
+                    }
+                }
+                Ok(if any_error {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                })
+            }
+        }
+    }
+
+    /// Reads a post from a file, or standard input for `-`, as UTF-8.
+    fn read_source(name: &str) -> Result<String, Failure> {
+        let mut bytes = Vec::new();
+        let read = if name == "-" {
+            std::io::stdin().lock().read_to_end(&mut bytes).map(drop)
+        } else {
+            std::fs::File::open(name)
+                .and_then(|mut f| f.read_to_end(&mut bytes))
+                .map(drop)
+        };
+        let shown = if name == "-" { "standard input" } else { name };
+        read.map_err(|e| Failure(format!("cannot read {shown}: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| {
+            Failure(format!(
+                "{shown} is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ))
+        })
+    }
 }
