@@ -13,11 +13,11 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{
     AbortSignal, AddEventListenerOptions, CustomEvent, CustomEventInit, Element, HtmlElement,
-    HtmlTextAreaElement, Window,
+    HtmlTemplateElement, HtmlTextAreaElement, Window,
 };
 
 use super::{console_error_value, init_once, js_error, options_from_js, to_js};
-use crate::{Preview, Renderer};
+use crate::Renderer;
 
 /// The event dispatched on the root after every render.
 const RENDERED_EVENT: &str = "post-preview:rendered";
@@ -61,11 +61,12 @@ struct View {
     body: Element,
 }
 
-/// The HTML strings currently shown (`None`: unknown, always write).
+/// What the view currently shows (`None`: unknown, rebuild).
 #[derive(Default)]
 struct Shown {
     header: Option<String>,
-    body: Option<String>,
+    /// The body's units, with how many top-level nodes each one produced.
+    body: Option<Vec<(String, u32)>>,
 }
 
 #[wasm_bindgen]
@@ -235,8 +236,14 @@ impl Inner {
         };
         let start = now();
         let source = self.textarea.value();
-        let preview = self.renderer.borrow_mut().render(&source).preview;
-        patch(&self.view, &mut self.shown.borrow_mut(), &preview);
+        let rendered = self.renderer.borrow_mut().render(&source);
+        patch(
+            &self.view,
+            &mut self.shown.borrow_mut(),
+            &rendered.preview.header_html,
+            &rendered.units,
+        )?;
+        let preview = rendered.preview;
         let ms = now() - start;
 
         let js_preview = to_js(&preview)?;
@@ -282,15 +289,59 @@ impl View {
     }
 }
 
-/// Writes the preview into the view, touching only what changed.
-fn patch(view: &View, shown: &mut Shown, preview: &Preview) {
-    for (element, shown, html) in [
-        (&view.header, &mut shown.header, &preview.header_html),
-        (&view.body, &mut shown.body, &preview.html),
-    ] {
-        if shown.as_deref() != Some(html.as_str()) {
-            element.set_inner_html(html);
-            *shown = Some(html.clone());
+/// Writes the preview into the view, touching only what changed: the header
+/// when its HTML differs, and in the body only the nodes of the units that
+/// differ from what is shown (same units at the start and the end are left
+/// alone, so their images do not reload and `<details>` keep their state).
+fn patch(view: &View, shown: &mut Shown, header: &str, units: &[String]) -> Result<(), JsValue> {
+    if shown.header.as_deref() != Some(header) {
+        view.header.set_inner_html(header);
+        shown.header = Some(header.to_owned());
+    }
+    let body = &view.body;
+    let old = match shown.body.take() {
+        // The DOM is still what we left there: patch it.
+        Some(old) if body.child_nodes().length() == old.iter().map(|(_, n)| n).sum::<u32>() => old,
+        _ => {
+            body.set_inner_html("");
+            Vec::new()
+        }
+    };
+    let prefix = old
+        .iter()
+        .zip(units)
+        .take_while(|((a, _), b)| a == *b)
+        .count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(units[prefix..].iter().rev())
+        .take_while(|((a, _), b)| a == *b)
+        .count();
+    let start: u32 = old[..prefix].iter().map(|(_, n)| n).sum();
+    let removed: u32 = old[prefix..old.len() - suffix].iter().map(|(_, n)| n).sum();
+    for _ in 0..removed {
+        if let Some(node) = body.child_nodes().item(start) {
+            body.remove_child(&node)?;
         }
     }
+    let anchor = body.child_nodes().item(start);
+    let document = body
+        .owner_document()
+        .ok_or_else(|| js_error("LiveBinding", "the preview has no document"))?;
+    let template: HtmlTemplateElement = document.create_element("template")?.unchecked_into();
+    let mut next = Vec::with_capacity(units.len());
+    next.extend(old[..prefix].iter().cloned());
+    for unit in &units[prefix..units.len() - suffix] {
+        // Each unit is a complete, sanitized fragment: parse it inertly,
+        // then move its nodes in.
+        template.set_inner_html(unit);
+        let fragment = template.content();
+        let count = fragment.child_nodes().length();
+        body.insert_before(&fragment, anchor.as_ref())?;
+        next.push((unit.clone(), count));
+    }
+    next.extend(old[old.len() - suffix..].iter().cloned());
+    shown.body = Some(next);
+    Ok(())
 }

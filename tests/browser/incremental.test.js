@@ -1,0 +1,134 @@
+// Incremental updates: the preview patches only the units an edit touched.
+// Invariant: after any sequence of edits, the preview's body is exactly what
+// a full render of the final text gives. Unchanged blocks keep their nodes:
+// images are not reloaded and <details> stay open.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { exampleText, launch, newContext, openPage, renders, renderedAfter, settled } from "./harness.js";
+
+const IMAGE = "https://images.example/photo.png";
+
+/** A small deterministic PRNG (mulberry32), so failures replay. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SNIPPETS = [
+  "x", " ", "\n", "\n\n", "*", "#", "<u>", "</u>", "[^1]", "\n\n[^1]: note\n\n", "\n\n## Heading\n\n",
+  "\n\n<div>\n\n**in a div**\n\n</div>\n\n", "https://docs.rs ", "`", "\n- item\n", "\n> quote\n", "|",
+];
+
+/** Edits the textarea like a user would (setRangeText + an input event). */
+async function edit(page, kind, at, text) {
+  const n = await renders(page);
+  await page.evaluate(
+    ({ kind, at, text }) => {
+      const t = document.getElementById("source");
+      const i = Math.floor(at * t.value.length);
+      if (kind === "delete") t.setRangeText("", i, Math.min(t.value.length, i + text.length), "end");
+      else t.setRangeText(text, i, i, "end");
+      t.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: kind === "delete" ? "deleteContentForward" : "insertText" }));
+    },
+    { kind, at, text },
+  );
+  await renderedAfter(page, n);
+  await settled(page);
+}
+
+/** The preview body's HTML and the HTML of a full render of the textarea, both as the browser serializes them. */
+function bodyAndFull(page) {
+  return page.evaluate(async () => {
+    const { render } = await import("/post-preview.js");
+    const text = document.getElementById("source").value;
+    const full = await render(text);
+    const template = document.createElement("template");
+    template.innerHTML = full.html;
+    const body = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"]');
+    return { shown: body.innerHTML, full: template.innerHTML };
+  });
+}
+
+describe("incremental updates", () => {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test("unchanged blocks keep their nodes: no image reload, <details> stay open", async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await openPage(context);
+      const source =
+        (await exampleText()) + `\n\n![photo](${IMAGE})\n\n<details><summary>More</summary>\n\nHidden text.\n\n</details>\n\nLast paragraph.\n`;
+      const n = await renders(page);
+      await page.fill("#source", source);
+      await renderedAfter(page, n);
+      await settled(page);
+      const requestsBefore = context.__external.filter((u) => u === IMAGE).length;
+      await page.evaluate(() => {
+        const root = document.getElementById("preview").shadowRoot;
+        root.querySelector("img").__mark = "kept";
+        root.querySelector("details").open = true;
+      });
+      // Edit the first paragraph, then the last one.
+      await edit(page, "insert", 0.5, " typed");
+      await edit(page, "insert", 0.999, "!");
+      const state = await page.evaluate(() => {
+        const root = document.getElementById("preview").shadowRoot;
+        return { mark: root.querySelector("img").__mark, open: root.querySelector("details").open };
+      });
+      assert.equal(state.mark, "kept", "the image element was not replaced");
+      assert.equal(state.open, true, "the <details> element is still open");
+      assert.equal(context.__external.filter((u) => u === IMAGE).length, requestsBefore, "the image was not requested again");
+      const { shown, full } = await bodyAndFull(page);
+      // The only difference is the state the reader gave the page.
+      assert.equal(shown.replace('<details data-line="40" data-line-end="44" open="">', '<details data-line="40" data-line-end="44">'), full);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("after random edits the preview equals a full render", async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await openPage(context);
+      const random = rng(20261124);
+      const history = [];
+      for (let step = 0; step < 60; step++) {
+        const r = random();
+        const at = random();
+        const snippet = SNIPPETS[Math.floor(random() * SNIPPETS.length)];
+        const kind = r < 0.55 ? "insert" : r < 0.9 ? "delete" : "undo";
+        if (kind === "undo" && history.length) {
+          const previous = history.pop();
+          const n = await renders(page);
+          await page.evaluate((text) => {
+            const t = document.getElementById("source");
+            t.value = text;
+            t.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "historyUndo" }));
+          }, previous);
+          await renderedAfter(page, n);
+          await settled(page);
+        } else {
+          history.push(await page.evaluate(() => document.getElementById("source").value));
+          await edit(page, kind === "undo" ? "insert" : kind, at, snippet);
+        }
+        const { shown, full } = await bodyAndFull(page);
+        assert.equal(shown, full, `step ${step} (${kind} ${JSON.stringify(snippet)} at ${at.toFixed(3)})`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
