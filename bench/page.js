@@ -1,0 +1,267 @@
+// The bench page: post-preview (mount() from /post-preview.js, as www/app.js
+// uses it) and the baseline (markdown-it 12 + DOMPurify 3 + js-yaml 3, full
+// innerHTML update), side by side, each with its own textarea. bench/run.mjs
+// drives it through window.bench; every measurement runs inside the page.
+//
+// One sample (one keystroke):
+//   1. requestAnimationFrame(() => tFrame = now)  -- registered before the
+//      input event, so it runs first in the frame that renders the edit
+//   2. textarea.setRangeText(...) (the edit), then t0 = now and
+//      dispatchEvent(new InputEvent("input", {bubbles: true}))
+//   3. the side renders on its next animation frame and dispatches its
+//      rendered event from the preview element; our listener reads
+//      root.offsetHeight (forces style and layout), then t1 = now
+//   e2e  = t1 - t0      input event -> preview DOM updated and laid out,
+//                        including the wait for the animation frame
+//   work = t1 - tFrame  the frame's share: render + DOM update + layout
+//                        (+ for post-preview everything mount() does on a
+//                        render: badges, scroll-sync's revealCaret)
+//   core = the side's own figure: post-preview's detail.ms (render + patch in
+//          wasm); the baseline's yaml + markdown-it + DOMPurify + innerHTML.
+// Both sides render at most once per animation frame, on the frame after the
+// input event: the baseline schedules itself exactly like LiveBinding does.
+
+import { mount, RENDERED_EVENT } from "/post-preview.js";
+
+const BASELINE_EVENT = "baseline:rendered";
+const now = () => performance.now();
+const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+const settle = () => nextFrame().then(nextFrame).then(() => new Promise((r) => setTimeout(r, 0)));
+
+// ---------------------------------------------------------------------------
+// The baseline: the site's own pipeline (tests/fidelity/reference.mjs) minus
+// the markdown-it-anchor and -footnote plugins, sanitized with DOMPurify.
+
+const md = window.markdownit({ html: true, breaks: true, linkify: true });
+
+/** gray-matter 4's split, simplified: { matter, body }. */
+function splitFrontMatter(text) {
+  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
+  return m ? { matter: m[1], body: text.slice(m[0].length) } : { matter: null, body: text };
+}
+
+const escapeHtml = (v) =>
+  v == null ? "" : String(v).replace(/[&"'<>]/g, (c) => ({ "&": "&amp;", '"': "&quot;", "'": "&#39;", "<": "&lt;", ">": "&gt;" })[c]);
+
+/** The header as the site's news layout shows it (reference.mjs renderHeader). */
+function renderHeader(data) {
+  let html = `<h1>${escapeHtml(data.title)}</h1>`;
+  if (data.description) html += `<h2>${escapeHtml(data.description)}</h2>`;
+  if (data.byline) html += `<div class="post-byline">by ${escapeHtml(data.byline)}</div>`;
+  const date = data.date instanceof Date ? data.date : data.date ? new Date(data.date) : null;
+  if (date && !Number.isNaN(date.getTime())) {
+    const iso = date.toISOString().slice(0, 10);
+    const readable = date.toLocaleDateString("en-GB", { day: "2-digit", month: "short", year: "numeric", timeZone: "UTC" });
+    html += `<time class="post-date" datetime="${iso}">${escapeHtml(readable)}</time>`;
+  }
+  let tags = Array.isArray(data.tags) ? data.tags : data.tags ? [data.tags] : [];
+  html += `<div class="post-tags">Tagged:`;
+  html += tags.map((t) => `\n  <a href="/tags/${escapeHtml(t)}/" class="post-tag">${escapeHtml(t)}</a>`).join("");
+  return html + `\n</div>`;
+}
+
+class Baseline {
+  constructor(textarea, host) {
+    this.textarea = textarea;
+    this.host = host;
+    const shadow = host.attachShadow({ mode: "open" });
+    // The same stylesheet and structure as post-preview's shadow root.
+    this.sheet = Object.assign(document.createElement("link"), { rel: "stylesheet", href: "/preview.css" });
+    const frame = Object.assign(document.createElement("div"), { className: "pp-frame" });
+    this.root = Object.assign(document.createElement("div"), { className: "pp-root" });
+    this.header = document.createElement("header");
+    this.body = document.createElement("article");
+    this.root.append(this.header, this.body);
+    frame.append(this.root);
+    shadow.append(this.sheet, frame);
+    this.frame = 0;
+    textarea.addEventListener("input", () => {
+      if (!this.frame) this.frame = requestAnimationFrame(() => this.update());
+    });
+  }
+
+  update() {
+    this.frame = 0;
+    const start = now();
+    const { matter, body } = splitFrontMatter(this.textarea.value);
+    let data = {};
+    try {
+      data = (matter && window.jsyaml.safeLoad(matter)) || {};
+    } catch {
+      data = {};
+    }
+    this.header.innerHTML = window.DOMPurify.sanitize(renderHeader(data));
+    this.body.innerHTML = window.DOMPurify.sanitize(md.render(body));
+    const ms = now() - start;
+    this.host.dispatchEvent(new CustomEvent(BASELINE_EVENT, { bubbles: true, detail: { ms } }));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The two sides
+
+const ppHost = document.getElementById("pp-preview");
+const baseHost = document.getElementById("base-preview");
+const handle = mount(document.getElementById("pp-source"), ppHost, { preset: "eleventy" });
+const baseline = new Baseline(document.getElementById("base-source"), baseHost);
+
+const sheetLoaded = (link) =>
+  link.sheet ? Promise.resolve() : new Promise((r, j) => {
+    link.addEventListener("load", r, { once: true });
+    link.addEventListener("error", () => j(new Error(`stylesheet ${link.href} failed`)), { once: true });
+  });
+
+const sides = {
+  pp: {
+    textarea: document.getElementById("pp-source"),
+    host: ppHost,
+    event: RENDERED_EVENT,
+    get root() {
+      return handle.root;
+    },
+  },
+  base: {
+    textarea: document.getElementById("base-source"),
+    host: baseHost,
+    event: BASELINE_EVENT,
+    get root() {
+      return baseline.root;
+    },
+  },
+};
+
+/** One keystroke on one side: { e2e, work, core } in ms. */
+function sample(side, edit) {
+  const s = sides[side];
+  let tFrame = NaN;
+  requestAnimationFrame(() => {
+    tFrame = now();
+  });
+  const done = new Promise((resolve) => {
+    s.host.addEventListener(
+      s.event,
+      (event) => {
+        const tListener = now();
+        void s.root.offsetHeight; // style + layout, now
+        const t1 = now();
+        resolve({ t1, tListener, core: event.detail && typeof event.detail.ms === "number" ? event.detail.ms : NaN });
+      },
+      { once: true },
+    );
+  });
+  s.textarea.setRangeText(edit.text, edit.start, edit.end, "end");
+  const t0 = now();
+  s.textarea.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: edit.inputType, data: edit.data ?? null }));
+  // layout: what was left for our offsetHeight read (post-preview's revealCaret may already have laid out).
+  return done.then(({ t1, tListener, core }) => ({ e2e: t1 - t0, work: t1 - tFrame, core, layout: t1 - tListener }));
+}
+
+const previewText = (side) => sides[side].root.textContent;
+
+/**
+ * Every edit kind at one position, on one side: W warm-up + N measured
+ * keystrokes each. Typing inserts TYPED one character at a time from `pos`;
+ * deleting backspaces those characters away again (the text is restored);
+ * pasting inserts `paste` at `pos`, then (unmeasured, but rendered) removes it.
+ */
+async function runSide(side, { pos, warmup, samples, typed, paste }) {
+  const s = sides[side];
+  const original = s.textarea.value;
+  const total = warmup + samples;
+  const keep = (i, r, into) => {
+    if (i >= warmup) into.push(r);
+  };
+  const out = { type: [], delete: [], paste: [] };
+  const checks = {};
+  const before = previewText(side);
+  s.textarea.focus();
+  s.textarea.setSelectionRange(pos, pos);
+  await settle();
+
+  let cursor = pos;
+  for (let i = 0; i < total; i++) {
+    const ch = typed[i % typed.length];
+    keep(i, await sample(side, { start: cursor, end: cursor, text: ch, inputType: "insertText", data: ch }), out.type);
+    cursor += 1;
+    await settle();
+  }
+  // The preview showed every edit: the typed text, then exactly the original again.
+  const typedText = Array.from({ length: total }, (_, i) => typed[i % typed.length]).join("").trim();
+  const afterTyping = previewText(side);
+  checks.typed_shown = afterTyping !== before && afterTyping.includes(typedText);
+
+  for (let i = 0; i < total; i++) {
+    keep(i, await sample(side, { start: cursor - 1, end: cursor, text: "", inputType: "deleteContentBackward" }), out.delete);
+    cursor -= 1;
+    await settle();
+  }
+  checks.restored_after_delete = s.textarea.value === original;
+  checks.typed_gone = previewText(side) === before;
+
+  const marker = "makes it easier for organizations of every size";
+  for (let i = 0; i < total; i++) {
+    keep(i, await sample(side, { start: pos, end: pos, text: paste, inputType: "insertFromPaste" }), out.paste);
+    if (i === total - 1) checks.paste_shown = previewText(side).includes(marker) && !before.includes(marker);
+    await settle();
+    await sample(side, { start: pos, end: pos + paste.length, text: "", inputType: "historyUndo" });
+    await settle();
+  }
+  checks.restored_after_paste = s.textarea.value === original && previewText(side) === before;
+  return { samples: out, checks };
+}
+
+function timerResolution() {
+  let min = Infinity;
+  let last = now();
+  for (let i = 0; i < 200000 && min > 0.001; i++) {
+    const t = now();
+    if (t !== last) {
+      min = Math.min(min, t - last);
+      last = t;
+    }
+  }
+  return min;
+}
+
+window.bench = {
+  ready: (async () => {
+    await handle.ready;
+    await Promise.all([sheetLoaded(baseline.sheet), sheetLoaded(handle.shadowRoot.querySelector("link[rel=stylesheet]"))]);
+    await settle();
+  })(),
+
+  info() {
+    return {
+      crossOriginIsolated: self.crossOriginIsolated,
+      timer_resolution_ms: timerResolution(),
+      user_agent: navigator.userAgent,
+      hardware_concurrency: navigator.hardwareConcurrency,
+      devicePixelRatio,
+      viewport: [innerWidth, innerHeight],
+    };
+  },
+
+  /** Puts `text` in both textareas and waits for both renders. */
+  async load(text) {
+    for (const side of ["pp", "base"]) {
+      const s = sides[side];
+      s.textarea.blur();
+      s.textarea.scrollTop = 0;
+      sides[side].host.scrollTop = 0;
+      await sample(side, { start: 0, end: s.textarea.value.length, text, inputType: "insertReplacementText" });
+      s.textarea.setSelectionRange(0, 0);
+      await settle();
+    }
+    return { pp: previewText("pp").length, base: previewText("base").length };
+  },
+
+  /** Both sides at one position (post-preview first). */
+  async position(params) {
+    const pp = await runSide("pp", params);
+    sides.pp.textarea.blur();
+    const base = await runSide("base", params);
+    sides.base.textarea.blur();
+    await settle();
+    return { pp, base };
+  },
+};
