@@ -17,7 +17,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { baseUrl, exampleText, launch, newContext } from "./harness.js";
+import { baseUrl, exampleText, launch, newContext, openPage } from "./harness.js";
 
 const LIMIT_MS = Number(process.env.PP_DOS_LIMIT_MS || 1000);
 const MEASURABLE_MS = 15;
@@ -225,5 +225,30 @@ describe("dos: hostile inputs in the wasm, one module instance", () => {
     const again = await page.evaluate(async (src) => window.pp.render(src, {}).html, await exampleText());
     assert.equal(again, reference);
     assert.equal(traps, 0);
+  });
+});
+
+describe("the draft survives a crash of the module", () => {
+  test("autosave keeps saving after a trap, and a reload restores the text", { timeout: 60_000 }, async () => {
+    const ctx = await newContext(browser);
+    try {
+      const p = await openPage(ctx);
+      await p.fill("#source", "# Draft\n\nBefore the crash.");
+      await p.evaluate(() => window.__postPreview.handle.failNextUpdate());
+      await p.focus("#source");
+      await p.keyboard.press("Control+End");
+      await p.keyboard.type(" Typed as it crashed.");
+      await p.waitForSelector("#notice", { state: "visible", timeout: 10_000 });
+      await p.keyboard.type(" After the crash.");
+      const text = await p.inputValue("#source");
+      assert.equal(text, "# Draft\n\nBefore the crash. Typed as it crashed. After the crash.", "the textarea is never rewritten");
+      // Autosave (throttled to once a second) still runs after the trap.
+      await p.waitForFunction((t) => localStorage.getItem("post-preview:draft") === t, text, { timeout: 5_000 });
+      await p.reload();
+      await p.waitForFunction(() => window.__ppRenders > 0, null, { timeout: 15_000 });
+      assert.equal(await p.inputValue("#source"), text, "the reloaded page restores the draft");
+    } finally {
+      await ctx.close();
+    }
   });
 });
