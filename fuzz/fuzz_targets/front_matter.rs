@@ -10,14 +10,21 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    // Most inputs should have a front matter block: add the fences half the time.
-    for source in [text.to_owned(), format!("---\n{text}\n---\nbody\n"), format!("+++\n{text}\n+++\nbody\n")] {
+    // Most inputs should reach a parser: try each as is and inside both fences.
+    for source in [
+        text.to_owned(),
+        format!("---\n{text}\n---\nbody\n"),
+        format!("+++\n{text}\n+++\nbody\n"),
+    ] {
         let index = LineIndex::new(&source);
         let parsed = front_matter::parse(&source, &index);
         assert!(parsed.body_start <= source.len() && source.is_char_boundary(parsed.body_start));
         let lines = source.lines().count().max(1) as u32 + 1;
         for d in &parsed.diagnostics {
-            assert!(d.line >= 1 && d.line <= lines, "{d:?} outside {lines} lines");
+            assert!(
+                d.line >= 1 && d.line <= lines,
+                "{d:?} outside {lines} lines"
+            );
         }
     }
 });

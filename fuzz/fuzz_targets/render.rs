@@ -14,7 +14,9 @@ fn without_line_attributes(html: &str) -> String {
         out.push_str(&rest[..at]);
         let after = &rest[at..];
         let start = after.find("=\"").map_or(after.len(), |i| i + 2);
-        let end = after[start..].find('"').map_or(after.len(), |i| start + i + 1);
+        let end = after[start..]
+            .find('"')
+            .map_or(after.len(), |i| start + i + 1);
         rest = &after[end..];
     }
     out.push_str(rest);

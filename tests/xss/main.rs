@@ -103,9 +103,12 @@ fn place(kind: &str, context: &str, p: &str) -> String {
     }
 }
 
+/// A start tag's name and attributes.
+type StartTag = (String, Vec<(String, String)>);
+
 /// Start tags and their attributes, as a browser's tokenizer reads them.
 #[derive(Default)]
-struct Tags(RefCell<Vec<(String, Vec<(String, String)>)>>);
+struct Tags(RefCell<Vec<StartTag>>);
 
 impl TokenSink for Tags {
     type Handle = ();
@@ -125,7 +128,7 @@ impl TokenSink for Tags {
     }
 }
 
-fn start_tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+fn start_tags(html: &str) -> Vec<StartTag> {
     let tokenizer = Tokenizer::new(Tags::default(), TokenizerOpts::default());
     let queue = BufferQueue::default();
     queue.push_back(html.into());
