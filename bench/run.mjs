@@ -301,7 +301,7 @@ async function sizes() {
   for (const [name, file] of [["wasm", WASM], ["js_glue", GLUE]]) {
     const raw = await readFile(file);
     out[name] = {
-      file: path.relative(ROOT, file),
+      file: path.relative(ROOT, file).startsWith("..") ? file : path.relative(ROOT, file),
       sha256: createHash("sha256").update(raw).digest("hex"),
       raw: raw.length,
       gzip: zlib.gzipSync(raw, { level: 9 }).length,
