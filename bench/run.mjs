@@ -474,6 +474,11 @@ async function main() {
   if (!docs.length) throw new Error(`--only matched no document (example, 100k, 1m)`);
   console.error(`bench: ${base}, ${docs.map((d) => `${d.id} ${d.bytes} B`).join(", ")}`);
   const size = await sizes();
+  // The sizes must be those of the wasm the page runs.
+  const served = Buffer.from(await (await fetch(`${base}/pkg/post_preview_bg.wasm`)).arrayBuffer());
+  if (createHash("sha256").update(served).digest("hex") !== size.wasm.sha256) {
+    throw new Error(`${base}/pkg/post_preview_bg.wasm is not ${WASM}: PP_BASE_URL must serve PP_WWW`);
+  }
   const loadBefore = os.loadavg();
   const browser = await launch();
   const chromiumVersion = browser.version();
