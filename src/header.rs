@@ -62,7 +62,7 @@ pub fn render(fm: &FrontMatter, policy: &Policy) -> String {
         html.push_str("</a>");
     }
     html.push_str("</div>");
-    policy.clean(&html)
+    policy.clean_generated(&html)
 }
 
 fn push_text(html: &mut String, text: &str) {

@@ -70,6 +70,26 @@ pub struct Stats {
     pub reading_minutes: usize,
 }
 
+/// The largest source previewed, in bytes. Posts are far smaller (the
+/// reference site's largest is 40 KB); the bound keeps time and memory in
+/// check for anything pasted or opened by mistake.
+pub const MAX_SOURCE_BYTES: usize = 8 << 20;
+
+/// `source` cut to at most [`MAX_SOURCE_BYTES`], at a line end when there is one.
+fn truncate(source: &str) -> &str {
+    if source.len() <= MAX_SOURCE_BYTES {
+        return source;
+    }
+    let mut end = MAX_SOURCE_BYTES;
+    while !source.is_char_boundary(end) {
+        end -= 1;
+    }
+    match source[..end].rfind('\n') {
+        Some(newline) => &source[..newline + 1],
+        None => &source[..end],
+    }
+}
+
 /// Words per minute used for [`Stats::reading_minutes`].
 pub const WORDS_PER_MINUTE: usize = 200;
 
@@ -124,12 +144,27 @@ impl Renderer {
         }
     }
 
-    /// Renders `source`. Never fails and never panics.
+    /// Renders `source`. Never fails and never panics. A source longer than
+    /// [`MAX_SOURCE_BYTES`] is previewed up to the last line that fits.
     pub fn render(&mut self, source: &str) -> Rendered {
         let options = &self.options;
+        let full = source;
+        let source = truncate(full);
         let index = LineIndex::new(source);
         let fm = front_matter::parse(source, &index);
         let mut diagnostics = fm.diagnostics;
+        if source.len() < full.len() {
+            diagnostics.push(index.diagnostic(
+                source.len(),
+                Severity::Error,
+                format!(
+                    "the post is {} bytes, more than the limit of {MAX_SOURCE_BYTES} bytes \
+                     ({} MiB): only the text before this line is previewed",
+                    full.len(),
+                    MAX_SOURCE_BYTES >> 20
+                ),
+            ));
+        }
         let policy = sanitize::Policy::new(options, &index, &mut diagnostics);
         template::check(
             &source[fm.body_start..],

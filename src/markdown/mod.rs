@@ -28,7 +28,7 @@ use std::collections::hash_map::Entry;
 
 use foldhash::HashMap;
 
-use pulldown_cmark::{Options as CmarkOptions, Parser};
+use pulldown_cmark::{Event, Options as CmarkOptions, Parser};
 
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::options::{Options, Preset};
@@ -85,7 +85,7 @@ impl UnitCache {
         self.current.clear();
     }
 
-    fn clean(&mut self, raw: String, policy: &Policy) -> String {
+    fn clean(&mut self, raw: String, has_raw_html: bool, policy: &Policy) -> String {
         // foldhash: fast on long keys, and seeded per process, so crafted
         // collisions cannot turn the cache quadratic.
         match self.current.entry(raw) {
@@ -95,7 +95,11 @@ impl UnitCache {
                     Some(clean) => clean,
                     None => {
                         self.sanitized += 1;
-                        policy.clean(new.key())
+                        if has_raw_html {
+                            policy.clean(new.key())
+                        } else {
+                            policy.clean_generated(new.key())
+                        }
                     }
                 };
                 new.insert(clean).clone()
@@ -142,6 +146,9 @@ pub fn render_body(
     let mut out = Body::default();
     let mut unit_events = Vec::new();
     let mut unit_lines: Option<(u32, u32)> = None;
+    // Whether the unit holds author-written raw HTML (then the sanitizer
+    // makes sure its output is a fixed point of the browser's parser).
+    let mut unit_raw_html = false;
     let mut open_html: Vec<String> = Vec::new();
     for block in &blocks {
         let transformed = ctx.block(&events[block.events.clone()], &mut open_html);
@@ -153,14 +160,19 @@ pub fn render_body(
         let first = index.line(body_start + block.source.start);
         let last = index.line(body_start + block.source.start + text.len().saturating_sub(1));
         unit_lines = Some(unit_lines.map_or((first, last), |(f, _)| (f, last)));
+        unit_raw_html |= events[block.events.clone()]
+            .iter()
+            .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
         unit_events.extend(transformed);
         // Raw HTML left open ties the next block into the same unit: the
         // sanitizer must see them together, as a browser would.
         if open_html.is_empty() {
+            let raw_html = std::mem::take(&mut unit_raw_html);
             flush_unit(
                 &mut out.units,
                 &mut unit_events,
                 unit_lines.take(),
+                raw_html,
                 policy,
                 cache,
             );
@@ -170,11 +182,13 @@ pub fn render_body(
         &mut out.units,
         &mut unit_events,
         unit_lines.take(),
+        unit_raw_html,
         policy,
         cache,
     );
     if let Some(footnotes) = ctx.footnotes_section() {
-        out.units.push(cache.clean(footnotes, policy));
+        // Footnote content may hold raw HTML.
+        out.units.push(cache.clean(footnotes, true, policy));
     }
     cache.finish();
     out.outline = ctx.outline;
@@ -187,6 +201,7 @@ fn flush_unit(
     units: &mut Vec<String>,
     events: &mut Vec<pulldown_cmark::Event<'_>>,
     lines: Option<(u32, u32)>,
+    raw_html: bool,
     policy: &Policy,
     cache: &mut UnitCache,
 ) {
@@ -197,7 +212,7 @@ fn flush_unit(
     pulldown_cmark::html::push_html(&mut raw, events.drain(..));
     // Line numbers are added after sanitizing, so a unit that only moved
     // (lines inserted above it) is still a cache hit.
-    let mut clean = cache.clean(raw, policy);
+    let mut clean = cache.clean(raw, raw_html, policy);
     if let Some((first, last)) = lines {
         add_attributes_to_first_element(
             &mut clean,
