@@ -6,6 +6,8 @@
 //!                                    serve www/ at http://127.0.0.1:N/ (8080; 0 = any free port)
 //! cargo xtask test [--skip-...]      every test, stopping at the first failure
 //! cargo xtask lint                   rustfmt and clippy, native and wasm32
+//! cargo xtask deny                   cargo-deny: licenses, bans, sources
+//! cargo xtask fuzz [--seconds N]     the cargo-fuzz targets, N seconds each
 //! ```
 //!
 //! Every external command is printed before it runs (`$ ...`). Missing tools
@@ -14,6 +16,7 @@
 
 mod build;
 mod lint;
+mod security;
 mod serve;
 mod test;
 mod tools;
@@ -34,6 +37,8 @@ commands:
                         run every test, stopping at the first failure
                         (--skip-browser = --skip-wasm --skip-e2e; CI passes none of these)
   lint                  cargo fmt --check and clippy -D warnings, native and wasm32
+  deny                  supply chain: cargo deny check licenses bans sources
+  fuzz [--seconds N]    build the cargo-fuzz targets and run each for N seconds (default 30)
   help                  this text
 ";
 
@@ -65,6 +70,11 @@ fn run(args: &[String]) -> Result<()> {
             no_options(rest)?;
             lint::lint(&project)
         }
+        "deny" => {
+            no_options(rest)?;
+            security::deny(&project)
+        }
+        "fuzz" => security::fuzz(&project, rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -11,6 +11,20 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// `rustup target add wasm32-unknown-unknown` unless it is installed.
+/// Installs `cargo <subcommand>` from crates.io (crate `krate`) when
+/// missing: `--locked` first, then without it (a locked dependency may have
+/// left the registry).
+pub fn ensure_cargo_subcommand(subcommand: &str, krate: &str) -> Result<()> {
+    if probe(cargo().args([subcommand, "--version"])).is_some() {
+        return Ok(());
+    }
+    eprintln!("{krate}: not installed; installing from crates.io (a few minutes)");
+    if run(cargo().args(["install", krate, "--locked"])).is_ok() {
+        return Ok(());
+    }
+    run(cargo().args(["install", krate]))
+}
+
 pub fn ensure_wasm_target() -> Result<()> {
     let installed = probe(Command::new("rustup").args(["target", "list", "--installed"]))
         .ok_or_else(|| {
