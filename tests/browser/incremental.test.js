@@ -75,7 +75,11 @@ describe("incremental updates", () => {
       await page.fill("#source", source);
       await renderedAfter(page, n);
       await settled(page);
+      // Let the first request for the image happen before counting.
+      await page.waitForFunction(() => document.getElementById("preview").shadowRoot.querySelector("img")?.complete);
+      for (let i = 0; i < 50 && !context.__external.includes(IMAGE); i++) await page.waitForTimeout(20);
       const requestsBefore = context.__external.filter((u) => u === IMAGE).length;
+      assert.equal(requestsBefore, 1, "the image was requested once");
       await page.evaluate(() => {
         const root = document.getElementById("preview").shadowRoot;
         root.querySelector("img").__mark = "kept";
