@@ -102,12 +102,13 @@ pub fn render(source: &str, options: &Options) -> Preview {
 /// A preview together with its body's units, for patching a live preview.
 #[derive(Debug, Clone)]
 pub struct Rendered {
-    /// The preview; its `html` is the concatenation of `units`.
+    /// The preview; its `html` is the concatenation of the units' tagged HTML.
     pub preview: Preview,
-    /// The body's top-level units, in order: each one's sanitized HTML, its
-    /// first element tagged with its source lines. Unchanged source gives an
-    /// identical string, so a live preview patches only the units that differ.
-    pub units: Vec<String>,
+    /// The body's top-level units, in order: each one's sanitized HTML and
+    /// source lines. Unchanged source gives identical HTML even when it moved,
+    /// so a live preview replaces only the units whose HTML differs and
+    /// re-tags the lines of the others.
+    pub units: Vec<markdown::Unit>,
     /// How many units this render sanitized; the others came from the
     /// previous render.
     pub sanitized_units: usize,
@@ -188,7 +189,14 @@ impl Renderer {
             preview: Preview {
                 front_matter: fm.front_matter,
                 header_html,
-                html: body.units.concat(),
+                html: {
+                    let mut html =
+                        String::with_capacity(body.units.iter().map(|u| u.html.len() + 40).sum());
+                    for unit in &body.units {
+                        unit.push_tagged(&mut html);
+                    }
+                    html
+                },
                 diagnostics,
                 outline: body.outline,
                 stats: Stats {

@@ -111,7 +111,7 @@ proptest! {
             let incremental = renderer.render(text);
             let full = render(text, &options);
             prop_assert_eq!(&incremental.preview.html, &full.html);
-            prop_assert_eq!(incremental.units.concat(), full.html.clone());
+            prop_assert_eq!(incremental.units.iter().map(|u| u.tagged()).collect::<String>(), full.html.clone());
             prop_assert_eq!(&incremental.preview.header_html, &full.header_html);
             prop_assert_eq!(&incremental.preview.diagnostics, &full.diagnostics);
             prop_assert_eq!(&incremental.preview.outline, &full.outline);

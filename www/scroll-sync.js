@@ -211,9 +211,11 @@ export function syncScroll(textarea, root, { signal } = {}) {
   function revealCaret() {
     watchPreview();
     if (document.activeElement !== textarea) return;
+    // Read the value once: each read of `textarea.value` copies the text.
+    const text = textarea.value;
     const caret = textarea.selectionStart;
     let line = 0;
-    for (let i = textarea.value.indexOf("\n"); i !== -1 && i < caret; i = textarea.value.indexOf("\n", i + 1)) line++;
+    for (let i = text.indexOf("\n"); i !== -1 && i < caret; i = text.indexOf("\n", i + 1)) line++;
     const block = blocksOf(root).find((b) => b.start <= line && line < b.end);
     const scroller = previewScroller || scrollerOf(root);
     if (!block || !scroller) return;

@@ -55,10 +55,9 @@ pub fn parser_options(preset: Preset) -> CmarkOptions {
 /// The rendered body.
 #[derive(Debug, Default)]
 pub struct Body {
-    /// The sanitized HTML of each unit, in order (tagged with its source
-    /// lines); the footnotes section, if any, is the last one. The body's
-    /// HTML is their concatenation.
-    pub units: Vec<String>,
+    /// The units, in order; the footnotes section, if any, is the last one.
+    /// The body's HTML is the concatenation of their tagged HTML.
+    pub units: Vec<Unit>,
     /// Headings in document order.
     pub outline: Vec<Heading>,
     /// Words in the body's text.
@@ -188,7 +187,8 @@ pub fn render_body(
     );
     if let Some(footnotes) = ctx.footnotes_section() {
         // Footnote content may hold raw HTML.
-        out.units.push(cache.clean(footnotes, true, policy));
+        let html = cache.clean(footnotes, true, policy);
+        out.units.push(Unit { html, lines: None });
     }
     cache.finish();
     out.outline = ctx.outline;
@@ -198,7 +198,7 @@ pub fn render_body(
 
 /// Writes, sanitizes and tags one unit, then empties it.
 fn flush_unit(
-    units: &mut Vec<String>,
+    units: &mut Vec<Unit>,
     events: &mut Vec<pulldown_cmark::Event<'_>>,
     lines: Option<(u32, u32)>,
     raw_html: bool,
@@ -212,14 +212,55 @@ fn flush_unit(
     pulldown_cmark::html::push_html(&mut raw, events.drain(..));
     // Line numbers are added after sanitizing, so a unit that only moved
     // (lines inserted above it) is still a cache hit.
-    let mut clean = cache.clean(raw, raw_html, policy);
-    if let Some((first, last)) = lines {
-        add_attributes_to_first_element(
-            &mut clean,
-            &format!(" data-line=\"{first}\" data-line-end=\"{last}\""),
-        );
+    let html = cache.clean(raw, raw_html, policy);
+    units.push(Unit {
+        lines: lines.filter(|_| starts_with_element(&html)),
+        html,
+    });
+}
+
+/// Whether sanitized `html` starts (after white space) with an element, the
+/// one that carries its unit's line attributes.
+fn starts_with_element(html: &str) -> bool {
+    let html = html.trim_start().as_bytes();
+    html.first() == Some(&b'<') && html.get(1).is_some_and(u8::is_ascii_alphabetic)
+}
+
+/// One unit of the body: sanitized HTML, and the source lines its first
+/// element is tagged with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// The sanitized HTML, without line attributes: it stays the same when
+    /// only the unit's position in the file changes.
+    pub html: String,
+    /// The unit's first and last source line (1-based), when its HTML starts
+    /// with an element to carry them.
+    pub lines: Option<(u32, u32)>,
+}
+
+impl Unit {
+    /// The line attributes, as inserted into the first element's start tag.
+    pub fn line_attributes(first: u32, last: u32) -> String {
+        format!(" data-line=\"{first}\" data-line-end=\"{last}\"")
     }
-    units.push(clean);
+
+    /// Appends the unit's HTML, its first element tagged with its lines.
+    pub fn push_tagged(&self, out: &mut String) {
+        let start = out.len();
+        out.push_str(&self.html);
+        if let Some((first, last)) = self.lines {
+            let mut tail = out.split_off(start);
+            add_attributes_to_first_element(&mut tail, &Self::line_attributes(first, last));
+            out.push_str(&tail);
+        }
+    }
+
+    /// The unit's HTML with its first element tagged with its lines.
+    pub fn tagged(&self) -> String {
+        let mut out = String::with_capacity(self.html.len() + 40);
+        self.push_tagged(&mut out);
+        out
+    }
 }
 
 #[cfg(test)]

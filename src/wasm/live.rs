@@ -17,6 +17,7 @@ use web_sys::{
 };
 
 use super::{console_error_value, init_once, js_error, options_from_js, to_js};
+use crate::markdown::Unit;
 use crate::Renderer;
 
 /// The event dispatched on the root after every render.
@@ -65,8 +66,8 @@ struct View {
 #[derive(Default)]
 struct Shown {
     header: Option<String>,
-    /// The body's units, with how many top-level nodes each one produced.
-    body: Option<Vec<(String, u32)>>,
+    /// The body's units as shown, with how many top-level nodes each produced.
+    body: Option<Vec<(Unit, u32)>>,
 }
 
 #[wasm_bindgen]
@@ -290,10 +291,11 @@ impl View {
 }
 
 /// Writes the preview into the view, touching only what changed: the header
-/// when its HTML differs, and in the body only the nodes of the units that
-/// differ from what is shown (same units at the start and the end are left
-/// alone, so their images do not reload and `<details>` keep their state).
-fn patch(view: &View, shown: &mut Shown, header: &str, units: &[String]) -> Result<(), JsValue> {
+/// when its HTML differs; in the body, the nodes of the units whose HTML
+/// differs from what is shown (the same units at the start and the end are
+/// left alone, so their images do not reload and `<details>` keep their
+/// state), and the line attributes of kept units that moved.
+fn patch(view: &View, shown: &mut Shown, header: &str, units: &[Unit]) -> Result<(), JsValue> {
     if shown.header.as_deref() != Some(header) {
         view.header.set_inner_html(header);
         shown.header = Some(header.to_owned());
@@ -307,16 +309,17 @@ fn patch(view: &View, shown: &mut Shown, header: &str, units: &[String]) -> Resu
             Vec::new()
         }
     };
+    let same = |(a, _): &(Unit, u32), b: &Unit| a.html == b.html;
     let prefix = old
         .iter()
         .zip(units)
-        .take_while(|((a, _), b)| a == *b)
+        .take_while(|(a, b)| same(a, b))
         .count();
     let suffix = old[prefix..]
         .iter()
         .rev()
         .zip(units[prefix..].iter().rev())
-        .take_while(|((a, _), b)| a == *b)
+        .take_while(|(a, b)| same(a, b))
         .count();
     let start: u32 = old[..prefix].iter().map(|(_, n)| n).sum();
     let removed: u32 = old[prefix..old.len() - suffix].iter().map(|(_, n)| n).sum();
@@ -335,13 +338,30 @@ fn patch(view: &View, shown: &mut Shown, header: &str, units: &[String]) -> Resu
     for unit in &units[prefix..units.len() - suffix] {
         // Each unit is a complete, sanitized fragment: parse it inertly,
         // then move its nodes in.
-        template.set_inner_html(unit);
+        template.set_inner_html(&unit.tagged());
         let fragment = template.content();
         let count = fragment.child_nodes().length();
         body.insert_before(&fragment, anchor.as_ref())?;
         next.push((unit.clone(), count));
     }
     next.extend(old[old.len() - suffix..].iter().cloned());
+    // Kept units that moved (lines added or removed above them): re-tag.
+    let mut node = 0u32;
+    for ((shown_unit, count), unit) in next.iter_mut().zip(units) {
+        if shown_unit.lines != unit.lines {
+            if let Some((first, last)) = unit.lines {
+                let element = (node..node + *count)
+                    .filter_map(|i| body.child_nodes().item(i))
+                    .find_map(|n| n.dyn_into::<Element>().ok());
+                if let Some(element) = element {
+                    element.set_attribute("data-line", &first.to_string())?;
+                    element.set_attribute("data-line-end", &last.to_string())?;
+                }
+            }
+            shown_unit.lines = unit.lines;
+        }
+        node += *count;
+    }
     shown.body = Some(next);
     Ok(())
 }
