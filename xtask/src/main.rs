@@ -6,6 +6,8 @@
 //!                                    serve www/ at http://127.0.0.1:N/ (8080; 0 = any free port)
 //! cargo xtask test [--skip-...]      every test, stopping at the first failure
 //! cargo xtask lint                   rustfmt and clippy, native and wasm32
+//! cargo xtask bench [--no-build] [--quick] [--no-cold] [--only=...]
+//!                                    the benchmark (bench/): keystroke latency, cold start, wasm size
 //! cargo xtask deny                   cargo-deny: licenses, bans, sources
 //! cargo xtask fuzz [--seconds N]     the cargo-fuzz targets, N seconds each
 //! ```
@@ -14,6 +16,7 @@
 //! are installed: the wasm32 target, the wasm-bindgen CLI matching Cargo.lock,
 //! rustfmt/clippy, and (through apt-get) Chromium, chromedriver and Node.js.
 
+mod bench;
 mod build;
 mod lint;
 mod security;
@@ -37,6 +40,9 @@ commands:
                         run every test, stopping at the first failure
                         (--skip-browser = --skip-wasm --skip-e2e; CI passes none of these)
   lint                  cargo fmt --check and clippy -D warnings, native and wasm32
+  bench [--no-build] [--quick] [--no-cold] [--only=example,100k,1m]
+                        build, then benchmark in headless Chromium (bench/README.md):
+                        per-keystroke latency vs a markdown-it baseline, cold start, wasm size
   deny                  supply chain: cargo deny check licenses bans sources
   fuzz [--seconds N]    build the cargo-fuzz targets and run each for N seconds (default 30)
   help                  this text
@@ -70,6 +76,7 @@ fn run(args: &[String]) -> Result<()> {
             no_options(rest)?;
             lint::lint(&project)
         }
+        "bench" => bench::command(&project, rest),
         "deny" => {
             no_options(rest)?;
             security::deny(&project)
