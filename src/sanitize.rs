@@ -186,7 +186,6 @@ pub const BLANK_REL: &[&str] = &["noopener", "noreferrer"];
 /// The configured sanitizer.
 pub struct Policy {
     builder: ammonia::Builder<'static>,
-    base: Option<Url>,
 }
 
 impl Policy {
@@ -226,22 +225,15 @@ impl Policy {
             .link_rel(None)
             .strip_comments(true)
             .attribute_filter(filter_attribute);
-        match &base {
+        match base {
             Some(base) => {
-                builder.url_relative(ammonia::UrlRelative::Custom(Box::new(ResolveAgainst(
-                    base.clone(),
-                ))));
+                builder.url_relative(ammonia::UrlRelative::Custom(Box::new(ResolveAgainst(base))));
             }
             None => {
                 builder.url_relative(ammonia::UrlRelative::Custom(Box::new(KeepIfResolvable)));
             }
         }
-        Policy { builder, base }
-    }
-
-    /// The base URL relative URLs are resolved against, if any.
-    pub fn base(&self) -> Option<&Url> {
-        self.base.as_ref()
+        Policy { builder }
     }
 
     /// Sanitizes an HTML fragment (parsed as the content of a `<div>`), and

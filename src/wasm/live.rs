@@ -301,7 +301,7 @@ fn patch(view: &View, shown: &mut Shown, header: &str, units: &[Unit]) -> Result
         shown.header = Some(header.to_owned());
     }
     let body = &view.body;
-    let old = match shown.body.take() {
+    let mut shown_units = match shown.body.take() {
         // The DOM is still what we left there: patch it.
         Some(old) if body.child_nodes().length() == old.iter().map(|(_, n)| n).sum::<u32>() => old,
         _ => {
@@ -310,19 +310,20 @@ fn patch(view: &View, shown: &mut Shown, header: &str, units: &[Unit]) -> Result
         }
     };
     let same = |(a, _): &(Unit, u32), b: &Unit| a.html == b.html;
-    let prefix = old
+    let prefix = shown_units
         .iter()
         .zip(units)
         .take_while(|(a, b)| same(a, b))
         .count();
-    let suffix = old[prefix..]
+    let suffix = shown_units[prefix..]
         .iter()
         .rev()
         .zip(units[prefix..].iter().rev())
         .take_while(|(a, b)| same(a, b))
         .count();
-    let start: u32 = old[..prefix].iter().map(|(_, n)| n).sum();
-    let removed: u32 = old[prefix..old.len() - suffix].iter().map(|(_, n)| n).sum();
+    let changed = prefix..shown_units.len() - suffix;
+    let start: u32 = shown_units[..prefix].iter().map(|(_, n)| n).sum();
+    let removed: u32 = shown_units[changed.clone()].iter().map(|(_, n)| n).sum();
     for _ in 0..removed {
         if let Some(node) = body.child_nodes().item(start) {
             body.remove_child(&node)?;
@@ -333,8 +334,7 @@ fn patch(view: &View, shown: &mut Shown, header: &str, units: &[Unit]) -> Result
         .owner_document()
         .ok_or_else(|| js_error("LiveBinding", "the preview has no document"))?;
     let template: HtmlTemplateElement = document.create_element("template")?.unchecked_into();
-    let mut next = Vec::with_capacity(units.len());
-    next.extend(old[..prefix].iter().cloned());
+    let mut inserted = Vec::with_capacity(units.len() - prefix - suffix);
     for unit in &units[prefix..units.len() - suffix] {
         // Each unit is a complete, sanitized fragment: parse it inertly,
         // then move its nodes in.
@@ -342,12 +342,13 @@ fn patch(view: &View, shown: &mut Shown, header: &str, units: &[Unit]) -> Result
         let fragment = template.content();
         let count = fragment.child_nodes().length();
         body.insert_before(&fragment, anchor.as_ref())?;
-        next.push((unit.clone(), count));
+        inserted.push((unit.clone(), count));
     }
-    next.extend(old[old.len() - suffix..].iter().cloned());
+    // Kept units stay where they are: only the changed range is replaced.
+    shown_units.splice(changed, inserted);
     // Kept units that moved (lines added or removed above them): re-tag.
     let mut node = 0u32;
-    for ((shown_unit, count), unit) in next.iter_mut().zip(units) {
+    for ((shown_unit, count), unit) in shown_units.iter_mut().zip(units) {
         if shown_unit.lines != unit.lines {
             if let Some((first, last)) = unit.lines {
                 let element = (node..node + *count)
@@ -362,6 +363,6 @@ fn patch(view: &View, shown: &mut Shown, header: &str, units: &[Unit]) -> Result
         }
         node += *count;
     }
-    shown.body = Some(next);
+    shown.body = Some(shown_units);
     Ok(())
 }
