@@ -112,6 +112,20 @@ pub struct Rendered {
     /// How many units this render sanitized; the others came from the
     /// previous render.
     pub sanitized_units: usize,
+    /// How many bytes of the body this render parsed: all of them the first
+    /// time, then only around what changed (see [`markdown::Session`]).
+    pub parsed_bytes: usize,
+}
+
+impl Rendered {
+    /// The body's HTML: the units' HTML, tagged with their lines, joined.
+    pub fn html(&self) -> String {
+        let mut html = String::with_capacity(self.units.iter().map(|u| u.html.len() + 40).sum());
+        for unit in &self.units {
+            unit.push_tagged(&mut html);
+        }
+        html
+    }
 }
 
 /// Renders successive versions of one post, sanitizing only the units that
@@ -120,7 +134,7 @@ pub struct Rendered {
 #[derive(Debug)]
 pub struct Renderer {
     options: Options,
-    cache: markdown::UnitCache,
+    session: markdown::Session,
 }
 
 impl Renderer {
@@ -128,7 +142,7 @@ impl Renderer {
     pub fn new(options: Options) -> Self {
         Renderer {
             options,
-            cache: markdown::UnitCache::default(),
+            session: markdown::Session::default(),
         }
     }
 
@@ -140,7 +154,7 @@ impl Renderer {
     /// Changes the options; cached units are dropped when they differ.
     pub fn set_options(&mut self, options: Options) {
         if options != self.options {
-            self.cache.clear();
+            self.session.clear();
             self.options = options;
         }
     }
@@ -148,6 +162,16 @@ impl Renderer {
     /// Renders `source`. Never fails and never panics. A source longer than
     /// [`MAX_SOURCE_BYTES`] is previewed up to the last line that fits.
     pub fn render(&mut self, source: &str) -> Rendered {
+        let mut rendered = self.render_live(source);
+        rendered.preview.html = rendered.html();
+        rendered
+    }
+
+    /// [`Renderer::render`] for a live preview, which patches the body from
+    /// [`Rendered::units`]: the preview's `html` is left empty, as joining
+    /// the units costs as much as the whole body weighs. [`Rendered::html`]
+    /// joins them when the HTML is wanted after all.
+    pub fn render_live(&mut self, source: &str) -> Rendered {
         let options = &self.options;
         let full = source;
         let source = truncate(full);
@@ -180,7 +204,7 @@ impl Renderer {
             &index,
             &policy,
             &mut diagnostics,
-            &mut self.cache,
+            &mut self.session,
         );
         let header_html = header::render(&fm.front_matter, &policy);
         diagnostics.sort_by_key(|d| (d.line, d.column));
@@ -189,14 +213,7 @@ impl Renderer {
             preview: Preview {
                 front_matter: fm.front_matter,
                 header_html,
-                html: {
-                    let mut html =
-                        String::with_capacity(body.units.iter().map(|u| u.html.len() + 40).sum());
-                    for unit in &body.units {
-                        unit.push_tagged(&mut html);
-                    }
-                    html
-                },
+                html: String::new(),
                 diagnostics,
                 outline: body.outline,
                 stats: Stats {
@@ -205,7 +222,8 @@ impl Renderer {
                 },
             },
             units: body.units,
-            sanitized_units: self.cache.sanitized,
+            sanitized_units: self.session.cache.sanitized,
+            parsed_bytes: self.session.parsed_bytes,
         }
     }
 }

@@ -15,7 +15,7 @@ pub fn check(body: &str, body_start: usize, index: &LineIndex, diagnostics: &mut
     let mut found = 0usize;
     let mut first_skipped = None;
     let mut pos = 0;
-    while let Some(at) = body[pos..].find(['{']).map(|i| pos + i) {
+    while let Some(at) = body[pos..].find('{').map(|i| pos + i) {
         let rest = &body[at..];
         pos = at + 1;
         let message = if rest.starts_with("{{") {

@@ -46,6 +46,27 @@ const SNIPPETS: &[&str] = &[
     "\n---\n",
     "`",
     "\n> quote\n",
+    // Things that reach past their own block: fences and comments that
+    // swallow what follows, setext underlines, lazy lines, tables, repeated
+    // headings (slugs), reference links and definitions, indented code.
+    "\n```\n",
+    "\n~~~~\ncode\n",
+    "\n===\n",
+    "===",
+    "<!--",
+    "-->",
+    "\n<pre>\n",
+    "\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "\n\n## Conclusion\n\n",
+    "\n# Introduction\n",
+    "[ref] and [Ref][] and [x][ref]",
+    "\n[REF]: /other \"title\"\n",
+    "\n    indented code\n",
+    "\n1. one\n2. two\n",
+    "\\",
+    "<details><summary>s</summary>\n\n",
+    "</details>",
+    "\n\n\n",
 ];
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -96,7 +117,7 @@ fn apply(history: &mut Vec<String>, edit: &Edit) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn incremental_equals_full(post in 0..152usize, edits in prop::collection::vec(edit(), 1..12)) {
@@ -115,6 +136,7 @@ proptest! {
             prop_assert_eq!(&incremental.preview.header_html, &full.header_html);
             prop_assert_eq!(&incremental.preview.diagnostics, &full.diagnostics);
             prop_assert_eq!(&incremental.preview.outline, &full.outline);
+            prop_assert_eq!(&incremental.preview.stats, &full.stats);
         }
     }
 }
@@ -146,6 +168,58 @@ fn a_typed_character_sanitizes_one_unit() {
     assert!(third.sanitized_units <= 1, "{}", third.sanitized_units);
 }
 
+/// The first `n` bytes' worth of corpus posts (bodies after the first),
+/// as bench/docs.mjs builds its large documents.
+fn concatenated(n: usize) -> String {
+    let corpus = corpus();
+    let mut out = corpus[0].clone();
+    for post in corpus[1..].iter().cycle() {
+        if out.len() > n {
+            break;
+        }
+        let body = post
+            .split_once("\n---\n")
+            .map_or(post.as_str(), |(_, body)| body);
+        out.push_str("\n\n");
+        out.push_str(body.trim());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn a_keystroke_parses_only_around_the_edit() {
+    // Corpus bodies, footnotes and reference links included.
+    let mut source = concatenated(200_000);
+    assert!(source.contains("[^"));
+    let mut renderer = Renderer::new(Options::default());
+    let first = renderer.render(&source);
+    assert!(first.parsed_bytes >= source.len() - 1000);
+    for fraction in [0.1, 0.5, 0.9] {
+        let mut at = (source.len() as f64 * fraction) as usize;
+        at = source[at..].find("\n\n").unwrap() + at + 2;
+        source.insert_str(at, "typed ");
+        let next = renderer.render(&source);
+        assert!(
+            next.parsed_bytes < 10_000,
+            "a keystroke at {fraction} parsed {} of {} bytes",
+            next.parsed_bytes,
+            source.len()
+        );
+        assert_eq!(next.preview.html, render(&source, &Options::default()).html);
+        // A new line shifts every unit after it: they are replayed, not parsed.
+        source.insert(at, '\n');
+        let next = renderer.render(&source);
+        assert!(next.parsed_bytes < 10_000, "{}", next.parsed_bytes);
+        assert_eq!(next.preview.html, render(&source, &Options::default()).html);
+    }
+    // A fence opened near the top swallows the rest: the window grows to the end.
+    let at = source.find("\n\n").unwrap() + 2;
+    source.insert_str(at, "```\n");
+    let next = renderer.render(&source);
+    assert_eq!(next.preview.html, render(&source, &Options::default()).html);
+}
+
 #[test]
 fn changing_options_drops_the_cache() {
     let mut renderer = Renderer::new(Options::default());
@@ -160,4 +234,48 @@ fn changing_options_drops_the_cache() {
         .preview
         .html
         .contains("https://site.example/img/x.png"));
+}
+
+/// Found by `incremental_equals_full`: a deletion that broke the front
+/// matter, then its undo, left the window with no block at the body's start.
+#[test]
+fn undo_of_a_front_matter_deletion() {
+    let corpus = corpus();
+    let mut history = vec![corpus[141].clone()];
+    let options = Options::default();
+    let mut renderer = Renderer::new(options.clone());
+    renderer.render(&history[0]);
+    for e in [Edit::Delete(0.16920750250682362, 22), Edit::Undo(1)] {
+        apply(&mut history, &e);
+        let text = history.last().unwrap();
+        assert_eq!(
+            renderer.render(text).preview.html,
+            render(text, &options).html
+        );
+    }
+}
+
+/// Found by `incremental_equals_full`: a fence opened mid-post, then undone.
+#[test]
+fn undo_of_an_opened_fence() {
+    let corpus = corpus();
+    let mut history = vec![corpus[140].clone()];
+    let options = Options::default();
+    let mut renderer = Renderer::new(options.clone());
+    renderer.render(&history[0]);
+    for e in [Edit::Paste(0.4120695206032553, "\n```\n"), Edit::Undo(1)] {
+        apply(&mut history, &e);
+        let text = history.last().unwrap();
+        let inc = renderer.render(text);
+        let full = render(text, &options);
+        if inc.preview.html != full.html {
+            for (x, y) in inc.preview.html.lines().zip(full.html.lines()) {
+                if x != y {
+                    println!("INC: {x}\nFUL: {y}");
+                    break;
+                }
+            }
+        }
+        assert_eq!(inc.preview.html, full.html);
+    }
 }

@@ -25,10 +25,12 @@ pub mod slug;
 mod transform;
 
 use std::collections::hash_map::Entry;
+use std::ops::Range;
+use std::sync::Arc;
 
 use foldhash::HashMap;
-
-use pulldown_cmark::{Event, Options as CmarkOptions, Parser};
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options as CmarkOptions, Parser, Tag};
+use unicase::UniCase;
 
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::options::{Options, Preset};
@@ -71,8 +73,8 @@ pub struct Body {
 /// when the options change. Only the latest render's units are kept.
 #[derive(Debug, Default)]
 pub struct UnitCache {
-    previous: HashMap<String, String>,
-    current: HashMap<String, String>,
+    previous: HashMap<String, Arc<str>>,
+    current: HashMap<String, Arc<str>>,
     /// Units sanitized in the latest render (the others were cache hits).
     pub sanitized: usize,
 }
@@ -84,7 +86,7 @@ impl UnitCache {
         self.current.clear();
     }
 
-    fn clean(&mut self, raw: String, has_raw_html: bool, policy: &Policy) -> String {
+    fn clean(&mut self, raw: String, has_raw_html: bool, policy: &Policy) -> Arc<str> {
         // foldhash: fast on long keys, and seeded per process, so crafted
         // collisions cannot turn the cache quadratic.
         match self.current.entry(raw) {
@@ -94,11 +96,11 @@ impl UnitCache {
                     Some(clean) => clean,
                     None => {
                         self.sanitized += 1;
-                        if has_raw_html {
+                        Arc::from(if has_raw_html {
                             policy.clean(new.key())
                         } else {
                             policy.clean_generated(new.key())
-                        }
+                        })
                     }
                 };
                 new.insert(clean).clone()
@@ -116,8 +118,119 @@ impl UnitCache {
     }
 }
 
+/// How much a document's reference links may expand in all (the bytes of
+/// their destinations and titles) for the body to be parsed in pieces.
+/// pulldown-cmark stops expanding references past a budget of at least this
+/// many bytes per parse: below it, no parse ever reaches its budget, so a
+/// piece expands exactly the references the whole document would.
+const PIECEWISE_EXPANSION: usize = 100_000;
+
+/// What one render of a body keeps for the next render of the same post, so
+/// that an edit costs what it touched, not what the post holds.
+///
+/// The body is tiled by its units, each starting where a top-level block
+/// starts (the first at 0) and ending where the next starts. An edit is
+/// parsed again in a window: from the unit before the one it starts in, to
+/// the first unit after it whose text and start line are untouched, plus two
+/// units of lookahead. The window counts only if the parse puts a unit
+/// boundary exactly there, so the parser's state there is the one a parse of
+/// the whole body would have, and every unit after it parses as before. The
+/// units outside the window are not parsed again: their sanitized HTML and
+/// what they added to the body-wide state (words, outline, slugs,
+/// diagnostics) are replayed, or, when the state they read changed (a slug
+/// taken above them), they are parsed and rewritten on their own.
+///
+/// Reference definitions anywhere are resolved for a window through
+/// pulldown-cmark's broken-link callback. A window that holds or held a
+/// reference or footnote definition, a body with footnotes, or one whose
+/// references expand past [`PIECEWISE_EXPANSION`] is parsed whole.
+#[derive(Debug, Default)]
+pub struct Session {
+    /// The sanitized units, by their unsanitized HTML.
+    pub cache: UnitCache,
+    previous: Option<Previous>,
+    /// The bytes of body the latest render parsed (the whole body when it
+    /// was not rendered in pieces).
+    pub parsed_bytes: usize,
+}
+
+impl Session {
+    /// Forgets everything (the options changed).
+    pub fn clear(&mut self) {
+        self.cache.clear();
+        self.previous = None;
+    }
+}
+
+#[derive(Debug)]
+struct Previous {
+    body: String,
+    records: Vec<Record>,
+    /// The body's reference definitions by their normalized label, first
+    /// definition first, and where they are.
+    refdefs: RefDefs,
+    refdef_spans: Vec<Range<usize>>,
+    /// The labels of the body's footnote definitions, sorted: a reference
+    /// parses as one only when its label is defined, so when they change,
+    /// the body is parsed whole.
+    footnote_labels: Vec<String>,
+    /// Whether the body must be parsed whole next time.
+    whole: bool,
+}
+
+/// One unit of a render, kept for the next one.
+#[derive(Debug)]
+struct Record {
+    /// Where the unit starts in the body; it ends where the next one starts.
+    start: usize,
+    /// Its sanitized HTML, with lines relative to the line of `start`.
+    unit: Option<Unit>,
+    contribution: transform::Contribution,
+    /// The bytes its reference links expanded to.
+    expansion: usize,
+    /// The labels of its footnote references, in order.
+    footnote_references: Vec<String>,
+    /// The source of its footnote definitions, each ending in a blank line.
+    footnote_definitions: String,
+    /// The labels of its footnote definitions.
+    footnote_labels: Vec<String>,
+}
+
+/// The longest common prefix and suffix of `a` and `b`, in bytes, not
+/// overlapping in either and both at char boundaries.
+fn common_ends(a: &str, b: &str) -> (usize, usize) {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let limit = x.len().min(y.len());
+    // Compare in blocks first: byte by byte is slow in wasm.
+    const BLOCK: usize = 64;
+    let mut p = 0;
+    while p + BLOCK <= limit && x[p..p + BLOCK] == y[p..p + BLOCK] {
+        p += BLOCK;
+    }
+    while p < limit && x[p] == y[p] {
+        p += 1;
+    }
+    while !a.is_char_boundary(p) {
+        p -= 1;
+    }
+    let room = limit - p;
+    let mut s = 0;
+    while s + BLOCK <= room
+        && x[x.len() - s - BLOCK..x.len() - s] == y[y.len() - s - BLOCK..y.len() - s]
+    {
+        s += BLOCK;
+    }
+    while s < room && x[x.len() - s - 1] == y[y.len() - s - 1] {
+        s += 1;
+    }
+    while !a.is_char_boundary(a.len() - s) {
+        s -= 1;
+    }
+    (p, s)
+}
+
 /// Renders the markdown body that starts at byte `body_start` of `source`,
-/// sanitizing only the units `cache` has not seen.
+/// reusing what `session` kept from the previous render of the same post.
 pub fn render_body(
     source: &str,
     body_start: usize,
@@ -125,14 +238,185 @@ pub fn render_body(
     index: &LineIndex,
     policy: &Policy,
     diagnostics: &mut Vec<Diagnostic>,
-    cache: &mut UnitCache,
+    session: &mut Session,
 ) -> Body {
-    cache.start();
+    session.cache.start();
     let body = &source[body_start..];
-    let events: Vec<_> = Parser::new_ext(body, parser_options(options.preset))
-        .into_offset_iter()
+    let first_diagnostic = diagnostics.len();
+    let previous = session.previous.take();
+    let rendered = previous.and_then(|previous| {
+        let out = render_in_pieces(
+            body,
+            body_start,
+            options,
+            index,
+            policy,
+            diagnostics,
+            &mut session.cache,
+            previous,
+        );
+        if out.is_none() {
+            // Whatever the attempt added is dropped; the whole parse below
+            // adds it again.
+            diagnostics.truncate(first_diagnostic);
+        }
+        out
+    });
+    let (out, previous, parsed) = match rendered {
+        Some(done) => done,
+        None => render_whole(
+            body,
+            body_start,
+            options,
+            index,
+            policy,
+            diagnostics,
+            &mut session.cache,
+        ),
+    };
+    session.cache.finish();
+    session.previous = Some(previous);
+    session.parsed_bytes = parsed;
+    out
+}
+
+/// Reference definitions: normalized label → (destination, title).
+type RefDefs = HashMap<UniCase<String>, (String, String)>;
+
+/// Events with their byte ranges in the body.
+type Spanned<'a> = Vec<(Event<'a>, Range<usize>)>;
+
+/// A reference definition of a parse: its label, destination, title and
+/// where it is.
+type RefDef = (String, String, String, Range<usize>);
+
+/// Parses `text`, which starts at byte `offset` of the body, resolving
+/// references missing from it with `refdefs` and footnote references with
+/// the footnote definitions in `appendix` (parsed after `text`, their events
+/// dropped). Returns its events (with body offsets) and its own reference
+/// definitions; `None` when `text` does not end where the appendix can
+/// start a block of its own (an unclosed fence would swallow it).
+fn parse<'a>(
+    text: &'a str,
+    offset: usize,
+    options: &Options,
+    refdefs: &RefDefs,
+    appendix: &str,
+) -> Option<(Spanned<'a>, Vec<RefDef>)> {
+    if appendix.is_empty() {
+        return Some(parse_text(text, offset, options, refdefs));
+    }
+    let joined = format!("{text}\n\n{appendix}");
+    let (events, own) = parse_text(&joined, 0, options, refdefs);
+    let cut = text.len() + 2;
+    let mut window = Vec::with_capacity(events.len());
+    let mut appended = false;
+    for (event, range) in events {
+        if range.start >= cut {
+            appended |=
+                range.start == cut && matches!(event, Event::Start(Tag::FootnoteDefinition(_)));
+            break;
+        }
+        if range.end > cut {
+            return None;
+        }
+        // The blank line joining the appendix is not the window's.
+        let end = range.end.min(text.len());
+        window.push((
+            event.into_static(),
+            range.start.min(end) + offset..end + offset,
+        ));
+    }
+    if !appended {
+        return None;
+    }
+    let own = own
+        .into_iter()
+        .filter(|d| d.3.start < text.len())
+        .map(|(label, dest, title, span)| {
+            (label, dest, title, span.start + offset..span.end + offset)
+        })
         .collect();
-    let blocks = blocks::split(&events);
+    Some((window, own))
+}
+
+/// [`parse`] without an appendix.
+fn parse_text<'a>(
+    text: &'a str,
+    offset: usize,
+    options: &Options,
+    refdefs: &RefDefs,
+) -> (Spanned<'a>, Vec<RefDef>) {
+    let parser = Parser::new_with_broken_link_callback(
+        text,
+        parser_options(options.preset),
+        Some(|link: BrokenLink<'a>| {
+            let (dest, title) = refdefs.get(&UniCase::new(link.reference.to_string()))?;
+            Some((CowStr::from(dest.clone()), CowStr::from(title.clone())))
+        }),
+    )
+    .into_offset_iter();
+    let own = parser
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| {
+            (
+                label.to_owned(),
+                def.dest.to_string(),
+                def.title.as_deref().unwrap_or("").to_owned(),
+                def.span.start + offset..def.span.end + offset,
+            )
+        })
+        .collect();
+    let events = parser
+        .map(|(e, r)| (e, r.start + offset..r.end + offset))
+        .collect();
+    (events, own)
+}
+
+/// The labels of the footnote definitions of `records`, sorted.
+fn footnote_labels(records: &[Record]) -> Vec<String> {
+    let mut labels: Vec<String> = records
+        .iter()
+        .flat_map(|r| r.footnote_labels.iter().cloned())
+        .collect();
+    labels.sort_unstable();
+    labels
+}
+
+/// Appends a footnote definition's source, ending it with a blank line.
+fn push_definition(definitions: &mut String, source: &str) {
+    definitions.push_str(source.trim_end_matches(['\n', '\r']));
+    definitions.push_str("\n\n");
+}
+
+/// The labels of the footnote references among `events`, in order.
+fn footnote_references<'e>(
+    events: &'e [(Event<'_>, Range<usize>)],
+) -> impl Iterator<Item = &'e str> {
+    events.iter().filter_map(|(e, _)| match e {
+        Event::FootnoteReference(label) => Some(&**label),
+        _ => None,
+    })
+}
+
+/// Parses and renders the whole body.
+fn render_whole(
+    body: &str,
+    body_start: usize,
+    options: &Options,
+    index: &LineIndex,
+    policy: &Policy,
+    diagnostics: &mut Vec<Diagnostic>,
+    cache: &mut UnitCache,
+) -> (Body, Previous, usize) {
+    let (events, own) = parse_text(body, 0, options, &RefDefs::default());
+    let mut refdefs = RefDefs::default();
+    let mut refdef_spans = Vec::new();
+    for (label, dest, title, span) in own {
+        refdefs.insert(UniCase::new(label), (dest, title));
+        refdef_spans.push(span);
+    }
     let mut ctx = transform::Context::new(
         body,
         body_start,
@@ -140,83 +424,429 @@ pub fn render_body(
         index,
         policy,
         diagnostics,
-        &events,
+        footnote_references(&events),
     );
     let mut out = Body::default();
-    let mut unit_events = Vec::new();
-    let mut unit_lines: Option<(u32, u32)> = None;
-    // Whether the unit holds author-written raw HTML (then the sanitizer
-    // makes sure its output is a fixed point of the browser's parser).
-    let mut unit_raw_html = false;
-    let mut open_html: Vec<String> = Vec::new();
-    for block in &blocks {
-        let transformed = ctx.block(&events[block.events.clone()], &mut open_html);
-        let Some(transformed) = transformed else {
-            continue;
-        };
-        // A block's range may end with blank lines: they are not its lines.
-        let text = body[block.source.clone()].trim_end();
-        let first = index.line(body_start + block.source.start);
-        let last = index.line(body_start + block.source.start + text.len().saturating_sub(1));
-        unit_lines = Some(unit_lines.map_or((first, last), |(f, _)| (f, last)));
-        unit_raw_html |= events[block.events.clone()]
-            .iter()
-            .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
-        unit_events.extend(transformed);
-        // Raw HTML left open ties the next block into the same unit: the
-        // sanitizer must see them together, as a browser would.
-        if open_html.is_empty() {
-            let raw_html = std::mem::take(&mut unit_raw_html);
-            flush_unit(
-                &mut out.units,
-                &mut unit_events,
-                unit_lines.take(),
-                raw_html,
-                policy,
-                cache,
-            );
-        }
-    }
-    flush_unit(
-        &mut out.units,
-        &mut unit_events,
-        unit_lines.take(),
-        unit_raw_html,
+    let mut records = Vec::new();
+    let mut parsed = body.len();
+    Env {
+        body,
+        body_start,
+        options,
+        index,
         policy,
         cache,
-    );
+        refdefs: &refdefs,
+        definitions: "",
+        out: &mut out,
+        kept: &mut records,
+        parsed: &mut parsed,
+    }
+    .transform(&mut ctx, &events, 0, body.len());
     if let Some(footnotes) = ctx.footnotes_section() {
         // Footnote content may hold raw HTML.
         let html = cache.clean(footnotes, true, policy);
         out.units.push(Unit { html, lines: None });
     }
-    cache.finish();
-    out.outline = ctx.outline;
+    out.outline = std::mem::take(&mut ctx.outline);
     out.words = ctx.words;
-    out
+    let expansion: usize = records.iter().map(|r| r.expansion).sum();
+    let previous = Previous {
+        body: body.to_owned(),
+        footnote_labels: footnote_labels(&records),
+        records,
+        refdefs,
+        refdef_spans,
+        whole: expansion >= PIECEWISE_EXPANSION,
+    };
+    (out, previous, body.len())
 }
 
-/// Writes, sanitizes and tags one unit, then empties it.
-fn flush_unit(
-    units: &mut Vec<Unit>,
-    events: &mut Vec<pulldown_cmark::Event<'_>>,
-    lines: Option<(u32, u32)>,
-    raw_html: bool,
+/// Renders `body` by parsing only around what changed since `previous`.
+/// `None` when it must be parsed whole.
+#[allow(clippy::too_many_arguments)]
+fn render_in_pieces(
+    body: &str,
+    body_start: usize,
+    options: &Options,
+    index: &LineIndex,
     policy: &Policy,
+    diagnostics: &mut Vec<Diagnostic>,
     cache: &mut UnitCache,
-) {
-    if events.is_empty() {
-        return;
+    mut previous: Previous,
+) -> Option<(Body, Previous, usize)> {
+    if previous.whole || previous.records.is_empty() {
+        return None;
     }
-    let mut raw = String::new();
-    pulldown_cmark::html::push_html(&mut raw, events.drain(..));
-    // Line numbers are added after sanitizing, so a unit that only moved
-    // (lines inserted above it) is still a cache hit.
-    let html = cache.clean(raw, raw_html, policy);
-    units.push(Unit {
-        lines: lines.filter(|_| starts_with_element(&html)),
-        html,
-    });
+    let olds = std::mem::take(&mut previous.records);
+    let old = previous.body.as_str();
+    let (prefix, suffix) = common_ends(old, body);
+    let old_end = old.len() - suffix;
+    let new_end = body.len() - suffix;
+    let shift = |at: usize| at - old_end + new_end;
+    // The unit the edit starts in, and the one before it: an edit at a
+    // unit's start can change how the unit before it ends.
+    let at = olds.partition_point(|r| r.start <= prefix).max(1) - 1;
+    let before = at.saturating_sub(1);
+    let window_start = olds[before].start;
+    // The first unit after the edit whose whole first line is untouched.
+    let untouched = |r: &Record| {
+        r.start >= old_end && old[..r.start].rfind('\n').is_some_and(|nl| nl >= old_end)
+    };
+    let mut after = (at + 1..olds.len())
+        .find(|&i| untouched(&olds[i]))
+        .unwrap_or(olds.len());
+    let new_start_of = |i: usize| olds.get(i).map_or(body.len(), |r| shift(r.start));
+    let mut parsed = 0;
+    // Grow the window until its end is a block boundary of its own parse.
+    let (events, window_end) = loop {
+        let window_end = new_start_of(after);
+        let parse_end = new_start_of((after + 2).min(olds.len()));
+        let old_window_end = olds.get(after).map_or(old.len(), |r| r.start);
+        let text = &body[window_start..parse_end];
+        let touches_refdef = previous
+            .refdef_spans
+            .iter()
+            .any(|s| s.start < old_window_end && s.end > window_start);
+        if touches_refdef {
+            return None;
+        }
+        let outside: String = olds[..before]
+            .iter()
+            .chain(&olds[after..])
+            .map(|r| r.footnote_definitions.as_str())
+            .collect();
+        let (events, own) = parse(text, window_start, options, &previous.refdefs, &outside)?;
+        if !own.is_empty() {
+            return None;
+        }
+        parsed += text.len();
+        if window_end == body.len()
+            || blocks::split(&events)
+                .iter()
+                .any(|b| b.source.start == window_end)
+        {
+            break (events, window_end);
+        }
+        // Grow geometrically: a fence opened at the top costs a few
+        // parses, not one per unit.
+        after = (after + (after - before).max(1)).min(olds.len());
+    };
+    // The footnotes of the new body: the window's, and those of the units around it.
+    let window_blocks: Vec<_> = blocks::split(&events)
+        .into_iter()
+        .filter(|b| b.source.start < window_end)
+        .collect();
+    let window_events = window_blocks.last().map_or(0, |b| b.events.end);
+    let mut definitions = String::new();
+    for record in &olds[..before] {
+        definitions.push_str(&record.footnote_definitions);
+    }
+    for block in &window_blocks {
+        if let Some((Event::Start(Tag::FootnoteDefinition(_)), _)) = events.get(block.events.start)
+        {
+            push_definition(&mut definitions, &body[block.source.clone()]);
+        }
+    }
+    for record in &olds[after..] {
+        definitions.push_str(&record.footnote_definitions);
+    }
+    let references = olds[..before]
+        .iter()
+        .flat_map(|r| r.footnote_references.iter().map(String::as_str))
+        .chain(footnote_references(&events[..window_events]))
+        .chain(
+            olds[after..]
+                .iter()
+                .flat_map(|r| r.footnote_references.iter().map(String::as_str)),
+        );
+    let mut ctx = transform::Context::new(
+        body,
+        body_start,
+        options.preset,
+        index,
+        policy,
+        diagnostics,
+        references,
+    );
+    let mut out = Body::default();
+    let mut kept = Vec::with_capacity(olds.len() + 4);
+    let ends: Vec<usize> = (0..olds.len())
+        .map(|i| {
+            if i < before {
+                olds[i + 1].start
+            } else if i >= after {
+                new_start_of(i + 1)
+            } else {
+                0 // in the window: not kept
+            }
+        })
+        .collect();
+    let mut env = Env {
+        body,
+        body_start,
+        options,
+        index,
+        policy,
+        cache,
+        refdefs: &previous.refdefs,
+        definitions: &definitions,
+        out: &mut out,
+        kept: &mut kept,
+        parsed: &mut parsed,
+    };
+    let mut olds = olds.into_iter().enumerate();
+    for (i, record) in olds.by_ref().take(before) {
+        let start = record.start;
+        env.keep(&mut ctx, record, start, ends[i])?;
+    }
+    if !env.transform(&mut ctx, &events, window_start, window_end) {
+        // Raw HTML left open at the window's end ties it to what follows.
+        return None;
+    }
+    for (i, record) in olds.skip(after - before) {
+        let start = shift(record.start);
+        env.keep(&mut ctx, record, start, ends[i])?;
+    }
+    if let Some(footnotes) = ctx.footnotes_section() {
+        let html = cache.clean(footnotes, true, policy);
+        out.units.push(Unit { html, lines: None });
+    }
+    if kept.first().is_some_and(|r| r.start != 0) {
+        // The window held no block and was the body's start: the records
+        // must tile the body from 0.
+        return None;
+    }
+    out.outline = std::mem::take(&mut ctx.outline);
+    out.words = ctx.words;
+    drop(ctx);
+    let expansion: usize = kept.iter().map(|r| r.expansion).sum();
+    let moved = |at: usize| if at >= old_end { shift(at) } else { at };
+    for span in &mut previous.refdef_spans {
+        *span = moved(span.start)..moved(span.end);
+    }
+    previous.body.clear();
+    previous.body.push_str(body);
+    let labels = footnote_labels(&kept);
+    if labels != previous.footnote_labels {
+        return None;
+    }
+    previous.records = kept;
+    previous.whole = expansion >= PIECEWISE_EXPANSION;
+    Some((out, previous, parsed))
+}
+
+/// What rendering units needs besides the body-wide [`transform::Context`].
+struct Env<'a, 'r> {
+    body: &'a str,
+    body_start: usize,
+    options: &'r Options,
+    index: &'r LineIndex<'r>,
+    policy: &'r Policy,
+    cache: &'r mut UnitCache,
+    refdefs: &'r RefDefs,
+    /// Every footnote definition of the body, for parsing a unit on its own.
+    definitions: &'r str,
+    out: &'r mut Body,
+    kept: &'r mut Vec<Record>,
+    parsed: &'r mut usize,
+}
+
+impl<'a> Env<'a, '_> {
+    /// Keeps a unit of the previous render, now at `start..end` of the body:
+    /// replays it, or parses and rewrites it on its own when the state it
+    /// reads changed. `None` when that is not possible.
+    fn keep(
+        &mut self,
+        ctx: &mut transform::Context<'a, '_>,
+        mut record: Record,
+        start: usize,
+        end: usize,
+    ) -> Option<()> {
+        let base_line = self.index.line(self.body_start + start);
+        if ctx.replay(&record.contribution, base_line) {
+            if let Some(unit) = &record.unit {
+                self.out.units.push(Unit {
+                    html: unit.html.clone(),
+                    lines: unit
+                        .lines
+                        .map(|(first, last)| (first + base_line, last + base_line)),
+                });
+            }
+            record.start = start;
+            self.kept.push(record);
+            return Some(());
+        }
+        let text = &self.body[start..end];
+        let (events, own) = parse(text, start, self.options, self.refdefs, self.definitions)?;
+        if !own.is_empty() {
+            return None;
+        }
+        *self.parsed += text.len();
+        self.transform(ctx, &events, start, end).then_some(())
+    }
+
+    /// Rewrites, sanitizes and records the units of `events` (with body
+    /// offsets) whose blocks start before `end`, the first unit starting at
+    /// `start`. Returns whether no raw HTML is left open at the end.
+    fn transform(
+        &mut self,
+        ctx: &mut transform::Context<'a, '_>,
+        events: &[(Event<'a>, Range<usize>)],
+        start: usize,
+        end: usize,
+    ) -> bool {
+        let mut unit_events = Vec::new();
+        let mut unit_lines: Option<(u32, u32)> = None;
+        // Whether the unit holds author-written raw HTML (then the sanitizer
+        // makes sure its output is a fixed point of the browser's parser).
+        let mut unit_raw_html = false;
+        let mut unit_expansion = 0;
+        let mut unit_footnotes = (Vec::new(), String::new(), Vec::new());
+        let mut unit_start: Option<usize> = None;
+        let mut open_html: Vec<String> = Vec::new();
+        let mut mark = ctx.mark();
+        let mut first = true;
+        for block in blocks::split(events) {
+            if block.source.start >= end {
+                break;
+            }
+            let this_start = *unit_start.get_or_insert(if std::mem::take(&mut first) {
+                start
+            } else {
+                block.source.start
+            });
+            let block_events = &events[block.events.clone()];
+            unit_expansion += expansion(block_events);
+            unit_footnotes
+                .0
+                .extend(footnote_references(block_events).map(str::to_owned));
+            if let Some((Event::Start(Tag::FootnoteDefinition(label)), _)) = block_events.first() {
+                push_definition(&mut unit_footnotes.1, &self.body[block.source.clone()]);
+                unit_footnotes.2.push(label.to_string());
+            }
+            unit_raw_html |= block_events
+                .iter()
+                .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+            if let Some(transformed) = ctx.block(block_events, &mut open_html) {
+                // A block's range may end with blank lines: they are not its lines.
+                let text = self.body[block.source.clone()].trim_end();
+                let first = self.index.line(self.body_start + block.source.start);
+                let last = self
+                    .index
+                    .line(self.body_start + block.source.start + text.len().saturating_sub(1));
+                unit_lines = Some(unit_lines.map_or((first, last), |(f, _)| (f, last)));
+                unit_events.extend(transformed);
+            }
+            // Raw HTML left open ties the next block into the same unit: the
+            // sanitizer must see them together, as a browser would.
+            if open_html.is_empty() {
+                let raw_html = std::mem::take(&mut unit_raw_html);
+                let lines = unit_lines.take();
+                let expansion = std::mem::take(&mut unit_expansion);
+                let footnotes = std::mem::take(&mut unit_footnotes);
+                self.record(
+                    ctx,
+                    &mark,
+                    this_start,
+                    &mut unit_events,
+                    (lines, raw_html, expansion),
+                    footnotes,
+                );
+                unit_start = None;
+                mark = ctx.mark();
+            }
+        }
+        if let Some(this_start) = unit_start {
+            let lines = unit_lines.take();
+            self.record(
+                ctx,
+                &mark,
+                this_start,
+                &mut unit_events,
+                (lines, unit_raw_html, unit_expansion),
+                unit_footnotes,
+            );
+        }
+        open_html.is_empty()
+    }
+
+    /// Writes, sanitizes and tags one unit, then records it. `about` is
+    /// its lines, whether it holds raw HTML, and its reference expansion.
+    fn record(
+        &mut self,
+        ctx: &transform::Context<'a, '_>,
+        mark: &transform::Mark,
+        start: usize,
+        events: &mut Vec<Event<'a>>,
+        about: (Option<(u32, u32)>, bool, usize),
+        footnotes: (Vec<String>, String, Vec<String>),
+    ) {
+        let (lines, raw_html, expansion) = about;
+        let base_line = self.index.line(self.body_start + start);
+        let unit = (!events.is_empty()).then(|| {
+            let mut raw = String::new();
+            pulldown_cmark::html::push_html(&mut raw, events.drain(..));
+            // Line numbers are added after sanitizing, so a unit that only
+            // moved (lines inserted above it) is still a cache hit.
+            let html = self.cache.clean(raw, raw_html, self.policy);
+            let lines = lines.filter(|_| starts_with_element(&html));
+            self.out.units.push(Unit {
+                html: html.clone(),
+                lines,
+            });
+            let relative = |(first, last): (u32, u32)| {
+                (
+                    first.saturating_sub(base_line),
+                    last.saturating_sub(base_line),
+                )
+            };
+            Unit {
+                html,
+                lines: lines.map(relative),
+            }
+        });
+        self.kept.push(Record {
+            start,
+            unit,
+            contribution: ctx.contribution(mark, base_line),
+            expansion,
+            footnote_references: footnotes.0,
+            footnote_definitions: footnotes.1,
+            footnote_labels: footnotes.2,
+        });
+    }
+}
+
+/// The bytes the reference links among `events` expand to (what
+/// pulldown-cmark counts against its expansion budget).
+fn expansion(events: &[(Event<'_>, Range<usize>)]) -> usize {
+    events
+        .iter()
+        .map(|(e, _)| match e {
+            Event::Start(
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                }
+                | Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                },
+            ) if !matches!(
+                link_type,
+                LinkType::Inline | LinkType::Autolink | LinkType::Email | LinkType::WikiLink { .. }
+            ) =>
+            {
+                dest_url.len() + title.len()
+            }
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Whether sanitized `html` starts (after white space) with an element, the
@@ -231,8 +861,9 @@ fn starts_with_element(html: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
     /// The sanitized HTML, without line attributes: it stays the same when
-    /// only the unit's position in the file changes.
-    pub html: String,
+    /// only the unit's position in the file changes. Shared with the
+    /// renderer's cache, so keeping a unit costs no copy.
+    pub html: Arc<str>,
     /// The unit's first and last source line (1-based), when its HTML starts
     /// with an element to carry them.
     pub lines: Option<(u32, u32)>,

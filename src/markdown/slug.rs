@@ -2,7 +2,7 @@
 //! `encodeURIComponent(title.trim().toLowerCase().replace(/\s+/g, '-'))`,
 //! made unique per document with `-2`, `-3`, ….
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 /// JavaScript's `\s` and `String.prototype.trim` set: ECMAScript WhiteSpace
 /// and LineTerminator. Unlike [`char::is_whitespace`] it includes U+FEFF and
@@ -70,12 +70,21 @@ pub struct Slugger {
     /// taken already (the set only grows), so skipping them keeps
     /// markdown-it-anchor's result while staying linear in repeats.
     next: HashMap<String, usize>,
+    /// What each [`Slugger::slug`] call changed, newest last, for
+    /// [`Slugger::rollback`]: the slug it took, its base, and the base's
+    /// previous next suffix.
+    undo: Vec<(String, String, Option<usize>)>,
 }
 
 impl Slugger {
     /// The unique slug for `title`: a repeat gets `-2`, `-3`, and so on.
     pub fn slug(&mut self, title: &str) -> String {
-        let base = slugify(title);
+        self.unique(slugify(title))
+    }
+
+    /// The unique slug for a title whose [`slugify`] is `base`.
+    pub fn unique(&mut self, base: String) -> String {
+        let before = self.next.get(&base).copied();
         let mut candidate = base.clone();
         let n = self.next.entry(base.clone()).or_insert(2);
         while self.seen.contains(&candidate) {
@@ -83,7 +92,27 @@ impl Slugger {
             *n += 1;
         }
         self.seen.insert(candidate.clone());
+        self.undo.push((candidate.clone(), base, before));
         candidate
+    }
+
+    /// A point to [`Slugger::rollback`] to.
+    pub fn mark(&self) -> usize {
+        self.undo.len()
+    }
+
+    /// Forgets every slug handed out since `mark`.
+    pub fn rollback(&mut self, mark: usize) {
+        while self.undo.len() > mark {
+            let Some((slug, base, before)) = self.undo.pop() else {
+                break;
+            };
+            self.seen.remove(&slug);
+            match before {
+                Some(n) => self.next.insert(base, n),
+                None => self.next.remove(&base),
+            };
+        }
     }
 }
 
@@ -114,5 +143,18 @@ mod tests {
         assert_eq!(s.slug("A"), "a-3");
         assert_eq!(s.slug(""), "");
         assert_eq!(s.slug(""), "-2");
+    }
+
+    #[test]
+    fn rollback_forgets_slugs() {
+        let mut s = Slugger::default();
+        assert_eq!(s.slug("A"), "a");
+        let mark = s.mark();
+        assert_eq!(s.slug("A"), "a-2");
+        assert_eq!(s.slug("B"), "b");
+        s.rollback(mark);
+        assert_eq!(s.slug("B"), "b");
+        assert_eq!(s.slug("A"), "a-2");
+        assert_eq!(s.slug("A"), "a-3");
     }
 }

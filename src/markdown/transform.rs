@@ -44,6 +44,39 @@ pub struct Context<'a, 'c> {
     reported_elements: bool,
     /// Whether [`MAX_DIAGNOSTICS`] was reached (and said).
     reported_cap: bool,
+    /// Every heading slug handed out, with its base (see [`Slugger::unique`]), in order.
+    slugs: Vec<(String, String)>,
+    /// How many times output depended on more than the block's own source
+    /// and the slugs: a limit reached, a footnote.
+    context_reads: usize,
+}
+
+/// Where the [`Context`] stood before a unit: [`Context::contribution`]
+/// tells what the unit added since.
+pub struct Mark {
+    words: usize,
+    elements: usize,
+    outline: usize,
+    diagnostics: usize,
+    slugs: usize,
+    context_reads: usize,
+}
+
+/// What one unit added to the body-wide state, kept so that a later render
+/// of the same unit, with its source unchanged, can add it again without
+/// parsing or rewriting the unit ([`Context::replay`]). Lines are relative
+/// to the line the unit starts on.
+#[derive(Debug, Clone, Default)]
+pub struct Contribution {
+    words: usize,
+    elements: usize,
+    outline: Vec<Heading>,
+    /// The slugs the unit's headings took, with their bases.
+    slugs: Vec<(String, String)>,
+    diagnostics: Vec<Diagnostic>,
+    /// Whether the unit read nothing from the body-wide state but the slugs:
+    /// no limit was near, no footnote involved. Only then is it replayed.
+    replayable: bool,
 }
 
 /// How many diagnostics the markdown phase adds at most (then one more
@@ -90,26 +123,26 @@ fn footnote_key(label: &str) -> String {
 }
 
 impl<'a, 'c> Context<'a, 'c> {
-    /// Prepares the body-wide state (footnote numbering) from all events.
-    pub fn new(
+    /// Prepares the body-wide state; `footnote_references` are the labels
+    /// of every footnote reference of the body, in order (they are numbered
+    /// by their first reference).
+    pub fn new<'l>(
         body: &'a str,
         body_start: usize,
         preset: Preset,
         index: &'c LineIndex<'c>,
         policy: &'c Policy,
         diagnostics: &'c mut Vec<Diagnostic>,
-        events: &[Spanned<'a>],
+        footnote_references: impl IntoIterator<Item = &'l str>,
     ) -> Self {
         let mut footnote_numbers = HashMap::new();
         let mut footnote_refs: HashMap<String, (usize, usize)> = HashMap::new();
         if preset == Preset::Eleventy {
-            for (event, _) in events {
-                if let Event::FootnoteReference(label) = event {
-                    let key = footnote_key(label);
-                    let next = footnote_numbers.len() + 1;
-                    footnote_numbers.entry(key.clone()).or_insert(next);
-                    footnote_refs.entry(key).or_default().0 += 1;
-                }
+            for label in footnote_references {
+                let key = footnote_key(label);
+                let next = footnote_numbers.len() + 1;
+                footnote_numbers.entry(key.clone()).or_insert(next);
+                footnote_refs.entry(key).or_default().0 += 1;
             }
         }
         Context {
@@ -130,7 +163,83 @@ impl<'a, 'c> Context<'a, 'c> {
             elements: 0,
             reported_elements: false,
             reported_cap: false,
+            slugs: Vec::new(),
+            context_reads: 0,
         }
+    }
+
+    /// Where the state stands now.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            words: self.words,
+            elements: self.elements,
+            outline: self.outline.len(),
+            diagnostics: self.diagnostics.len(),
+            slugs: self.slugs.len(),
+            context_reads: self.context_reads,
+        }
+    }
+
+    /// What was added since `mark`, with lines made relative to `base_line`.
+    pub fn contribution(&self, mark: &Mark, base_line: u32) -> Contribution {
+        let relative = |line: u32| line.saturating_sub(base_line);
+        Contribution {
+            words: self.words - mark.words,
+            elements: self.elements - mark.elements,
+            outline: self.outline[mark.outline..]
+                .iter()
+                .map(|h| Heading {
+                    line: relative(h.line),
+                    ..h.clone()
+                })
+                .collect(),
+            slugs: self.slugs[mark.slugs..].to_vec(),
+            diagnostics: self.diagnostics[mark.diagnostics..]
+                .iter()
+                .map(|d| Diagnostic {
+                    line: relative(d.line),
+                    ..d.clone()
+                })
+                .collect(),
+            replayable: self.context_reads == mark.context_reads
+                && !self.reported_cap
+                && self.diagnostics.len() < MAX_DIAGNOSTICS,
+        }
+    }
+
+    /// Adds a unit's earlier `contribution` again, for the same source now
+    /// starting on `base_line`. Returns `false`, changing nothing, when the
+    /// unit would now come out differently (a heading above took its slug,
+    /// a limit is near): then the unit must be rewritten.
+    pub fn replay(&mut self, contribution: &Contribution, base_line: u32) -> bool {
+        let c = contribution;
+        if !c.replayable
+            || self.reported_cap
+            || self.elements + c.elements > MAX_ELEMENTS
+            || self.diagnostics.len() + c.diagnostics.len() >= MAX_DIAGNOSTICS
+        {
+            return false;
+        }
+        let mark = self.slugger.mark();
+        for (base, slug) in &c.slugs {
+            if self.slugger.unique(base.clone()) != *slug {
+                self.slugger.rollback(mark);
+                return false;
+            }
+        }
+        self.slugs.extend(c.slugs.iter().cloned());
+        self.words += c.words;
+        self.elements += c.elements;
+        self.outline.extend(c.outline.iter().map(|h| Heading {
+            line: h.line + base_line,
+            ..h.clone()
+        }));
+        self.diagnostics
+            .extend(c.diagnostics.iter().map(|d| Diagnostic {
+                line: d.line + base_line,
+                ..d.clone()
+            }));
+        true
     }
 
     /// Rewrites one top-level block. `open_html` is the stack of raw HTML
@@ -145,6 +254,7 @@ impl<'a, 'c> Context<'a, 'c> {
         self.in_word = false;
         if self.preset == Preset::Eleventy {
             if let Some((Event::Start(Tag::FootnoteDefinition(label)), _)) = events.first() {
+                self.context_reads += 1;
                 let key = footnote_key(label);
                 let inner = &events[1..events.len() - 1];
                 let content = self.rewrite(inner, open_html);
@@ -329,7 +439,9 @@ impl<'a, 'c> Context<'a, 'c> {
                         let title = super::slug::js_trim(&title).to_owned();
                         let line = self.index.line(self.body_start + range.start);
                         let id = if eleventy {
-                            let slug = self.slugger.slug(&title);
+                            let base = super::slug::slugify(&title);
+                            let slug = self.slugger.unique(base.clone());
+                            self.slugs.push((base, slug.clone()));
                             if let Event::Start(Tag::Heading { id, .. }) = &mut out[at] {
                                 *id = Some(CowStr::from(slug.clone()));
                             }
@@ -527,6 +639,7 @@ impl<'a, 'c> Context<'a, 'c> {
                     None => out.push(event.clone()),
                 },
                 Event::FootnoteReference(label) if eleventy => {
+                    self.context_reads += 1;
                     let key = footnote_key(label);
                     let n = self.footnote_numbers.get(&key).copied().unwrap_or(0);
                     if !self.budget(2, range.start) {
@@ -645,6 +758,7 @@ impl<'a, 'c> Context<'a, 'c> {
             self.elements += n;
             return true;
         }
+        self.context_reads += 1;
         if !self.reported_elements {
             self.reported_elements = true;
             self.diagnostics.push(self.index.diagnostic(
@@ -661,6 +775,7 @@ impl<'a, 'c> Context<'a, 'c> {
 
     /// Reports, once per post, that nesting was cut at [`MAX_NESTING`].
     fn too_deep(&mut self, body_offset: usize) {
+        self.context_reads += 1;
         if !self.reported_depth {
             self.reported_depth = true;
             self.diagnostics.push(self.index.diagnostic(
@@ -678,6 +793,7 @@ impl<'a, 'c> Context<'a, 'c> {
     fn note_unreported(&mut self) {
         if self.diagnostics.len() >= MAX_DIAGNOSTICS && !self.reported_cap {
             self.reported_cap = true;
+            self.context_reads += 1;
             self.diagnostics.push(self.index.diagnostic(
                 self.body_start + self.body.len(),
                 Severity::Warning,
