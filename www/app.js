@@ -161,11 +161,20 @@ function renderStats(stats) {
 }
 
 let lastFrontMatter = null;
+// The panels are rebuilt only when their content changed: most keystrokes
+// change neither the diagnostics nor the outline.
+const shownPanels = { diagnostics: null, outline: null };
+function changed(panel, value) {
+  const key = JSON.stringify(value || []);
+  if (shownPanels[panel] === key) return false;
+  shownPanels[panel] = key;
+  return true;
+}
 previewEl.addEventListener(RENDERED_EVENT, (event) => {
   const { diagnostics, outline, stats, front_matter } = event.detail || {};
   lastFrontMatter = front_matter || null;
-  renderDiagnostics(diagnostics);
-  renderOutline(outline);
+  if (changed("diagnostics", diagnostics)) renderDiagnostics(diagnostics);
+  if (changed("outline", outline)) renderOutline(outline);
   renderStats(stats);
   const title = front_matter && front_matter.title;
   document.title = title ? `${title} — post-preview` : "post-preview";

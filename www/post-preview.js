@@ -288,7 +288,8 @@ class JsBinding {
  * host site's CSS, applied to the preview only.
  *
  * Events dispatched on previewElement (bubbling, composed):
- *   post-preview:rendered  detail {ms, diagnostics, outline, stats, front_matter}
+ *   post-preview:rendered  detail {ms, diagnostics, outline, stats, front_matter,
+ *                          changed (the first block element the render replaced, or null)}
  *   post-preview:crashed   detail {message, error, recovered}
  *
  * Returns { ready, update(), destroy(), lastPreview(), setOptions(o),
@@ -341,6 +342,7 @@ export function mount(textarea, previewElement, options = {}) {
   }
 
   // Badges and attachments from the front matter (text via textContent only).
+  let shownChrome = null;
   function renderChrome(fm) {
     const items = [];
     if (fm && fm.index === false) items.push(el("span", { class: "pp-badge pp-badge-noindex" }, "hidden from search engines"));
@@ -378,8 +380,13 @@ export function mount(textarea, previewElement, options = {}) {
     if (event.target === previewElement) return;
     event.stopPropagation();
     const detail = event.detail || {};
-    renderChrome(detail.front_matter);
-    if (sync) sync.revealCaret();
+    // The chrome changes only with the front matter: most keystrokes leave it.
+    const chromeKey = JSON.stringify([detail.front_matter, baseForLinks()]);
+    if (chromeKey !== shownChrome) {
+      shownChrome = chromeKey;
+      renderChrome(detail.front_matter);
+    }
+    if (sync) sync.revealCaret(detail.changed);
     previewElement.dispatchEvent(new CustomEvent(RENDERED_EVENT, { bubbles: true, composed: true, detail }));
   }, own);
 

@@ -4,7 +4,7 @@
 //
 // - Scrolling the editor scrolls the preview to the block under the editor's
 //   top line (proportionally inside the block), and the other way round.
-// - After each render, the block holding the caret is kept in view.
+// - After each render, the block the edit changed is kept in view.
 //
 // The textarea soft-wraps, so a source line may take several visual lines:
 // line positions come from a hidden mirror element with the textarea's font,
@@ -18,6 +18,16 @@ const MIRROR_STYLES = [
   "lineHeight", "letterSpacing", "wordSpacing", "tabSize", "textIndent", "textTransform",
   "whiteSpace", "overflowWrap", "wordBreak",
 ];
+
+/** The nearest element styled to scroll vertically, crossing shadow roots (whether or not it overflows now). */
+function scrollContainerOf(node) {
+  let n = node;
+  while (n) {
+    if (n instanceof Element && /(auto|scroll)/.test(getComputedStyle(n).overflowY)) return n;
+    n = n.parentNode || (n instanceof ShadowRoot ? n.host : null);
+  }
+  return document.scrollingElement;
+}
 
 /** The nearest element that scrolls vertically, crossing shadow roots. */
 export function scrollerOf(node) {
@@ -115,7 +125,7 @@ function topIn(scroller, el) {
 
 /**
  * Keeps `textarea` and the preview under `root` scrolled to the same place.
- * Returns `{ revealCaret() }`; everything stops when `signal` aborts.
+ * Returns `{ revealCaret(changed), watchPreview() }`; everything stops when `signal` aborts.
  */
 export function syncScroll(textarea, root, { signal } = {}) {
   const geometry = new LineGeometry(textarea);
@@ -199,30 +209,31 @@ export function syncScroll(textarea, root, { signal } = {}) {
 
   textarea.addEventListener("scroll", onEditorScroll, { signal, passive: true });
   let previewScroller = null;
+  // Found once (by style, not by current overflow): looking it up walks the
+  // ancestors' computed styles, too much to do on every keystroke.
   function watchPreview() {
-    const s = scrollerOf(root);
+    if (previewScroller && previewScroller.isConnected && root.isConnected) return;
+    const s = scrollContainerOf(root);
     if (s === previewScroller || s === document.scrollingElement) return;
     if (previewScroller) previewScroller.removeEventListener("scroll", onPreviewScroll);
     previewScroller = s;
     previewScroller.addEventListener("scroll", onPreviewScroll, { signal, passive: true });
   }
 
-  /** After a render: keep the block holding the caret in view (only while typing). */
-  function revealCaret() {
+  /**
+   * After a render: keep `changed`, the first element the render replaced
+   * (the edited block), in view, only while the author types. Costs the
+   * same whatever the document's length.
+   */
+  function revealCaret(changed) {
     watchPreview();
-    if (document.activeElement !== textarea) return;
-    // Read the value once: each read of `textarea.value` copies the text.
-    const text = textarea.value;
-    const caret = textarea.selectionStart;
-    let line = 0;
-    for (let i = text.indexOf("\n"); i !== -1 && i < caret; i = text.indexOf("\n", i + 1)) line++;
-    const block = blocksOf(root).find((b) => b.start <= line && line < b.end);
+    if (document.activeElement !== textarea || !(changed instanceof Element) || !changed.isConnected) return;
     const scroller = previewScroller || scrollerOf(root);
-    if (!block || !scroller) return;
-    const top = topIn(scroller, block.el);
-    const bottom = top + block.el.offsetHeight;
+    if (!scroller) return;
+    const top = topIn(scroller, changed);
+    const bottom = top + changed.offsetHeight;
     if (top >= scroller.scrollTop && bottom <= scroller.scrollTop + scroller.clientHeight) return;
-    if (top < scroller.scrollTop || block.el.offsetHeight > scroller.clientHeight) setScroll("preview", scroller, top);
+    if (top < scroller.scrollTop || changed.offsetHeight > scroller.clientHeight) setScroll("preview", scroller, top);
     else setScroll("preview", scroller, bottom - scroller.clientHeight);
   }
 

@@ -18,13 +18,10 @@ use web_sys::{
 
 use super::{console_error_value, init_once, js_error, options_from_js, to_js};
 use crate::markdown::Unit;
-use crate::Renderer;
+use crate::{Rendered, Renderer};
 
 /// The event dispatched on the root after every render.
 const RENDERED_EVENT: &str = "post-preview:rendered";
-
-/// The `Preview` keys copied into the rendered event's `detail`.
-const DETAIL_KEYS: [&str; 4] = ["diagnostics", "outline", "stats", "front_matter"];
 
 /// Keeps a preview root in sync with a textarea.
 ///
@@ -45,7 +42,8 @@ struct Inner {
     /// only the blocks that changed.
     renderer: RefCell<Renderer>,
     shown: RefCell<Shown>,
-    last_preview: RefCell<JsValue>,
+    /// The last render, its body as units.
+    last: RefCell<Option<Rendered>>,
     /// The pending `requestAnimationFrame` id.
     frame: Cell<Option<i32>>,
     fail_next: Cell<bool>,
@@ -116,7 +114,7 @@ impl LiveBinding {
                 signal,
                 renderer: RefCell::new(Renderer::new(options)),
                 shown: RefCell::default(),
-                last_preview: RefCell::new(JsValue::NULL),
+                last: RefCell::new(None),
                 frame: Cell::new(None),
                 fail_next: Cell::new(false),
                 destroyed: Cell::new(false),
@@ -169,8 +167,15 @@ impl LiveBinding {
 
     /// The last rendered `Preview`, or `null` before the first render.
     #[wasm_bindgen(js_name = lastPreview, unchecked_return_type = "Preview | null")]
-    pub fn last_preview(&self) -> JsValue {
-        self.inner.last_preview.borrow().clone()
+    pub fn last_preview(&self) -> Result<JsValue, JsValue> {
+        match &*self.inner.last.borrow() {
+            Some(rendered) => {
+                let mut preview = rendered.preview.clone();
+                preview.html = rendered.html();
+                to_js(&preview)
+            }
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// Testing hook: the next update panics inside wasm (a trap in release
@@ -237,24 +242,38 @@ impl Inner {
         };
         let start = now();
         let source = self.textarea.value();
-        let rendered = self.renderer.borrow_mut().render(&source);
-        patch(
+        let rendered = self.renderer.borrow_mut().render_live(&source);
+        let changed = patch(
             &self.view,
             &mut self.shown.borrow_mut(),
             &rendered.preview.header_html,
             &rendered.units,
         )?;
-        let preview = rendered.preview;
         let ms = now() - start;
 
-        let js_preview = to_js(&preview)?;
-        *self.last_preview.borrow_mut() = js_preview.clone();
+        // The detail carries everything but the body's HTML (the preview
+        // shows it; `lastPreview()` joins it on demand).
+        let preview = &rendered.preview;
         let detail = Object::new();
         Reflect::set(&detail, &"ms".into(), &ms.into())?;
-        for key in DETAIL_KEYS {
-            let key = JsValue::from_str(key);
-            Reflect::set(&detail, &key, &Reflect::get(&js_preview, &key)?)?;
-        }
+        Reflect::set(
+            &detail,
+            &"changed".into(),
+            &changed.map_or(JsValue::NULL, Into::into),
+        )?;
+        Reflect::set(
+            &detail,
+            &"diagnostics".into(),
+            &to_js(&preview.diagnostics)?,
+        )?;
+        Reflect::set(&detail, &"outline".into(), &to_js(&preview.outline)?)?;
+        Reflect::set(&detail, &"stats".into(), &to_js(&preview.stats)?)?;
+        Reflect::set(
+            &detail,
+            &"front_matter".into(),
+            &to_js(&preview.front_matter)?,
+        )?;
+        *self.last.borrow_mut() = Some(rendered);
         let init = CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
@@ -294,8 +313,14 @@ impl View {
 /// when its HTML differs; in the body, the nodes of the units whose HTML
 /// differs from what is shown (the same units at the start and the end are
 /// left alone, so their images do not reload and `<details>` keep their
-/// state), and the line attributes of kept units that moved.
-fn patch(view: &View, shown: &mut Shown, header: &str, units: &[Unit]) -> Result<(), JsValue> {
+/// state), and the line attributes of kept units that moved. Returns the
+/// first element it inserted into the body (the edited block), if any.
+fn patch(
+    view: &View,
+    shown: &mut Shown,
+    header: &str,
+    units: &[Unit],
+) -> Result<Option<Element>, JsValue> {
     if shown.header.as_deref() != Some(header) {
         view.header.set_inner_html(header);
         shown.header = Some(header.to_owned());
@@ -324,23 +349,29 @@ fn patch(view: &View, shown: &mut Shown, header: &str, units: &[Unit]) -> Result
     let changed = prefix..shown_units.len() - suffix;
     let start: u32 = shown_units[..prefix].iter().map(|(_, n)| n).sum();
     let removed: u32 = shown_units[changed.clone()].iter().map(|(_, n)| n).sum();
+    // One live list for the whole patch: each `child_nodes()` call makes a new one.
+    let nodes = body.child_nodes();
     for _ in 0..removed {
-        if let Some(node) = body.child_nodes().item(start) {
+        if let Some(node) = nodes.item(start) {
             body.remove_child(&node)?;
         }
     }
-    let anchor = body.child_nodes().item(start);
+    let anchor = nodes.item(start);
     let document = body
         .owner_document()
         .ok_or_else(|| js_error("LiveBinding", "the preview has no document"))?;
     let template: HtmlTemplateElement = document.create_element("template")?.unchecked_into();
     let mut inserted = Vec::with_capacity(units.len() - prefix - suffix);
+    let mut first_inserted = None;
     for unit in &units[prefix..units.len() - suffix] {
         // Each unit is a complete, sanitized fragment: parse it inertly,
         // then move its nodes in.
         template.set_inner_html(&unit.tagged());
         let fragment = template.content();
         let count = fragment.child_nodes().length();
+        if first_inserted.is_none() {
+            first_inserted = fragment.first_element_child();
+        }
         body.insert_before(&fragment, anchor.as_ref())?;
         inserted.push((unit.clone(), count));
     }
@@ -352,7 +383,7 @@ fn patch(view: &View, shown: &mut Shown, header: &str, units: &[Unit]) -> Result
         if shown_unit.lines != unit.lines {
             if let Some((first, last)) = unit.lines {
                 let element = (node..node + *count)
-                    .filter_map(|i| body.child_nodes().item(i))
+                    .filter_map(|i| nodes.item(i))
                     .find_map(|n| n.dyn_into::<Element>().ok());
                 if let Some(element) = element {
                     element.set_attribute("data-line", &first.to_string())?;
@@ -364,5 +395,5 @@ fn patch(view: &View, shown: &mut Shown, header: &str, units: &[Unit]) -> Result
         node += *count;
     }
     shown.body = Some(shown_units);
-    Ok(())
+    Ok(first_inserted)
 }

@@ -20,7 +20,7 @@ use std::sync::Once;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{Options, Preview};
+use crate::Options;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -168,11 +168,11 @@ pub(crate) fn options_from_js(value: JsValue) -> Result<Options, JsValue> {
 /// not `undefined`). Front matter can hold integers beyond 2^53, which
 /// `serde-wasm-bindgen` refuses; those previews go through JSON text instead,
 /// so they come out exactly as `JSON.parse` would give them.
-pub(crate) fn to_js(preview: &Preview) -> Result<JsValue, JsValue> {
-    preview
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .or_else(|_| {
-            let json = serde_json::to_string(preview).map_err(|e| js_error("serializing", e))?;
+            let json = serde_json::to_string(value).map_err(|e| js_error("serializing", e))?;
             js_sys::JSON::parse(&json)
         })
 }
