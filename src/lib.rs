@@ -17,6 +17,7 @@ pub mod header;
 pub mod markdown;
 pub mod options;
 pub mod page;
+pub mod patch;
 pub mod sanitize;
 pub mod template;
 

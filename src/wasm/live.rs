@@ -65,7 +65,7 @@ struct View {
 struct Shown {
     header: Option<String>,
     /// The body's units as shown, with how many top-level nodes each produced.
-    body: Option<Vec<(Unit, u32)>>,
+    body: Option<(Vec<Unit>, Vec<u32>)>,
 }
 
 #[wasm_bindgen]
@@ -326,29 +326,19 @@ fn patch(
         shown.header = Some(header.to_owned());
     }
     let body = &view.body;
-    let mut shown_units = match shown.body.take() {
+    let (mut shown_units, mut counts) = match shown.body.take() {
         // The DOM is still what we left there: patch it.
-        Some(old) if body.child_nodes().length() == old.iter().map(|(_, n)| n).sum::<u32>() => old,
+        Some((old, counts)) if body.child_nodes().length() == counts.iter().sum::<u32>() => {
+            (old, counts)
+        }
         _ => {
             body.set_inner_html("");
-            Vec::new()
+            (Vec::new(), Vec::new())
         }
     };
-    let same = |(a, _): &(Unit, u32), b: &Unit| a.html == b.html;
-    let prefix = shown_units
-        .iter()
-        .zip(units)
-        .take_while(|(a, b)| same(a, b))
-        .count();
-    let suffix = shown_units[prefix..]
-        .iter()
-        .rev()
-        .zip(units[prefix..].iter().rev())
-        .take_while(|(a, b)| same(a, b))
-        .count();
-    let changed = prefix..shown_units.len() - suffix;
-    let start: u32 = shown_units[..prefix].iter().map(|(_, n)| n).sum();
-    let removed: u32 = shown_units[changed.clone()].iter().map(|(_, n)| n).sum();
+    let diff = crate::patch::diff(&shown_units, units);
+    let start: u32 = counts[..diff.prefix].iter().sum();
+    let removed: u32 = counts[diff.prefix..diff.prefix + diff.removed].iter().sum();
     // One live list for the whole patch: each `child_nodes()` call makes a new one.
     let nodes = body.child_nodes();
     for _ in 0..removed {
@@ -361,9 +351,10 @@ fn patch(
         .owner_document()
         .ok_or_else(|| js_error("LiveBinding", "the preview has no document"))?;
     let template: HtmlTemplateElement = document.create_element("template")?.unchecked_into();
-    let mut inserted = Vec::with_capacity(units.len() - prefix - suffix);
+    let mut inserted = Vec::with_capacity(diff.inserted.len());
+    let mut inserted_counts = Vec::with_capacity(diff.inserted.len());
     let mut first_inserted = None;
-    for unit in &units[prefix..units.len() - suffix] {
+    for unit in &units[diff.inserted.clone()] {
         // Each unit is a complete, sanitized fragment: parse it inertly,
         // then move its nodes in.
         template.set_inner_html(&unit.tagged());
@@ -373,27 +364,34 @@ fn patch(
             first_inserted = fragment.first_element_child();
         }
         body.insert_before(&fragment, anchor.as_ref())?;
-        inserted.push((unit.clone(), count));
+        inserted.push(unit.clone());
+        inserted_counts.push(count);
     }
     // Kept units stay where they are: only the changed range is replaced.
-    shown_units.splice(changed, inserted);
+    let replaced = diff.prefix..diff.prefix + diff.removed;
+    shown_units.splice(replaced.clone(), inserted);
+    counts.splice(replaced, inserted_counts);
     // Kept units that moved (lines added or removed above them): re-tag.
-    let mut node = 0u32;
-    for ((shown_unit, count), unit) in shown_units.iter_mut().zip(units) {
-        if shown_unit.lines != unit.lines {
-            if let Some((first, last)) = unit.lines {
-                let element = (node..node + *count)
-                    .filter_map(|i| nodes.item(i))
+    if !diff.moved.is_empty() {
+        let mut node_of = Vec::with_capacity(counts.len());
+        let mut node = 0u32;
+        for count in &counts {
+            node_of.push(node);
+            node += count;
+        }
+        for &i in &diff.moved {
+            if let Some((first, last)) = units[i].lines {
+                let element = (node_of[i]..node_of[i] + counts[i])
+                    .filter_map(|n| nodes.item(n))
                     .find_map(|n| n.dyn_into::<Element>().ok());
                 if let Some(element) = element {
                     element.set_attribute("data-line", &first.to_string())?;
                     element.set_attribute("data-line-end", &last.to_string())?;
                 }
             }
-            shown_unit.lines = unit.lines;
+            shown_units[i].lines = units[i].lines;
         }
-        node += *count;
     }
-    shown.body = Some(shown_units);
+    shown.body = Some((shown_units, counts));
     Ok(first_inserted)
 }

@@ -4,6 +4,8 @@
 //!   and [`crate::standalone_page`].
 //! - [`live::LiveBinding`]: wires a `<textarea>` to a preview root element
 //!   (input events, one render per animation frame, minimal DOM patching).
+//! - [`worker::WorkerRenderer`]: the same renders in a Web Worker, answered
+//!   as patches for the page to apply.
 //!
 //! Every JS value crosses here: options come in through `serde-wasm-bindgen`
 //! ([`options_from_js`]), previews go out as plain JSON-compatible objects
@@ -13,6 +15,7 @@
 //! page recovers by re-instantiating the module.
 
 mod live;
+mod worker;
 
 use std::fmt::Display;
 use std::sync::Once;
@@ -99,6 +102,29 @@ export interface Preview {
 export interface RenderedDetail {
     /** Milliseconds spent rendering and patching the DOM (`performance.now()` delta). */
     ms: number;
+    diagnostics: Diagnostic[];
+    outline: Heading[];
+    stats: Stats;
+    front_matter: FrontMatter;
+    /** The first block element the render inserted (the edited block), or null. */
+    changed: Element | null;
+}
+
+/** What `WorkerRenderer.render` answers: the patch from what the page shows to the new render. */
+export interface WorkerPatch {
+    /** The header's sanitized HTML, or null when it did not change. */
+    header: string | null;
+    /** Whether the page must empty the body first (the first answer, or after `reset()`). */
+    reset: boolean;
+    /** Remove `remove` units starting at unit `start`, and insert `insert` there. */
+    start: number;
+    remove: number;
+    /** Sanitized HTML of each unit to insert, its first element tagged with its lines. */
+    insert: string[];
+    /** `[unit, first line, last line, …]`: kept units to re-tag (indices after the patch). */
+    moved: Uint32Array;
+    /** How many units the body has after the patch. */
+    units: number;
     diagnostics: Diagnostic[];
     outline: Heading[];
     stats: Stats;
