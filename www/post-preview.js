@@ -17,11 +17,20 @@
 import { syncScroll } from "./scroll-sync.js";
 
 const PKG_URL = new URL("./pkg/post_preview.js", import.meta.url);
+const WORKER_URL = new URL("./render-worker.js", import.meta.url);
 const PREVIEW_CSS_URL = new URL("./preview.css", import.meta.url);
 
 export const RENDERED_EVENT = "post-preview:rendered";
 export const CRASHED_EVENT = "post-preview:crashed";
 export const CRASH_MESSAGE = "The previewer crashed and was restarted; your text is safe.";
+
+/**
+ * Posts at least this long (UTF-16 code units) render in a worker, so no
+ * keystroke blocks the page for longer than applying its patch; shorter ones
+ * render on the main thread, which answers sooner (no message round trip).
+ * A post that shrinks below half of it goes back to the main thread.
+ */
+export const WORKER_THRESHOLD = 256 * 1024;
 
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 10_000;
@@ -278,18 +287,243 @@ class JsBinding {
   }
 }
 
+/**
+ * The LiveBinding contract with the rendering in a Web Worker
+ * (render-worker.js): the main thread reads the text, posts it, and applies
+ * the patch the worker answers (the units to remove and insert, and the
+ * kept units to re-tag), the way LiveBinding patches. One render is in
+ * flight at a time; edits made meanwhile are rendered together next.
+ */
+class WorkerBinding {
+  constructor(mod, textarea, root, options, signal, onCrash, onUnavailable) {
+    this.mod = mod;
+    this.onUnavailable = onUnavailable;
+    this.started = false; // whether the worker ever answered
+    this.textarea = textarea;
+    this.root = root;
+    this.options = options;
+    this.onCrash = onCrash;
+    const header = root.querySelector(':scope > header[data-pp="header"]');
+    const body = root.querySelector(':scope > article[data-pp="body"]');
+    if (header && body) {
+      this.header = header;
+      this.body = body;
+    } else {
+      this.header = el("header", { "data-pp": "header" });
+      this.body = el("article", { "data-pp": "body" });
+      root.replaceChildren(this.header, this.body);
+    }
+    this.counts = null; // top-level nodes of each unit shown; null: unknown
+    this.busy = false;
+    this.dirty = false;
+    this.fresh = true; // the next request sends the options and asks for a reset
+    this.failNext = false;
+    this.destroyed = false;
+    this.restarts = [];
+    this.id = 0;
+    this.sendMs = 0;
+    this.worker = this.spawn();
+    textarea.addEventListener("input", () => this.schedule(), { signal });
+    signal.addEventListener("abort", () => this.destroy(), { once: true });
+  }
+
+  spawn() {
+    const worker = new Worker(WORKER_URL, { type: "module", name: "post-preview render" });
+    worker.onmessage = (event) => this.receive(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      // A worker that never answered could not start (no Worker support for
+      // modules, a CSP or COEP that refuses the script): render on the main
+      // thread instead. One that answered before has crashed.
+      if (!this.started && !this.destroyed) {
+        this.destroy();
+        this.onUnavailable(event.message || "the render worker could not start");
+      } else {
+        this.crashed(event.message || "the render worker failed");
+      }
+    };
+    return worker;
+  }
+
+  // No waiting for an animation frame: the worker starts while the page lays
+  // out the edited textarea, and edits made meanwhile wait for its answer.
+  schedule() {
+    this.send();
+  }
+
+  /** Renders the textarea's value now; the rendered event follows when the worker answers. */
+  update() {
+    if (this.destroyed) throw new Error("WorkerBinding.update: the binding was destroyed");
+    this.send();
+  }
+
+  send() {
+    if (this.destroyed) return;
+    if (this.busy) {
+      this.dirty = true;
+      return;
+    }
+    this.busy = true;
+    this.dirty = false;
+    const t0 = performance.now();
+    const message = { id: ++this.id, text: this.textarea.value };
+    if (this.fresh) {
+      message.options = this.options;
+      message.reset = true;
+      this.fresh = false;
+    }
+    if (this.failNext) {
+      message.fail = true;
+      this.failNext = false;
+    }
+    this.worker.postMessage(message);
+    this.sendMs = performance.now() - t0;
+  }
+
+  receive(data) {
+    this.started = true;
+    if (this.destroyed || data.id !== this.id) return;
+    this.busy = false;
+    if (data.error) {
+      if (data.trap) this.crashed(data.error);
+      else console.error("post-preview:", data.error);
+      return;
+    }
+    const t0 = performance.now();
+    const changed = this.apply(data.patch);
+    const main = performance.now() - t0 + this.sendMs;
+    if (changed !== undefined) {
+      const { diagnostics, outline, stats, front_matter } = data.patch;
+      this.root.dispatchEvent(
+        new CustomEvent(RENDERED_EVENT, {
+          bubbles: true,
+          composed: true,
+          detail: { ms: data.ms + main, main_ms: main, diagnostics, outline, stats, front_matter, changed },
+        }),
+      );
+    }
+    if (this.dirty) this.send();
+  }
+
+  /** Applies a WorkerPatch; returns the first element inserted (or null), undefined when it could not. */
+  apply(patch) {
+    const body = this.body;
+    const nodes = body.childNodes;
+    if (patch.reset) {
+      body.replaceChildren();
+      this.counts = [];
+    } else if (!this.counts || nodes.length !== this.counts.reduce((a, b) => a + b, 0)) {
+      // Someone else changed the body: start again from a full render.
+      this.fresh = true;
+      this.dirty = true;
+      return undefined;
+    }
+    // The header's HTML and every unit's are sanitized by the core.
+    if (patch.header !== null) this.header.innerHTML = patch.header;
+    const counts = this.counts;
+    let start = 0;
+    for (let i = 0; i < patch.start; i++) start += counts[i];
+    let removed = 0;
+    for (let i = patch.start; i < patch.start + patch.remove; i++) removed += counts[i];
+    for (let i = 0; i < removed; i++) body.removeChild(nodes[start]);
+    const anchor = nodes[start] || null;
+    const template = document.createElement("template");
+    const added = [];
+    let first = null;
+    for (const html of patch.insert) {
+      template.innerHTML = html;
+      const fragment = template.content;
+      added.push(fragment.childNodes.length);
+      if (!first) first = fragment.firstElementChild;
+      body.insertBefore(fragment, anchor);
+    }
+    const tail = counts.splice(patch.start + patch.remove);
+    counts.length = patch.start;
+    for (const n of added) counts.push(n);
+    for (const n of tail) counts.push(n);
+    const moved = patch.moved;
+    if (moved.length) {
+      const offsets = new Array(counts.length);
+      for (let i = 0, at = 0; i < counts.length; i++) {
+        offsets[i] = at;
+        at += counts[i];
+      }
+      for (let k = 0; k < moved.length; k += 3) {
+        const unit = moved[k];
+        if (!moved[k + 1]) continue;
+        for (let n = offsets[unit]; n < offsets[unit] + counts[unit]; n++) {
+          const node = nodes[n];
+          if (node.nodeType === Node.ELEMENT_NODE) {
+            node.setAttribute("data-line", String(moved[k + 1]));
+            node.setAttribute("data-line-end", String(moved[k + 2]));
+            break;
+          }
+        }
+      }
+    }
+    return first;
+  }
+
+  crashed(message) {
+    if (this.destroyed) return;
+    this.worker.terminate();
+    const now = Date.now();
+    this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+    this.restarts.push(now);
+    const recovered = this.restarts.length <= MAX_RESTARTS;
+    this.onCrash(
+      recovered
+        ? CRASH_MESSAGE
+        : "The previewer keeps crashing, so it has stopped; your text is safe. Reload the page to try again.",
+      new Error(message),
+      recovered,
+    );
+    if (!recovered) {
+      this.destroyed = true;
+      return;
+    }
+    this.worker = this.spawn();
+    this.busy = false;
+    this.fresh = true;
+    this.send();
+  }
+
+  setOptions(o) {
+    this.options = o;
+    this.fresh = true;
+  }
+
+  /** The current text's preview, rendered on the main thread (this binding's renders live in the worker). */
+  lastPreview() {
+    return this.mod.render(this.textarea.value, this.options);
+  }
+
+  destroy() {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.worker.terminate();
+  }
+
+  failNextUpdate() {
+    this.failNext = true;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // mount
 
 /**
  * Binds a textarea to a preview rendered in previewElement's shadow root.
  *
- * options: { base_url?, preset?, stylesheet? } — stylesheet is a URL of the
- * host site's CSS, applied to the preview only.
+ * options: { base_url?, preset?, stylesheet?, worker? } — stylesheet is a URL
+ * of the host site's CSS, applied to the preview only; worker: true (always
+ * render in a Web Worker), false (never), or "auto" (the default: posts of
+ * WORKER_THRESHOLD characters or more).
  *
  * Events dispatched on previewElement (bubbling, composed):
  *   post-preview:rendered  detail {ms, diagnostics, outline, stats, front_matter,
- *                          changed (the first block element the render replaced, or null)}
+ *                          changed (the first block element the render replaced, or null),
+ *                          main_ms (in a worker: the main thread's share of ms)}
  *   post-preview:crashed   detail {message, error, recovered}
  *
  * Returns { ready, update(), destroy(), lastPreview(), setOptions(o),
@@ -450,12 +684,37 @@ export function mount(textarea, previewElement, options = {}) {
     controller = new AbortController();
     if (afterCrash) root.replaceChildren();
     const o = coreOptions(opts);
-    binding =
-      typeof mod.LiveBinding === "function"
+    inWorker = wantsWorker() && typeof Worker === "function" && typeof mod.WorkerRenderer === "function";
+    binding = inWorker
+      ? new WorkerBinding(mod, textarea, root, o, controller.signal, notify, (why) => {
+          console.warn(`post-preview: rendering on the main thread: ${why}`);
+          workerUnavailable = true;
+          attach().catch(() => {});
+        })
+      : typeof mod.LiveBinding === "function"
         ? new mod.LiveBinding(textarea, root, o, controller.signal)
         : new JsBinding(mod, textarea, root, o, controller.signal);
     safeUpdate();
   }
+
+  // Long posts render in a worker (see WORKER_THRESHOLD). This listener is
+  // added before any binding's, so a paste that crosses the threshold is
+  // already rendered by the right one.
+  let inWorker = false;
+  let workerUnavailable = false;
+  function wantsWorker() {
+    if (workerUnavailable) return false;
+    if (opts.worker === true || opts.worker === false) return opts.worker;
+    const n = textarea.textLength;
+    return inWorker ? n >= WORKER_THRESHOLD / 2 : n >= WORKER_THRESHOLD;
+  }
+  textarea.addEventListener(
+    "input",
+    () => {
+      if (binding && !gaveUp && wantsWorker() !== inWorker) attach();
+    },
+    own,
+  );
 
   function safeUpdate() {
     if (!binding || gaveUp) return;
@@ -487,6 +746,10 @@ export function mount(textarea, previewElement, options = {}) {
     setOptions(o) {
       opts = { ...opts, ...o };
       applyStylesheet();
+      if (binding && wantsWorker() !== inWorker) {
+        attach().catch(() => {});
+        return;
+      }
       if (binding) {
         try {
           binding.setOptions(coreOptions(opts));

@@ -3,7 +3,7 @@
 // worker's scope are handled; everything else (the post's images) goes to the
 // network untouched. Bump VERSION when the asset list changes.
 
-const VERSION = "v2";
+const VERSION = "v3";
 const CACHE = `post-preview-${VERSION}`;
 const ASSETS = [
   "./",
@@ -12,6 +12,7 @@ const ASSETS = [
   "app.css",
   "post-preview.js",
   "scroll-sync.js",
+  "render-worker.js",
   "preview.css",
   "pkg/post_preview.js",
   "pkg/post_preview_bg.wasm",

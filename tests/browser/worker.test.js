@@ -1,0 +1,165 @@
+// Long posts render in a Web Worker (www/render-worker.js): the main thread
+// only applies the patch the worker answers. The invariant is the same as on
+// the main thread: after any sequence of edits the preview's body is exactly
+// what a full render of the final text gives. A trap in the worker is
+// survived like one on the main thread: a new worker, the text rendered again.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { exampleText, launch, newContext, openPage, renders, renderedAfter } from "./harness.js";
+
+/** mulberry32, so failures replay. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SNIPPETS = [
+  "x", " ", "\n", "\n\n", "*", "#", "<u>", "</u>", "[^1]", "\n\n[^1]: note\n\n", "\n\n## Heading\n\n",
+  "\n\n<div>\n\n**in a div**\n\n</div>\n\n", "https://docs.rs ", "`", "\n```\n", "\n- item\n", "\n> quote\n", "|",
+];
+
+/** A post past the worker threshold: the example, then its body again and again. */
+async function longPost() {
+  const example = await exampleText();
+  const body = example.slice(example.indexOf("\n---\n", 4) + 5);
+  let text = example;
+  for (let i = 0; text.length < 300 * 1024; i++) text += `\n\n## Part ${i % 7}\n\n${body}`;
+  return text;
+}
+
+/** Waits until the preview has rendered after `n` and no render is pending. */
+async function quiet(page, n) {
+  await renderedAfter(page, n, 20_000);
+  let last = -1;
+  for (let i = 0; i < 100; i++) {
+    const now = await page.evaluate(
+      () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => r(window.__ppRenders), 30)))),
+    );
+    if (now === last) return;
+    last = now;
+  }
+}
+
+/** The preview body's HTML and a full render's, both as the browser serializes them. */
+function bodyAndFull(page) {
+  return page.evaluate(async () => {
+    const { render } = await import("/post-preview.js");
+    const full = await render(document.getElementById("source").value);
+    const template = document.createElement("template");
+    template.innerHTML = full.html;
+    const body = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"]');
+    return { shown: body.innerHTML, full: template.innerHTML };
+  });
+}
+
+async function fill(page, text) {
+  const n = await renders(page);
+  await page.evaluate((text) => {
+    const t = document.getElementById("source");
+    t.value = text;
+    t.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
+  }, text);
+  await quiet(page, n);
+}
+
+describe("rendering in a worker", () => {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test("a long post renders in the worker, and after random edits equals a full render", async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await openPage(context);
+      await fill(page, await longPost());
+      const mainMs = await page.evaluate(() => window.__ppLast.main_ms);
+      assert.equal(typeof mainMs, "number", "the render came from the worker (its detail has main_ms)");
+      assert.equal((await bodyAndFull(page)).shown, (await bodyAndFull(page)).full);
+      const random = rng(20261125);
+      for (let step = 0; step < 30; step++) {
+        const at = random();
+        const snippet = SNIPPETS[Math.floor(random() * SNIPPETS.length)];
+        const remove = random() < 0.4;
+        const n = await renders(page);
+        await page.evaluate(
+          ({ at, snippet, remove }) => {
+            const t = document.getElementById("source");
+            const i = Math.floor(at * t.value.length);
+            if (remove) t.setRangeText("", i, Math.min(t.value.length, i + snippet.length), "end");
+            else t.setRangeText(snippet, i, i, "end");
+            t.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: remove ? "deleteContentForward" : "insertText" }));
+          },
+          { at, snippet, remove },
+        );
+        await quiet(page, n);
+        const { shown, full } = await bodyAndFull(page);
+        assert.equal(shown, full, `after step ${step} (${remove ? "delete" : "insert"} ${JSON.stringify(snippet)} at ${at})`);
+      }
+      // Shrinking the post brings rendering back to the main thread.
+      await fill(page, await exampleText());
+      assert.equal(await page.evaluate(() => window.__ppLast.main_ms), undefined);
+      const { shown, full } = await bodyAndFull(page);
+      assert.equal(shown, full);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a trap in the worker is survived: a new worker renders the text again", async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await openPage(context);
+      await fill(page, await longPost());
+      const crashed = page.evaluate(
+        () =>
+          new Promise((resolve) =>
+            document.getElementById("preview").addEventListener("post-preview:crashed", (e) => resolve(e.detail.recovered), { once: true }),
+          ),
+      );
+      await page.evaluate(() => window.__postPreview.handle.failNextUpdate());
+      const n = await renders(page);
+      await page.evaluate(() => {
+        const t = document.getElementById("source");
+        t.setRangeText("Typed after the trap. ", 0, 0, "end");
+        t.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertText" }));
+      });
+      assert.equal(await crashed, true, "the crash was reported as recovered");
+      await quiet(page, n);
+      const { shown, full } = await bodyAndFull(page);
+      assert.equal(shown, full);
+      assert.ok(shown.includes("Typed after the trap."));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a worker that cannot start leaves the rendering on the main thread", async () => {
+    const context = await newContext(browser);
+    try {
+      await context.route(/\/render-worker\.js$/, (route) => route.fulfill({ status: 404, contentType: "text/plain", body: "no" }));
+      const page = await openPage(context);
+      const warnings = [];
+      page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+      await fill(page, await longPost());
+      await page.waitForFunction(() => window.__ppLast && window.__ppLast.main_ms === undefined, null, { timeout: 20_000 });
+      const { shown, full } = await bodyAndFull(page);
+      assert.equal(shown, full);
+      assert.ok(warnings.some((w) => w.includes("rendering on the main thread")), warnings.join("\n"));
+      const noticeHidden = await page.evaluate(() => document.getElementById("preview").shadowRoot.querySelector("[data-pp=notice]").hidden);
+      assert.equal(noticeHidden, true, "no crash notice: the author sees nothing wrong");
+    } finally {
+      await context.close();
+    }
+  });
+});
