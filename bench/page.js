@@ -16,6 +16,9 @@
 //   work = t1 - tFrame  the frame's share: render + DOM update + layout
 //                        (+ for post-preview everything mount() does on a
 //                        render: badges, scroll-sync's revealCaret)
+//   main = post-preview's main-thread share: detail.main_ms when it rendered
+//          in a worker (sending the text + applying the patch), else
+//          detail.ms; plus the layout read
 //   core = the side's own figure: post-preview's detail.ms (render + patch in
 //          wasm); the baseline's yaml + markdown-it + DOMPurify + innerHTML.
 // Both sides render at most once per animation frame, on the frame after the
@@ -104,6 +107,8 @@ const ppHost = document.getElementById("pp-preview");
 const baseHost = document.getElementById("base-preview");
 const handle = mount(document.getElementById("pp-source"), ppHost, { preset: "eleventy" });
 const baseline = new Baseline(document.getElementById("base-source"), baseHost);
+// A crash is a failed measurement: say so (bench/run.mjs collects console errors).
+ppHost.addEventListener("post-preview:crashed", (e) => console.error(`post-preview crashed: ${e.detail.message} (${e.detail.error})`));
 
 const sheetLoaded = (link) =>
   link.sheet ? Promise.resolve() : new Promise((r, j) => {
@@ -144,7 +149,11 @@ function sample(side, edit) {
         const tListener = now();
         void s.root.offsetHeight; // style + layout, now
         const t1 = now();
-        resolve({ t1, tListener, core: event.detail && typeof event.detail.ms === "number" ? event.detail.ms : NaN });
+        const d = event.detail || {};
+        // The main thread's share: all of the render on the main thread, or
+        // (in a worker) sending the text and applying the patch.
+        const main = typeof d.main_ms === "number" ? d.main_ms : typeof d.ms === "number" ? d.ms : NaN;
+        resolve({ t1, tListener, core: typeof d.ms === "number" ? d.ms : NaN, main });
       },
       { once: true },
     );
@@ -153,7 +162,13 @@ function sample(side, edit) {
   const t0 = now();
   s.textarea.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: edit.inputType, data: edit.data ?? null }));
   // layout: what was left for our offsetHeight read (post-preview's revealCaret may already have laid out).
-  return done.then(({ t1, tListener, core }) => ({ e2e: t1 - t0, work: t1 - tFrame, core, layout: t1 - tListener }));
+  return done.then(({ t1, tListener, core, main }) => ({
+    e2e: t1 - t0,
+    work: t1 - tFrame,
+    core,
+    layout: t1 - tListener,
+    main: main + (t1 - tListener),
+  }));
 }
 
 const previewText = (side) => sides[side].root.textContent;
