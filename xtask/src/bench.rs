@@ -1,4 +1,5 @@
-//! `cargo xtask bench`: the benchmark (bench/run.mjs) in headless Chromium:
+//! `cargo xtask bench`: the core's per-keystroke time natively
+//! (benches/keystroke.rs), then the benchmark (bench/run.mjs) in headless Chromium:
 //! post-preview's per-keystroke latency against a markdown-it + DOMPurify +
 //! js-yaml baseline, the cold start and the wasm size. Prints a table and
 //! writes bench/results/latest.json and latest.md. Not a test: it fails only
@@ -36,6 +37,9 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
             "www/pkg is not built: the benchmark needs it (drop --no-build)",
         ));
     }
+
+    section("bench: the core, natively (benches/keystroke.rs)");
+    run(crate::util::cargo().args(["bench", "--bench", "keystroke"]))?;
 
     section("bench: Chromium, Node.js, bench/node_modules");
     tools::ensure_chromium()?;
