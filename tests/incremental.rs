@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use post_preview::{render, Options, Renderer};
+use post_preview::{render, Options, Preset, Renderer};
 use proptest::prelude::*;
 
 fn corpus() -> Vec<String> {
@@ -120,9 +120,16 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn incremental_equals_full(post in 0..152usize, edits in prop::collection::vec(edit(), 1..12)) {
+    fn incremental_equals_full(
+        post in 0..152usize,
+        commonmark in prop::bool::weighted(0.25),
+        edits in prop::collection::vec(edit(), 1..12),
+    ) {
         let corpus = corpus();
-        let options = Options::default();
+        let options = Options {
+            preset: if commonmark { Preset::Commonmark } else { Preset::Eleventy },
+            ..Options::default()
+        };
         let mut renderer = Renderer::new(options.clone());
         let mut history = vec![corpus[post].clone()];
         renderer.render(&history[0]);
