@@ -350,9 +350,15 @@ async fn live_binding_renders_once_per_frame_and_dispatches() {
     let detail = event.detail();
     assert_eq!(
         sorted_keys(&detail),
-        "diagnostics,front_matter,ms,outline,stats"
+        "changed,diagnostics,front_matter,ms,outline,stats"
     );
     assert!(get(&detail, "ms").as_f64().unwrap() >= 0.0);
+    // The block the render replaced ("Second"), for scroll sync to reveal.
+    let changed: web_sys::Element = get(&detail, "changed").unchecked_into();
+    assert!(changed
+        .text_content()
+        .unwrap_or_default()
+        .contains("Second"));
     let diagnostics: Array = get(&detail, "diagnostics").unchecked_into();
     assert!(diagnostics.length() > 0);
     assert_eq!(get(&get(&detail, "front_matter"), "title"), "T");
