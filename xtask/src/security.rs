@@ -15,7 +15,7 @@ pub fn deny(project: &Project) -> Result<()> {
         .args(["deny", "check", "licenses", "bans", "sources"]))
 }
 
-/// Builds and runs both fuzz targets for `seconds` each (on stable Rust,
+/// Builds and runs the fuzz targets for `seconds` each (on stable Rust,
 /// through `RUSTC_BOOTSTRAP=1`, which cargo-fuzz's flags need).
 pub fn fuzz(project: &Project, args: &[String]) -> Result<()> {
     let mut seconds = 30u64;
@@ -38,13 +38,22 @@ pub fn fuzz(project: &Project, args: &[String]) -> Result<()> {
         .current_dir(&dir)
         .env("RUSTC_BOOTSTRAP", "1")
         .args(["fuzz", "build", "-O"]))?;
-    for target in ["render", "front_matter"] {
+    for target in ["render", "edits", "front_matter"] {
         section(&format!("fuzz: {target} for {seconds} s"));
-        run(cargo().current_dir(&dir).env("RUSTC_BOOTSTRAP", "1").args([
-            "fuzz",
-            "run",
-            "-O",
-            target,
+        let mut fuzz = cargo();
+        fuzz.current_dir(&dir)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args(["fuzz", "run", "-O", target]);
+        // Committed seeds (fuzz/seeds/<target>) start the search, beside the
+        // git-ignored working corpus.
+        let seeds = dir.join("seeds").join(target);
+        if seeds.is_dir() {
+            let corpus = dir.join("corpus").join(target);
+            std::fs::create_dir_all(&corpus)
+                .map_err(|e| Error::new(format!("creating {}: {e}", corpus.display())))?;
+            fuzz.arg(&corpus).arg(&seeds);
+        }
+        run(fuzz.args([
             "--",
             &format!("-max_total_time={seconds}"),
             "-max_len=4096",
