@@ -6,7 +6,7 @@
 // - no trap, no exception;
 // - render time under LIMIT_MS ("well under a second"; generous for a loaded
 //   2-core machine, the figures are printed);
-// - linear growth: t(2n)/t(n) <= 2.5 x (size(2n)/size(n))/2, checked when
+// - linear growth: t(2n)/t(n) <= 3 x (size(2n)/size(n))/2, checked when
 //   t(n) is large enough to measure (>= MEASURABLE_MS); a failing figure is
 //   measured again (up to 3 times, best of each kept), since a loaded 2-core
 //   machine makes single figures noisy;
@@ -183,7 +183,9 @@ describe("dos: hostile inputs in the wasm, one module instance", () => {
         return [a, b];
       };
       const sizeRatio = big.length / small.length;
-      const allowed = 2.5 * (sizeRatio / 2);
+      // 3, not 2: a loaded machine measured a linear input at 2.54 (CI); a
+      // quadratic one is at 4.
+      const allowed = 3 * (sizeRatio / 2);
       let [a, b] = await measure(RUNS);
       // A loaded machine makes single figures noisy: a failing figure is
       // measured again, with more runs, keeping the best of both.
