@@ -53,11 +53,7 @@ pub fn fuzz(project: &Project, args: &[String]) -> Result<()> {
                 .map_err(|e| Error::new(format!("creating {}: {e}", corpus.display())))?;
             fuzz.arg(&corpus).arg(&seeds);
         }
-        run(fuzz.args([
-            "--",
-            &format!("-max_total_time={seconds}"),
-            "-max_len=4096",
-        ]))?;
+        run(fuzz.args(["--", &format!("-max_total_time={seconds}"), "-max_len=4096"]))?;
     }
     Ok(())
 }
