@@ -443,13 +443,7 @@ fn render_whole(
         parsed: &mut parsed,
     }
     .transform(&mut ctx, &events, 0, body.len());
-    if let Some(footnotes) = ctx.footnotes_section() {
-        // Footnote content may hold raw HTML.
-        let html = cache.clean(footnotes, true, policy);
-        out.units.push(Unit { html, lines: None });
-    }
-    out.outline = std::mem::take(&mut ctx.outline);
-    out.words = ctx.words;
+    finish(ctx, cache, policy, &mut out);
     let expansion: usize = records.iter().map(|r| r.expansion).sum();
     let previous = Previous {
         body: body.to_owned(),
@@ -460,6 +454,22 @@ fn render_whole(
         whole: expansion >= PIECEWISE_EXPANSION,
     };
     (out, previous, body.len())
+}
+
+/// Ends a render: the footnotes section, then what the context gathered.
+fn finish(
+    mut ctx: transform::Context<'_, '_>,
+    cache: &mut UnitCache,
+    policy: &Policy,
+    out: &mut Body,
+) {
+    if let Some(footnotes) = ctx.footnotes_section() {
+        // Footnote content may hold raw HTML.
+        let html = cache.clean(footnotes, true, policy);
+        out.units.push(Unit { html, lines: None });
+    }
+    out.outline = std::mem::take(&mut ctx.outline);
+    out.words = ctx.words;
 }
 
 /// Renders `body` by parsing only around what changed since `previous`.
@@ -499,7 +509,7 @@ fn render_in_pieces(
     let new_start_of = |i: usize| olds.get(i).map_or(body.len(), |r| shift(r.start));
     let mut parsed = 0;
     // Grow the window until its end is a block boundary of its own parse.
-    let (events, window_end) = loop {
+    let (events, blocks, window_end) = loop {
         let window_end = new_start_of(after);
         let parse_end = new_start_of((after + 2).min(olds.len()));
         let old_window_end = olds.get(after).map_or(old.len(), |r| r.start);
@@ -521,35 +531,45 @@ fn render_in_pieces(
             return None;
         }
         parsed += text.len();
-        if window_end == body.len()
-            || blocks::split(&events)
-                .iter()
-                .any(|b| b.source.start == window_end)
-        {
-            break (events, window_end);
+        let blocks = blocks::split(&events);
+        if window_end == body.len() || blocks.iter().any(|b| b.source.start == window_end) {
+            break (events, blocks, window_end);
         }
         // Grow geometrically: a fence opened at the top costs a few
         // parses, not one per unit.
         after = (after + (after - before).max(1)).min(olds.len());
     };
-    // The footnotes of the new body: the window's, and those of the units around it.
-    let window_blocks: Vec<_> = blocks::split(&events)
-        .into_iter()
-        .filter(|b| b.source.start < window_end)
-        .collect();
+    let window_blocks = &blocks[..blocks.partition_point(|b| b.source.start < window_end)];
+    if before == 0 && window_blocks.is_empty() {
+        // The window is the body's start and holds no block: the units
+        // would not tile the body from 0.
+        return None;
+    }
+    // The footnotes of the new body: the window's, and those of the units
+    // around it. A reference parses as one only when its label is defined,
+    // so changed labels mean a whole parse.
     let window_events = window_blocks.last().map_or(0, |b| b.events.end);
     let mut definitions = String::new();
+    let mut labels = Vec::new();
     for record in &olds[..before] {
         definitions.push_str(&record.footnote_definitions);
+        labels.extend(record.footnote_labels.iter().cloned());
     }
-    for block in &window_blocks {
-        if let Some((Event::Start(Tag::FootnoteDefinition(_)), _)) = events.get(block.events.start)
+    for block in window_blocks {
+        if let Some((Event::Start(Tag::FootnoteDefinition(label)), _)) =
+            events.get(block.events.start)
         {
             push_definition(&mut definitions, &body[block.source.clone()]);
+            labels.push(label.to_string());
         }
     }
     for record in &olds[after..] {
         definitions.push_str(&record.footnote_definitions);
+        labels.extend(record.footnote_labels.iter().cloned());
+    }
+    labels.sort_unstable();
+    if labels != previous.footnote_labels {
+        return None;
     }
     let references = olds[..before]
         .iter()
@@ -608,18 +628,7 @@ fn render_in_pieces(
         let start = shift(record.start);
         env.keep(&mut ctx, record, start, ends[i])?;
     }
-    if let Some(footnotes) = ctx.footnotes_section() {
-        let html = cache.clean(footnotes, true, policy);
-        out.units.push(Unit { html, lines: None });
-    }
-    if kept.first().is_some_and(|r| r.start != 0) {
-        // The window held no block and was the body's start: the records
-        // must tile the body from 0.
-        return None;
-    }
-    out.outline = std::mem::take(&mut ctx.outline);
-    out.words = ctx.words;
-    drop(ctx);
+    finish(ctx, cache, policy, &mut out);
     let expansion: usize = kept.iter().map(|r| r.expansion).sum();
     let moved = |at: usize| if at >= old_end { shift(at) } else { at };
     for span in &mut previous.refdef_spans {
@@ -627,10 +636,7 @@ fn render_in_pieces(
     }
     previous.body.clear();
     previous.body.push_str(body);
-    let labels = footnote_labels(&kept);
-    if labels != previous.footnote_labels {
-        return None;
-    }
+    previous.footnote_labels = labels;
     previous.records = kept;
     previous.whole = expansion >= PIECEWISE_EXPANSION;
     Some((out, previous, parsed))

@@ -101,6 +101,13 @@ impl Slugger {
         self.undo.len()
     }
 
+    /// The slugs handed out since `mark`, in order, each with its base.
+    pub fn since(&self, mark: usize) -> impl Iterator<Item = (&str, &str)> {
+        self.undo[mark..]
+            .iter()
+            .map(|(slug, base, _)| (base.as_str(), slug.as_str()))
+    }
+
     /// Forgets every slug handed out since `mark`.
     pub fn rollback(&mut self, mark: usize) {
         while self.undo.len() > mark {

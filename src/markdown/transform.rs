@@ -44,8 +44,6 @@ pub struct Context<'a, 'c> {
     reported_elements: bool,
     /// Whether [`MAX_DIAGNOSTICS`] was reached (and said).
     reported_cap: bool,
-    /// Every heading slug handed out, with its base (see [`Slugger::unique`]), in order.
-    slugs: Vec<(String, String)>,
     /// How many times output depended on more than the block's own source
     /// and the slugs: a limit reached, a footnote.
     context_reads: usize,
@@ -163,7 +161,6 @@ impl<'a, 'c> Context<'a, 'c> {
             elements: 0,
             reported_elements: false,
             reported_cap: false,
-            slugs: Vec::new(),
             context_reads: 0,
         }
     }
@@ -175,7 +172,7 @@ impl<'a, 'c> Context<'a, 'c> {
             elements: self.elements,
             outline: self.outline.len(),
             diagnostics: self.diagnostics.len(),
-            slugs: self.slugs.len(),
+            slugs: self.slugger.mark(),
             context_reads: self.context_reads,
         }
     }
@@ -193,7 +190,11 @@ impl<'a, 'c> Context<'a, 'c> {
                     ..h.clone()
                 })
                 .collect(),
-            slugs: self.slugs[mark.slugs..].to_vec(),
+            slugs: self
+                .slugger
+                .since(mark.slugs)
+                .map(|(base, slug)| (base.to_owned(), slug.to_owned()))
+                .collect(),
             diagnostics: self.diagnostics[mark.diagnostics..]
                 .iter()
                 .map(|d| Diagnostic {
@@ -227,7 +228,6 @@ impl<'a, 'c> Context<'a, 'c> {
                 return false;
             }
         }
-        self.slugs.extend(c.slugs.iter().cloned());
         self.words += c.words;
         self.elements += c.elements;
         self.outline.extend(c.outline.iter().map(|h| Heading {
@@ -439,9 +439,7 @@ impl<'a, 'c> Context<'a, 'c> {
                         let title = super::slug::js_trim(&title).to_owned();
                         let line = self.index.line(self.body_start + range.start);
                         let id = if eleventy {
-                            let base = super::slug::slugify(&title);
-                            let slug = self.slugger.unique(base.clone());
-                            self.slugs.push((base, slug.clone()));
+                            let slug = self.slugger.slug(&title);
                             if let Event::Start(Tag::Heading { id, .. }) = &mut out[at] {
                                 *id = Some(CowStr::from(slug.clone()));
                             }
