@@ -117,3 +117,28 @@ export async function settled(page) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
   return page.evaluate(() => window.__ppLast);
 }
+
+/** A small deterministic PRNG (mulberry32), so failures replay. */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The preview body's HTML and the HTML of a full render of the textarea, both as the browser serializes them. */
+export function bodyAndFull(page) {
+  return page.evaluate(async () => {
+    const { render } = await import("/post-preview.js");
+    const text = document.getElementById("source").value;
+    const full = await render(text);
+    const template = document.createElement("template");
+    template.innerHTML = full.html;
+    const body = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"]');
+    return { shown: body.innerHTML, full: template.innerHTML };
+  });
+}

@@ -5,21 +5,9 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { exampleText, launch, newContext, openPage, renders, renderedAfter, settled } from "./harness.js";
+import { bodyAndFull, exampleText, launch, newContext, openPage, renders, renderedAfter, rng, settled } from "./harness.js";
 
 const IMAGE = "https://images.example/photo.png";
-
-/** A small deterministic PRNG (mulberry32), so failures replay. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = [
   "x", " ", "\n", "\n\n", "*", "#", "<u>", "</u>", "[^1]", "\n\n[^1]: note\n\n", "\n\n## Heading\n\n",
@@ -41,19 +29,6 @@ async function edit(page, kind, at, text) {
   );
   await renderedAfter(page, n);
   await settled(page);
-}
-
-/** The preview body's HTML and the HTML of a full render of the textarea, both as the browser serializes them. */
-function bodyAndFull(page) {
-  return page.evaluate(async () => {
-    const { render } = await import("/post-preview.js");
-    const text = document.getElementById("source").value;
-    const full = await render(text);
-    const template = document.createElement("template");
-    template.innerHTML = full.html;
-    const body = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"]');
-    return { shown: body.innerHTML, full: template.innerHTML };
-  });
 }
 
 describe("incremental updates", () => {

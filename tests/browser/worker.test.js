@@ -6,19 +6,7 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { exampleText, launch, newContext, openPage, renders, renderedAfter } from "./harness.js";
-
-/** mulberry32, so failures replay. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { bodyAndFull, exampleText, launch, newContext, openPage, renders, renderedAfter, rng } from "./harness.js";
 
 const SNIPPETS = [
   "x", " ", "\n", "\n\n", "*", "#", "<u>", "</u>", "[^1]", "\n\n[^1]: note\n\n", "\n\n## Heading\n\n",
@@ -47,18 +35,6 @@ async function quiet(page, n) {
   }
 }
 
-/** The preview body's HTML and a full render's, both as the browser serializes them. */
-function bodyAndFull(page) {
-  return page.evaluate(async () => {
-    const { render } = await import("/post-preview.js");
-    const full = await render(document.getElementById("source").value);
-    const template = document.createElement("template");
-    template.innerHTML = full.html;
-    const body = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"]');
-    return { shown: body.innerHTML, full: template.innerHTML };
-  });
-}
-
 async function fill(page, text) {
   const n = await renders(page);
   await page.evaluate((text) => {
@@ -85,7 +61,8 @@ describe("rendering in a worker", () => {
       await fill(page, await longPost());
       const mainMs = await page.evaluate(() => window.__ppLast.main_ms);
       assert.equal(typeof mainMs, "number", "the render came from the worker (its detail has main_ms)");
-      assert.equal((await bodyAndFull(page)).shown, (await bodyAndFull(page)).full);
+      const loaded = await bodyAndFull(page);
+      assert.equal(loaded.shown, loaded.full);
       const random = rng(20261125);
       for (let step = 0; step < 30; step++) {
         const at = random();
