@@ -132,10 +132,33 @@ impl Rendered {
 /// Renders successive versions of one post, sanitizing only the units that
 /// changed since the previous version. The result is always identical to
 /// [`render`] of the same text.
-#[derive(Debug)]
 pub struct Renderer {
     options: Options,
     session: markdown::Session,
+    /// The sanitizer built from `options`, with the warning an unusable
+    /// base URL gives (at line 1, whatever the text).
+    policy: Option<(sanitize::Policy, Vec<Diagnostic>)>,
+    /// The previous render's front matter and header: a keystroke in the
+    /// body parses neither again.
+    head: Option<Head>,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer")
+            .field("options", &self.options)
+            .field("session", &self.session)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a render derived from the front matter block alone.
+#[derive(Debug)]
+struct Head {
+    /// The source up to the body's start: the block and its delimiters.
+    prefix: String,
+    parsed: front_matter::Parsed,
+    header_html: String,
 }
 
 impl Renderer {
@@ -144,6 +167,8 @@ impl Renderer {
         Renderer {
             options,
             session: markdown::Session::default(),
+            policy: None,
+            head: None,
         }
     }
 
@@ -156,6 +181,8 @@ impl Renderer {
     pub fn set_options(&mut self, options: Options) {
         if options != self.options {
             self.session.clear();
+            self.policy = None;
+            self.head = None;
             self.options = options;
         }
     }
@@ -177,7 +204,36 @@ impl Renderer {
         let full = source;
         let source = truncate(full);
         let index = LineIndex::new(source);
-        let fm = front_matter::parse(source, &index);
+        let (policy, policy_diagnostics) = self.policy.get_or_insert_with(|| {
+            let mut diagnostics = Vec::new();
+            let policy = sanitize::Policy::new(options, &LineIndex::new(""), &mut diagnostics);
+            (policy, diagnostics)
+        });
+        // The front matter and the header are parsed again only when the
+        // block changed. A closed block (or none) ends where `split` says; an
+        // unclosed opener is always parsed again, as the rest of the text
+        // decides that it is unclosed.
+        let end = match front_matter::split::split(source) {
+            front_matter::split::Split::None { body_start } => Some(body_start),
+            front_matter::split::Split::Block(block) => Some(block.body_start),
+            front_matter::split::Split::Unclosed { .. } => None,
+        };
+        let head = match (end, self.head.take()) {
+            (Some(end), Some(head)) if head.prefix == source[..end] => head,
+            _ => {
+                let parsed = front_matter::parse(source, &index);
+                let header_html = header::render(&parsed.front_matter, policy);
+                Head {
+                    prefix: end.map_or_else(String::new, |end| source[..end].to_owned()),
+                    parsed,
+                    header_html,
+                }
+            }
+        };
+        let fm = head.parsed.clone();
+        let header_html = head.header_html.clone();
+        // An unclosed block is not kept: its prefix would not say so.
+        self.head = end.map(|_| head);
         let mut diagnostics = fm.diagnostics;
         if source.len() < full.len() {
             diagnostics.push(index.diagnostic(
@@ -191,7 +247,7 @@ impl Renderer {
                 ),
             ));
         }
-        let policy = sanitize::Policy::new(options, &index, &mut diagnostics);
+        diagnostics.extend_from_slice(policy_diagnostics);
         template::check(
             &source[fm.body_start..],
             fm.body_start,
@@ -203,11 +259,10 @@ impl Renderer {
             fm.body_start,
             options,
             &index,
-            &policy,
+            policy,
             &mut diagnostics,
             &mut self.session,
         );
-        let header_html = header::render(&fm.front_matter, &policy);
         diagnostics.sort_by_key(|d| (d.line, d.column));
         let words = body.words;
         Rendered {

@@ -141,6 +141,7 @@ proptest! {
             prop_assert_eq!(&incremental.preview.html, &full.html);
             prop_assert_eq!(incremental.units.iter().map(|u| u.tagged()).collect::<String>(), full.html.clone());
             prop_assert_eq!(&incremental.preview.header_html, &full.header_html);
+            prop_assert_eq!(&incremental.preview.front_matter, &full.front_matter);
             prop_assert_eq!(&incremental.preview.diagnostics, &full.diagnostics);
             prop_assert_eq!(&incremental.preview.outline, &full.outline);
             prop_assert_eq!(&incremental.preview.stats, &full.stats);
@@ -245,6 +246,45 @@ fn changing_options_drops_the_cache() {
 
 /// Found by `incremental_equals_full`: a deletion that broke the front
 /// matter, then its undo, left the window with no block at the body's start.
+/// The renderer keeps the previous front matter and header while the block
+/// is unchanged: every way of changing the block, its end or its absence
+/// must show.
+#[test]
+fn front_matter_edits_show() {
+    let steps = [
+        "---\ntitle: A\ndate: 2024-01-02\n---\nbody\n",
+        "---\ntitle: B\ndate: 2024-01-02\n---\nbody\n",
+        "---\ntitle: B\ndate: 2024-01-02\n---\nbody, longer\n",
+        "---\ntitle: B\ndate: 2024-01-02\n---",
+        "---\ntitle: B\ndate: 2024-01-02\n---x",
+        "---\ntitle: B\ndate: 2024-01-02\n---\nx",
+        "---\ntitle: B\ndate: 2024-01-02\n--\nx",
+        "---\ntitle: B\ndate: 2024-01-02\n--\nx\n---\n",
+        "---\ntitle: B\ndate: 2024-13-02\n--\nx\n---\n",
+        "+++\ntitle = \"T\"\n+++\nx\n",
+        "title: B\n",
+        "\u{feff}---\ntitle: C\n---\nbody\n",
+        "---\ntitle: C\n---\nbody\n",
+    ];
+    for options in [
+        Options::default(),
+        Options {
+            base_url: Some("not a url".into()),
+            ..Options::default()
+        },
+    ] {
+        let mut renderer = Renderer::new(options.clone());
+        for text in steps.iter().chain(steps.iter().rev()) {
+            let incremental = renderer.render(text).preview;
+            let full = render(text, &options);
+            assert_eq!(incremental.front_matter, full.front_matter, "{text:?}");
+            assert_eq!(incremental.header_html, full.header_html, "{text:?}");
+            assert_eq!(incremental.diagnostics, full.diagnostics, "{text:?}");
+            assert_eq!(incremental.html, full.html, "{text:?}");
+        }
+    }
+}
+
 #[test]
 fn undo_of_a_front_matter_deletion() {
     let corpus = corpus();
