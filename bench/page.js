@@ -78,8 +78,9 @@ class Baseline {
     frame.append(this.root);
     shadow.append(this.sheet, frame);
     this.frame = 0;
+    this.paused = false; // while the control ("textarea alone") uses this textarea
     textarea.addEventListener("input", () => {
-      if (!this.frame) this.frame = requestAnimationFrame(() => this.update());
+      if (!this.paused && !this.frame) this.frame = requestAnimationFrame(() => this.update());
     });
   }
 
@@ -136,7 +137,7 @@ const sides = {
 };
 
 /** One keystroke on one side: { e2e, work, core } in ms. */
-function sample(side, edit) {
+function measure(side, edit) {
   const s = sides[side];
   let tFrame = NaN;
   requestAnimationFrame(() => {
@@ -171,7 +172,39 @@ function sample(side, edit) {
   }));
 }
 
-const previewText = (side) => sides[side].root.textContent;
+/**
+ * The control, "textarea alone": the same keystroke in the baseline's
+ * textarea (same size, font and text) with the baseline paused, so nothing
+ * but the browser handles it. `work` is that frame's whole rendering, from
+ * its start (a requestAnimationFrame callback) to the first task after it
+ * (a MessageChannel message posted from that callback runs once the frame's
+ * style, layout and paint are done). A side that renders inside the frame
+ * (post-preview on the main thread, the baseline) is measured before that
+ * layout of the textarea; an answer from post-preview's worker arrives after
+ * it, so the 1 MB figures include it.
+ */
+function sampleControl(edit) {
+  const textarea = sides.base.textarea;
+  let t0 = NaN;
+  const done = new Promise((resolve) => {
+    requestAnimationFrame(() => {
+      const tFrame = now();
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const t1 = now();
+        channel.port1.close();
+        resolve({ e2e: t1 - t0, work: t1 - tFrame, core: NaN, layout: NaN, main: NaN });
+      };
+      channel.port2.postMessage(null);
+    });
+  });
+  textarea.setRangeText(edit.text, edit.start, edit.end, "end");
+  t0 = now();
+  textarea.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: edit.inputType, data: edit.data ?? null }));
+  return done;
+}
+
+const previewText = (side) => (side === "ta" ? "" : sides[side].root.textContent);
 
 /**
  * Every edit kind at one position, on one side: W warm-up + N measured
@@ -180,7 +213,9 @@ const previewText = (side) => sides[side].root.textContent;
  * pasting inserts `paste` at `pos`, then (unmeasured, but rendered) removes it.
  */
 async function runSide(side, { pos, warmup, samples, typed, paste }) {
-  const s = sides[side];
+  const control = side === "ta";
+  const s = control ? sides.base : sides[side];
+  const sample = control ? (_, edit) => sampleControl(edit) : measure;
   const original = s.textarea.value;
   const total = warmup + samples;
   const keep = (i, r, into) => {
@@ -203,7 +238,7 @@ async function runSide(side, { pos, warmup, samples, typed, paste }) {
   // The preview showed every edit: the typed text, then exactly the original again.
   const typedText = Array.from({ length: total }, (_, i) => typed[i % typed.length]).join("").trim();
   const afterTyping = previewText(side);
-  checks.typed_shown = afterTyping !== before && afterTyping.includes(typedText);
+  checks.typed_shown = control || (afterTyping !== before && afterTyping.includes(typedText));
 
   for (let i = 0; i < total; i++) {
     keep(i, await sample(side, { start: cursor - 1, end: cursor, text: "", inputType: "deleteContentBackward" }), out.delete);
@@ -216,7 +251,7 @@ async function runSide(side, { pos, warmup, samples, typed, paste }) {
   const marker = "makes it easier for organizations of every size";
   for (let i = 0; i < total; i++) {
     keep(i, await sample(side, { start: pos, end: pos, text: paste, inputType: "insertFromPaste" }), out.paste);
-    if (i === total - 1) checks.paste_shown = previewText(side).includes(marker) && !before.includes(marker);
+    if (i === total - 1) checks.paste_shown = control || (previewText(side).includes(marker) && !before.includes(marker));
     await settle();
     await sample(side, { start: pos, end: pos + paste.length, text: "", inputType: "historyUndo" });
     await settle();
@@ -263,20 +298,27 @@ window.bench = {
       s.textarea.blur();
       s.textarea.scrollTop = 0;
       sides[side].host.scrollTop = 0;
-      await sample(side, { start: 0, end: s.textarea.value.length, text, inputType: "insertReplacementText" });
+      await measure(side, { start: 0, end: s.textarea.value.length, text, inputType: "insertReplacementText" });
       s.textarea.setSelectionRange(0, 0);
       await settle();
     }
     return { pp: previewText("pp").length, base: previewText("base").length };
   },
 
-  /** Both sides at one position (post-preview first). */
+  /** Both sides at one position (post-preview first), then the control. */
   async position(params) {
     const pp = await runSide("pp", params);
     sides.pp.textarea.blur();
     const base = await runSide("base", params);
+    baseline.paused = true;
+    let ta;
+    try {
+      ta = await runSide("ta", params); // ends with the baseline's text as it was
+    } finally {
+      baseline.paused = false;
+    }
     sides.base.textarea.blur();
     await settle();
-    return { pp, base };
+    return { pp, base, ta };
   },
 };

@@ -218,13 +218,14 @@ async function keystrokes(browser, docs) {
         pos: doc.positions[where],
         paste: pasteText(where),
       });
-      for (const side of ["pp", "base"]) {
+      for (const side of ["pp", "base", "ta"]) {
         const bad = Object.entries(result[side].checks).filter(([, ok]) => !ok).map(([k]) => k);
         if (bad.length) throw new Error(`${doc.id} ${where} ${side}: sanity check failed: ${bad.join(", ")}`);
       }
       for (const [kind, label] of KINDS) {
         const pp = result.pp.samples[kind];
         const bs = result.base.samples[kind];
+        const ta = result.ta.samples[kind];
         const cell = {
           doc: doc.id,
           doc_label: doc.label,
@@ -241,9 +242,11 @@ async function keystrokes(browser, docs) {
             main: summary(pp, "main"),
           },
           baseline: { work: summary(bs, "work"), e2e: summary(bs, "e2e"), core: summary(bs, "core"), layout: summary(bs, "layout") },
+          textarea_alone: { work: summary(ta, "work") },
           raw: {
             post_preview: pp.map((s) => ({ work: round(s.work), e2e: round(s.e2e), core: round(s.core), layout: round(s.layout), main: round(s.main) })),
             baseline: bs.map((s) => ({ work: round(s.work), e2e: round(s.e2e), core: round(s.core), layout: round(s.layout) })),
+            textarea_alone: ta.map((s) => ({ work: round(s.work) })),
           },
         };
         cell.ratio = round(cell.baseline.work.median / cell.post_preview.work.median, 1);
@@ -396,12 +399,14 @@ function rows(cells) {
     ms(c.post_preview.core.median),
     ms(c.baseline.core.median),
     ms(c.post_preview.main.max),
+    ms(c.textarea_alone?.work.median),
   ]);
 }
 const HEAD = [
   "document", "at", "edit",
   "pp median", "pp p95", "baseline median", "baseline p95", "ratio",
   "pp e2e median", "baseline e2e median", "pp core median", "baseline core median", "pp main-thread max",
+  "textarea alone median",
 ];
 
 function textTable(head, body) {
@@ -429,7 +434,7 @@ function describe(result) {
   ].join("\n");
 }
 
-const LEGEND = `Times in ms. **median/p95**: the frame's work, from the start of the animation frame that renders the keystroke to the preview DOM updated and laid out (\`offsetHeight\` read); for post-preview this includes everything \`mount()\` does on a render. **ratio** = baseline median / post-preview median. **e2e**: from the \`input\` event to the same point, including the wait for the animation frame (both sides render on the next frame). **core**: post-preview's \`detail.ms\` (render + DOM patch; posts of 256 KiB and more render in a Web Worker); the baseline's js-yaml + markdown-it + DOMPurify + innerHTML. **main-thread max**: the longest time one keystroke of the cell kept post-preview's main thread busy (in a worker: sending the text and applying the patch; then the layout).`;
+const LEGEND = `Times in ms. **median/p95**: the frame's work, from the start of the animation frame that renders the keystroke to the preview DOM updated and laid out (\`offsetHeight\` read); for post-preview this includes everything \`mount()\` does on a render. **ratio** = baseline median / post-preview median. **e2e**: from the \`input\` event to the same point, including the wait for the animation frame (both sides render on the next frame). **core**: post-preview's \`detail.ms\` (render + DOM patch; posts of 256 KiB and more render in a Web Worker); the baseline's js-yaml + markdown-it + DOMPurify + innerHTML. **main-thread max**: the longest time one keystroke of the cell kept post-preview's main thread busy (in a worker: sending the text and applying the patch; then the layout). **textarea alone**: the control, the same keystroke in a textarea of the same size and text with no previewer at all: the browser's own rendering of that frame (style, layout, paint of the edited textarea), from the frame's start to the first task after it. Sides that render inside the frame are measured before that work; post-preview's worker answers after it, so its 1 MB figures include it.`;
 
 function markdown(result) {
   const s = result.sizes;

@@ -402,6 +402,38 @@ async fn live_binding_patches_only_what_changed() {
     again.destroy();
 }
 
+/// Parts of the detail that did not change are the previous event's very
+/// objects (nothing converted again); parts that changed are new ones.
+#[wasm_bindgen_test]
+fn unchanged_detail_parts_keep_their_identity() {
+    init();
+    let (textarea, root) = fixture("---\ntitle: T\n---\n# One\n\nWords here.\n");
+    let events = collect(&root, "post-preview:rendered");
+    let binding =
+        LiveBinding::new(&textarea, &root, &JsValue::UNDEFINED, &JsValue::UNDEFINED).unwrap();
+    binding.update().unwrap();
+    textarea.set_value("---\ntitle: T\n---\n# One\n\nWords here, more words.\n");
+    binding.update().unwrap();
+    textarea.set_value("---\ntitle: U\n---\n# One\n\nWords here, more words.\n");
+    binding.update().unwrap();
+    let detail = |i: u32| get(&events.get(i), "detail");
+    let same = |i: u32, j: u32, key: &str| Object::is(&get(&detail(i), key), &get(&detail(j), key));
+    assert!(
+        same(0, 1, "front_matter"),
+        "the front matter did not change"
+    );
+    assert!(same(0, 1, "outline"), "the outline did not change");
+    assert!(!same(0, 1, "stats"), "the word count changed");
+    assert!(!same(1, 2, "front_matter"), "the title changed");
+    assert_eq!(
+        get(&get(&detail(2), "front_matter"), "title")
+            .as_string()
+            .as_deref(),
+        Some("U")
+    );
+    binding.destroy();
+}
+
 #[wasm_bindgen_test]
 fn live_binding_update_is_synchronous() {
     init();

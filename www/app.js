@@ -162,13 +162,16 @@ function renderStats(stats) {
 
 let lastFrontMatter = null;
 // The panels are rebuilt only when their content changed: most keystrokes
-// change neither the diagnostics nor the outline.
+// change neither the diagnostics nor the outline. A part that did not change
+// is the very object of the previous event (RenderedDetail), so identity
+// answers at once; otherwise the text is compared.
 const shownPanels = { diagnostics: null, outline: null };
 function changed(panel, value) {
+  const shown = shownPanels[panel];
+  if (shown && shown.value === value) return false;
   const key = JSON.stringify(value || []);
-  if (shownPanels[panel] === key) return false;
-  shownPanels[panel] = key;
-  return true;
+  shownPanels[panel] = { value, key };
+  return !shown || shown.key !== key;
 }
 previewEl.addEventListener(RENDERED_EVENT, (event) => {
   const { diagnostics, outline, stats, front_matter } = event.detail || {};

@@ -314,6 +314,7 @@ class WorkerBinding {
       root.replaceChildren(this.header, this.body);
     }
     this.counts = null; // top-level nodes of each unit shown; null: unknown
+    this.parts = {}; // the last diagnostics, outline, stats and front_matter
     this.busy = false;
     this.dirty = false;
     this.fresh = true; // the next request sends the options and asks for a reset
@@ -390,10 +391,17 @@ class WorkerBinding {
       return;
     }
     const t0 = performance.now();
+    // The worker sends diagnostics, outline, stats and front matter only
+    // when they changed (null: as before), so unchanged ones keep their
+    // identity from event to event, as LiveBinding's do.
+    const parts = this.parts;
+    for (const key of ["diagnostics", "outline", "stats", "front_matter"]) {
+      if (data.patch[key] !== null) parts[key] = data.patch[key];
+    }
     const changed = this.apply(data.patch);
     const main = performance.now() - t0 + this.sendMs;
     if (changed !== undefined) {
-      const { diagnostics, outline, stats, front_matter } = data.patch;
+      const { diagnostics, outline, stats, front_matter } = parts;
       this.root.dispatchEvent(
         new CustomEvent(RENDERED_EVENT, {
           bubbles: true,
@@ -576,7 +584,7 @@ export function mount(textarea, previewElement, options = {}) {
   }
 
   // Badges and attachments from the front matter (text via textContent only).
-  let shownChrome = null;
+  let shownChrome = { fm: undefined, base: undefined, key: undefined };
   function renderChrome(fm) {
     const items = [];
     if (fm && fm.index === false) items.push(el("span", { class: "pp-badge pp-badge-noindex" }, "hidden from search engines"));
@@ -614,11 +622,13 @@ export function mount(textarea, previewElement, options = {}) {
     if (event.target === previewElement) return;
     event.stopPropagation();
     const detail = event.detail || {};
-    // The chrome changes only with the front matter: most keystrokes leave it.
-    const chromeKey = JSON.stringify([detail.front_matter, baseForLinks()]);
-    if (chromeKey !== shownChrome) {
-      shownChrome = chromeKey;
-      renderChrome(detail.front_matter);
+    // The chrome changes only with the front matter: most keystrokes leave
+    // it (and then it is the previous event's very object).
+    const base = baseForLinks();
+    if (detail.front_matter !== shownChrome.fm || base !== shownChrome.base) {
+      const key = JSON.stringify([detail.front_matter, base]);
+      if (key !== shownChrome.key) renderChrome(detail.front_matter);
+      shownChrome = { fm: detail.front_matter, base, key };
     }
     if (sync) sync.revealCaret(detail.changed);
     previewElement.dispatchEvent(new CustomEvent(RENDERED_EVENT, { bubbles: true, composed: true, detail }));

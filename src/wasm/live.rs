@@ -16,7 +16,7 @@ use web_sys::{
     HtmlTemplateElement, HtmlTextAreaElement, Window,
 };
 
-use super::{console_error_value, init_once, js_error, options_from_js, to_js};
+use super::{console_error_value, init_once, js_error, options_from_js, to_js, Parts};
 use crate::markdown::Unit;
 use crate::{Rendered, Renderer};
 
@@ -44,6 +44,8 @@ struct Inner {
     shown: RefCell<Shown>,
     /// The last render, its body as units.
     last: RefCell<Option<Rendered>>,
+    /// The event detail's parts, converted once per change.
+    parts: RefCell<Parts>,
     /// The pending `requestAnimationFrame` id.
     frame: Cell<Option<i32>>,
     fail_next: Cell<bool>,
@@ -64,8 +66,17 @@ struct View {
 #[derive(Default)]
 struct Shown {
     header: Option<String>,
-    /// The body's units as shown, with how many top-level nodes each produced.
-    body: Option<(Vec<Unit>, Vec<u32>)>,
+    /// The body's units as shown.
+    body: Option<ShownBody>,
+}
+
+/// The body's units as shown, with what each put in the DOM.
+struct ShownBody {
+    units: Vec<Unit>,
+    /// How many top-level nodes each unit produced.
+    counts: Vec<u32>,
+    /// Each unit's first element, which carries its line attributes.
+    tagged: Vec<Option<Element>>,
 }
 
 #[wasm_bindgen]
@@ -115,6 +126,7 @@ impl LiveBinding {
                 renderer: RefCell::new(Renderer::new(options)),
                 shown: RefCell::default(),
                 last: RefCell::new(None),
+                parts: RefCell::default(),
                 frame: Cell::new(None),
                 fail_next: Cell::new(false),
                 destroyed: Cell::new(false),
@@ -252,8 +264,8 @@ impl Inner {
         let ms = now() - start;
 
         // The detail carries everything but the body's HTML (the preview
-        // shows it; `lastPreview()` joins it on demand).
-        let preview = &rendered.preview;
+        // shows it; `lastPreview()` joins it on demand). Parts that did not
+        // change are the previous event's objects.
         let detail = Object::new();
         Reflect::set(&detail, &"ms".into(), &ms.into())?;
         Reflect::set(
@@ -261,18 +273,9 @@ impl Inner {
             &"changed".into(),
             &changed.map_or(JsValue::NULL, Into::into),
         )?;
-        Reflect::set(
-            &detail,
-            &"diagnostics".into(),
-            &to_js(&preview.diagnostics)?,
-        )?;
-        Reflect::set(&detail, &"outline".into(), &to_js(&preview.outline)?)?;
-        Reflect::set(&detail, &"stats".into(), &to_js(&preview.stats)?)?;
-        Reflect::set(
-            &detail,
-            &"front_matter".into(),
-            &to_js(&preview.front_matter)?,
-        )?;
+        self.parts
+            .borrow_mut()
+            .set(&detail, &rendered.preview, true)?;
         *self.last.borrow_mut() = Some(rendered);
         let init = CustomEventInit::new();
         init.set_bubbles(true);
@@ -326,14 +329,20 @@ fn patch(
         shown.header = Some(header.to_owned());
     }
     let body = &view.body;
-    let (mut shown_units, mut counts) = match shown.body.take() {
+    let ShownBody {
+        units: mut shown_units,
+        mut counts,
+        mut tagged,
+    } = match shown.body.take() {
         // The DOM is still what we left there: patch it.
-        Some((old, counts)) if body.child_nodes().length() == counts.iter().sum::<u32>() => {
-            (old, counts)
-        }
+        Some(old) if body.child_nodes().length() == old.counts.iter().sum::<u32>() => old,
         _ => {
             body.set_inner_html("");
-            (Vec::new(), Vec::new())
+            ShownBody {
+                units: Vec::new(),
+                counts: Vec::new(),
+                tagged: Vec::new(),
+            }
         }
     };
     let diff = crate::patch::diff(&shown_units, units);
@@ -353,45 +362,36 @@ fn patch(
     let template: HtmlTemplateElement = document.create_element("template")?.unchecked_into();
     let mut inserted = Vec::with_capacity(diff.inserted.len());
     let mut inserted_counts = Vec::with_capacity(diff.inserted.len());
-    let mut first_inserted = None;
+    let mut inserted_tagged = Vec::with_capacity(diff.inserted.len());
     for unit in &units[diff.inserted.clone()] {
         // Each unit is a complete, sanitized fragment: parse it inertly,
         // then move its nodes in.
         template.set_inner_html(&unit.tagged());
         let fragment = template.content();
-        let count = fragment.child_nodes().length();
-        if first_inserted.is_none() {
-            first_inserted = fragment.first_element_child();
-        }
+        inserted_counts.push(fragment.child_nodes().length());
+        inserted_tagged.push(fragment.first_element_child());
         body.insert_before(&fragment, anchor.as_ref())?;
         inserted.push(unit.clone());
-        inserted_counts.push(count);
     }
+    let first_inserted = inserted_tagged.iter().flatten().next().cloned();
     // Kept units stay where they are: only the changed range is replaced.
     let replaced = diff.prefix..diff.prefix + diff.removed;
     shown_units.splice(replaced.clone(), inserted);
-    counts.splice(replaced, inserted_counts);
-    // Kept units that moved (lines added or removed above them): re-tag.
-    if !diff.moved.is_empty() {
-        let mut node_of = Vec::with_capacity(counts.len());
-        let mut node = 0u32;
-        for count in &counts {
-            node_of.push(node);
-            node += count;
+    counts.splice(replaced.clone(), inserted_counts);
+    tagged.splice(replaced, inserted_tagged);
+    // Kept units that moved (lines added or removed above them): re-tag
+    // their first element, which the binding kept (no lookup in the DOM).
+    for &i in &diff.moved {
+        if let (Some((first, last)), Some(element)) = (units[i].lines, &tagged[i]) {
+            element.set_attribute("data-line", &first.to_string())?;
+            element.set_attribute("data-line-end", &last.to_string())?;
         }
-        for &i in &diff.moved {
-            if let Some((first, last)) = units[i].lines {
-                let element = (node_of[i]..node_of[i] + counts[i])
-                    .filter_map(|n| nodes.item(n))
-                    .find_map(|n| n.dyn_into::<Element>().ok());
-                if let Some(element) = element {
-                    element.set_attribute("data-line", &first.to_string())?;
-                    element.set_attribute("data-line-end", &last.to_string())?;
-                }
-            }
-            shown_units[i].lines = units[i].lines;
-        }
+        shown_units[i].lines = units[i].lines;
     }
-    shown.body = Some((shown_units, counts));
+    shown.body = Some(ShownBody {
+        units: shown_units,
+        counts,
+        tagged,
+    });
     Ok(first_inserted)
 }

@@ -98,7 +98,11 @@ export interface Preview {
     stats: Stats;
 }
 
-/** `event.detail` of the `post-preview:rendered` event a `LiveBinding` dispatches on its root. */
+/**
+ * `event.detail` of the `post-preview:rendered` event a `LiveBinding` dispatches on its root.
+ * Treat it as read-only: a part that did not change since the previous event is the
+ * very same object as then (so `===` tells which parts changed).
+ */
 export interface RenderedDetail {
     /** Milliseconds spent rendering and patching the DOM (`performance.now()` delta). */
     ms: number;
@@ -125,10 +129,11 @@ export interface WorkerPatch {
     moved: Uint32Array;
     /** How many units the body has after the patch. */
     units: number;
-    diagnostics: Diagnostic[];
-    outline: Heading[];
-    stats: Stats;
-    front_matter: FrontMatter;
+    /** These four are null when they did not change since the previous answer (never after a reset). */
+    diagnostics: Diagnostic[] | null;
+    outline: Heading[] | null;
+    stats: Stats | null;
+    front_matter: FrontMatter | null;
 }
 "#;
 
@@ -201,6 +206,82 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
             let json = serde_json::to_string(value).map_err(|e| js_error("serializing", e))?;
             js_sys::JSON::parse(&json)
         })
+}
+
+/// A value's JS conversion, kept while the value does not change: a keystroke
+/// in the body changes neither the front matter nor (mostly) the outline,
+/// and converting a long post's outline and diagnostics on every keystroke
+/// costs more than rendering the keystroke.
+pub(crate) struct Converted<T> {
+    last: Option<(T, JsValue)>,
+}
+
+impl<T> Default for Converted<T> {
+    fn default() -> Self {
+        Converted { last: None }
+    }
+}
+
+impl<T: Serialize + PartialEq + Clone> Converted<T> {
+    /// `value` as JS, and whether it differs from the previous call's (when
+    /// it does not, this is the same JS object as then).
+    pub(crate) fn get(&mut self, value: &T) -> Result<(JsValue, bool), JsValue> {
+        if let Some((last, js)) = &self.last {
+            if last == value {
+                return Ok((js.clone(), false));
+            }
+        }
+        let js = to_js(value)?;
+        self.last = Some((value.clone(), js.clone()));
+        Ok((js, true))
+    }
+
+    /// Forgets the last value: the next `get` converts.
+    pub(crate) fn clear(&mut self) {
+        self.last = None;
+    }
+}
+
+/// The rendered event's parts besides the body, each converted once per change.
+#[derive(Default)]
+pub(crate) struct Parts {
+    diagnostics: Converted<Vec<crate::Diagnostic>>,
+    outline: Converted<Vec<crate::Heading>>,
+    stats: Converted<crate::Stats>,
+    front_matter: Converted<crate::FrontMatter>,
+}
+
+impl Parts {
+    /// Sets `diagnostics`, `outline`, `stats` and `front_matter` on `object`:
+    /// every one when `all`, else only those that changed (the others are
+    /// set to `null`, meaning "as in the previous answer").
+    pub(crate) fn set(
+        &mut self,
+        object: &js_sys::Object,
+        preview: &crate::Preview,
+        all: bool,
+    ) -> Result<(), JsValue> {
+        let set = |key: &str, (js, changed): (JsValue, bool)| {
+            let js = if changed || all { js } else { JsValue::NULL };
+            js_sys::Reflect::set(object, &JsValue::from_str(key), &js).map(drop)
+        };
+        set("diagnostics", self.diagnostics.get(&preview.diagnostics)?)?;
+        set("outline", self.outline.get(&preview.outline)?)?;
+        set("stats", self.stats.get(&preview.stats)?)?;
+        set(
+            "front_matter",
+            self.front_matter.get(&preview.front_matter)?,
+        )?;
+        Ok(())
+    }
+
+    /// Forgets every part: the next `set` converts them all.
+    pub(crate) fn clear(&mut self) {
+        self.diagnostics.clear();
+        self.outline.clear();
+        self.stats.clear();
+        self.front_matter.clear();
+    }
 }
 
 /// The one conversion of a Rust error into a JS `Error`.

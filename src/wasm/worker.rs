@@ -7,7 +7,7 @@
 use js_sys::{Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
-use super::{init_once, options_from_js, to_js};
+use super::{init_once, options_from_js, Parts};
 use crate::markdown::Unit;
 use crate::Renderer;
 
@@ -19,6 +19,8 @@ pub struct WorkerRenderer {
     /// The units and header of the last answer: what the page shows.
     shown: Vec<Unit>,
     header: Option<String>,
+    /// The last answer's diagnostics, outline, stats and front matter.
+    parts: Parts,
     fail_next: bool,
 }
 
@@ -34,6 +36,7 @@ impl WorkerRenderer {
             renderer: Renderer::new(options_from_js(options)?),
             shown: Vec::new(),
             header: None,
+            parts: Parts::default(),
             fail_next: false,
         })
     }
@@ -59,6 +62,7 @@ impl WorkerRenderer {
     pub fn reset(&mut self) {
         self.shown.clear();
         self.header = None;
+        self.parts.clear();
     }
 
     /// Renders `source` and answers with a `WorkerPatch`: `header` (the
@@ -67,7 +71,9 @@ impl WorkerRenderer {
     /// insert there), `moved` (flat `[unit, first line, last line, …]` of kept
     /// units to re-tag, indices after the patch), `units` (how many there are
     /// then), `reset` (whether the page must clear the body first), and the
-    /// preview's `diagnostics`, `outline`, `stats` and `front_matter`.
+    /// preview's `diagnostics`, `outline`, `stats` and `front_matter`, each
+    /// `null` when it did not change since the previous answer (all four are
+    /// there in the first answer and after `reset()`).
     #[wasm_bindgen(unchecked_return_type = "WorkerPatch")]
     pub fn render(&mut self, source: &str) -> Result<JsValue, JsValue> {
         if std::mem::take(&mut self.fail_next) {
@@ -100,11 +106,7 @@ impl WorkerRenderer {
         }
         set("moved", &Uint32Array::from(&moved[..]))?;
         set("units", &(rendered.units.len() as u32).into())?;
-        let preview = &rendered.preview;
-        set("diagnostics", &to_js(&preview.diagnostics)?)?;
-        set("outline", &to_js(&preview.outline)?)?;
-        set("stats", &to_js(&preview.stats)?)?;
-        set("front_matter", &to_js(&preview.front_matter)?)?;
+        self.parts.set(&out, &rendered.preview, reset)?;
         self.shown = rendered.units;
         Ok(out.into())
     }

@@ -139,6 +139,8 @@ export function bodyAndFull(page) {
     const template = document.createElement("template");
     template.innerHTML = full.html;
     const body = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"]');
-    return { shown: body.innerHTML, full: template.innerHTML };
+    // The last rendered event's other parts, against the full render's.
+    const pick = (d) => d && JSON.parse(JSON.stringify([d.diagnostics, d.outline, d.stats, d.front_matter]));
+    return { shown: body.innerHTML, full: template.innerHTML, parts: pick(window.__ppLast), fullParts: pick(full) };
   });
 }

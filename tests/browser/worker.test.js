@@ -80,14 +80,19 @@ describe("rendering in a worker", () => {
           { at, snippet, remove },
         );
         await quiet(page, n);
-        const { shown, full } = await bodyAndFull(page);
-        assert.equal(shown, full, `after step ${step} (${remove ? "delete" : "insert"} ${JSON.stringify(snippet)} at ${at})`);
+        const { shown, full, parts, fullParts } = await bodyAndFull(page);
+        const what = `after step ${step} (${remove ? "delete" : "insert"} ${JSON.stringify(snippet)} at ${at})`;
+        assert.equal(shown, full, what);
+        // Diagnostics, outline, stats and front matter come only when they
+        // changed: the event must still carry the current ones.
+        assert.deepEqual(parts, fullParts, what);
       }
       // Shrinking the post brings rendering back to the main thread.
       await fill(page, await exampleText());
       assert.equal(await page.evaluate(() => window.__ppLast.main_ms), undefined);
-      const { shown, full } = await bodyAndFull(page);
+      const { shown, full, parts, fullParts } = await bodyAndFull(page);
       assert.equal(shown, full);
+      assert.deepEqual(parts, fullParts);
     } finally {
       await context.close();
     }
