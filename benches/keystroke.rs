@@ -9,19 +9,8 @@ use std::time::Instant;
 
 use post_preview::{Options, Renderer};
 
-fn corpus(root: &Path) -> Vec<String> {
-    let dir = root.join("../shared/corpus/foundation-news");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("the corpus at {}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("README.md"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
-}
+#[path = "../tests/common/corpus.rs"]
+mod corpus;
 
 /// The first post, then the following posts' bodies, until `size` bytes.
 fn concatenated(posts: &[String], size: usize) -> String {
@@ -60,7 +49,7 @@ fn keystrokes(text: &str, runs: usize) -> (f64, f64, usize) {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let posts = corpus(root);
+    let posts = corpus::posts();
     let example = std::fs::read_to_string(root.join("www/examples/openssf.md")).unwrap();
     let docs = [
         ("example", example, 400),

@@ -1,13 +1,16 @@
 //! Whole-document tests on the reference site's real posts
 //! (`../shared/corpus/foundation-news/`, beside the repository).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use expect_test::expect_file;
 use post_preview::{render, Options, Severity};
 
+#[path = "common/corpus.rs"]
+mod corpus_files;
+
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/foundation-news")
+    corpus_files::dir()
 }
 
 fn read(name: &str) -> String {
@@ -107,13 +110,7 @@ fn example_post_snapshot() {
 fn every_corpus_post_renders_without_errors() {
     let mut posts = 0;
     let mut failures = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(corpus_dir())
-        .expect("the corpus folder ../shared/corpus/foundation-news")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("README.md"))
-        .collect();
-    entries.sort();
-    for path in entries {
+    for path in corpus_files::paths() {
         posts += 1;
         let source = std::fs::read_to_string(&path).unwrap();
         let preview = render(&source, &Options::default());

@@ -2,23 +2,14 @@
 //! `Renderer` gives equals a full `render` of the final text, and a local
 //! edit sanitizes only the units it touched.
 
-use std::path::Path;
-
 use post_preview::{render, Options, Preset, Renderer};
 use proptest::prelude::*;
 
+#[path = "common/corpus.rs"]
+mod corpus_files;
+
 fn corpus() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/foundation-news");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("the corpus folder")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("README.md"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
+    corpus_files::posts()
 }
 
 /// One edit, with positions as fractions of the text so they apply to any post.
