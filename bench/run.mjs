@@ -242,11 +242,11 @@ async function keystrokes(browser, docs) {
             main: summary(pp, "main"),
           },
           baseline: { work: summary(bs, "work"), e2e: summary(bs, "e2e"), core: summary(bs, "core"), layout: summary(bs, "layout") },
-          textarea_alone: { work: summary(ta, "work") },
+          textarea_alone: { work: summary(ta, "work"), command: summary(ta, "command") },
           raw: {
-            post_preview: pp.map((s) => ({ work: round(s.work), e2e: round(s.e2e), core: round(s.core), layout: round(s.layout), main: round(s.main) })),
+            post_preview: pp.map((s) => ({ work: round(s.work), e2e: round(s.e2e), core: round(s.core), layout: round(s.layout), main: round(s.main), command: round(s.command) })),
             baseline: bs.map((s) => ({ work: round(s.work), e2e: round(s.e2e), core: round(s.core), layout: round(s.layout) })),
-            textarea_alone: ta.map((s) => ({ work: round(s.work) })),
+            textarea_alone: ta.map((s) => ({ work: round(s.work), command: round(s.command) })),
           },
         };
         cell.ratio = round(cell.baseline.work.median / cell.post_preview.work.median, 1);
@@ -434,7 +434,7 @@ function describe(result) {
   ].join("\n");
 }
 
-const LEGEND = `Times in ms. **median/p95**: the frame's work, from the start of the animation frame that renders the keystroke to the preview DOM updated and laid out (\`offsetHeight\` read); for post-preview this includes everything \`mount()\` does on a render. **ratio** = baseline median / post-preview median. **e2e**: from the \`input\` event to the same point, including the wait for the animation frame (both sides render on the next frame). **core**: post-preview's \`detail.ms\` (render + DOM patch; posts of 256 KiB and more render in a Web Worker); the baseline's js-yaml + markdown-it + DOMPurify + innerHTML. **main-thread max**: the longest time one keystroke of the cell kept post-preview's main thread busy (in a worker: sending the text and applying the patch; then the layout). **textarea alone**: the control, the same keystroke in a textarea of the same size and text with no previewer at all: the browser's own rendering of that frame (style, layout, paint of the edited textarea), from the frame's start to the first task after it. Sides that render inside the frame are measured before that work; post-preview's worker answers after it, so its 1 MB figures include it.`;
+const LEGEND = `Times in ms. Each keystroke is made through the browser's editing (\`document.execCommand\` on the focused textarea, which fires the native \`input\` event), as a key press makes it. **median/p95**: the frame's work, from the start of the animation frame that renders the keystroke to the preview DOM updated and laid out (\`offsetHeight\` read), or from the \`input\` event when the preview was updated before a frame began; for post-preview this includes everything \`mount()\` does on a render. **ratio** = baseline median / post-preview median. **e2e**: from the \`input\` event to the same point, including the wait for the animation frame (both sides render on the next frame). **core**: post-preview's \`detail.ms\` (render + DOM patch; posts of 256 KiB and more render in a Web Worker); the baseline's js-yaml + markdown-it + DOMPurify + innerHTML. **main-thread max**: the longest time one keystroke of the cell kept post-preview's main thread busy (in a worker: sending the text and applying the patch; then, in every mode, \`mount()\`'s listener with its layout and the layout read). **textarea alone**: the control, the same keystroke in a textarea of the same size and text with no previewer at all: the browser's own rendering of that frame (style, layout, paint of the edited textarea), from the frame's start to the first task after it. Sides that render inside the frame are measured before its paint; post-preview's worker answers after the whole frame, so its 1 MB figures include it.`;
 
 function markdown(result) {
   const s = result.sizes;
@@ -540,8 +540,10 @@ async function main() {
     },
     config: { samples: SAMPLES, samples_1m: SAMPLES_1M, warmup: WARMUP, warmup_1m: WARMUP_1M, cold_runs: COLD_RUNS, quick },
     method: {
-      work: "animation-frame start -> preview DOM updated and laid out (offsetHeight read in the rendered-event listener)",
-      e2e: "input event dispatch -> the same point (includes waiting for the next animation frame)",
+      edit: "document.execCommand('insertText' | 'delete') on the focused textarea: the browser's editing, native input event (as a keystroke)",
+      work: "animation-frame start -> preview DOM updated and laid out (offsetHeight read in the rendered-event listener); e2e when the preview was updated before any frame began",
+      e2e: "input event -> the same point (includes waiting for the next animation frame)",
+      command: "the execCommand call: the browser's editing of the textarea, before and around the input event",
       layout: "the offsetHeight read alone (for post-preview, scroll sync's revealCaret in mount() may have laid out already)",
       core: "post-preview: detail.ms of post-preview:rendered (render + patch in wasm); baseline: js-yaml + markdown-it + DOMPurify + innerHTML",
       baseline: "markdown-it 12.3.2 {html, breaks, linkify} (the site's options, without its anchor/footnote plugins), DOMPurify.sanitize, js-yaml safeLoad front matter, header + body innerHTML, rendered on the next animation frame like LiveBinding",
