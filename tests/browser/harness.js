@@ -138,7 +138,9 @@ export function bodyAndFull(page) {
     const full = await render(text);
     const template = document.createElement("template");
     template.innerHTML = full.html;
-    const body = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"]');
+    const body = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"]').cloneNode(true);
+    // Long posts group their units in chunks (layout only): compare what is in them.
+    for (const chunk of body.querySelectorAll(':scope > div[data-pp="chunk"]')) chunk.replaceWith(...chunk.childNodes);
     // The last rendered event's other parts, against the full render's.
     const pick = (d) => d && JSON.parse(JSON.stringify([d.diagnostics, d.outline, d.stats, d.front_matter]));
     return { shown: body.innerHTML, full: template.innerHTML, parts: pick(window.__ppLast), fullParts: pick(full) };

@@ -35,6 +35,35 @@ async function quiet(page, n) {
   }
 }
 
+/**
+ * The shape of the body's chunks (long posts only): every child a chunk, none
+ * empty, none over twice CHUNK_UNITS units (counted by their first elements,
+ * which carry data-line). Content cannot forge a chunk: the sanitizer keeps
+ * no data-* attribute.
+ */
+function chunkShape(page) {
+  return page.evaluate(async () => {
+    const { CHUNK_UNITS } = await import("/post-preview.js");
+    const body = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"]');
+    const chunks = [...body.childNodes].filter((n) => n.nodeType === Node.ELEMENT_NODE && n.matches('div[data-pp="chunk"]'));
+    const units = chunks.map((c) => c.querySelectorAll(":scope > [data-line]").length);
+    return {
+      strays: body.childNodes.length - chunks.length,
+      chunks: chunks.length,
+      empty: chunks.filter((c) => !c.firstChild).length,
+      max: Math.max(0, ...units),
+      limit: 2 * CHUNK_UNITS,
+    };
+  });
+}
+
+function assertChunked(shape, what) {
+  assert.equal(shape.strays, 0, `${what}: every child of the body is a chunk`);
+  assert.ok(shape.chunks > 1, `${what}: a long post is in several chunks`);
+  assert.equal(shape.empty, 0, `${what}: no empty chunk`);
+  assert.ok(shape.max <= shape.limit, `${what}: a chunk holds ${shape.max} units, more than ${shape.limit}`);
+}
+
 async function fill(page, text) {
   const n = await renders(page);
   await page.evaluate((text) => {
@@ -63,6 +92,7 @@ describe("rendering in a worker", () => {
       assert.equal(typeof mainMs, "number", "the render came from the worker (its detail has main_ms)");
       const loaded = await bodyAndFull(page);
       assert.equal(loaded.shown, loaded.full);
+      assertChunked(await chunkShape(page), "loaded");
       const random = rng(20261125);
       for (let step = 0; step < 30; step++) {
         const at = random();
@@ -83,15 +113,30 @@ describe("rendering in a worker", () => {
         const { shown, full, parts, fullParts } = await bodyAndFull(page);
         const what = `after step ${step} (${remove ? "delete" : "insert"} ${JSON.stringify(snippet)} at ${at})`;
         assert.equal(shown, full, what);
+        assertChunked(await chunkShape(page), what);
         // Diagnostics, outline, stats and front matter come only when they
         // changed: the event must still carry the current ones.
         assert.deepEqual(parts, fullParts, what);
       }
+      // A paste of 300 blocks in one place: its chunk splits.
+      const n = await renders(page);
+      await page.evaluate(() => {
+        const t = document.getElementById("source");
+        const i = t.value.indexOf("\n\n", t.value.length >> 1) + 2;
+        const blocks = Array.from({ length: 300 }, (_, k) => `Pasted paragraph ${k}.\n\n`).join("");
+        t.setRangeText(blocks, i, i, "end");
+        t.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
+      });
+      await quiet(page, n);
+      const pasted = await bodyAndFull(page);
+      assert.equal(pasted.shown, pasted.full, "after pasting 300 blocks");
+      assertChunked(await chunkShape(page), "after pasting 300 blocks");
       // Shrinking the post brings rendering back to the main thread.
       await fill(page, await exampleText());
       assert.equal(await page.evaluate(() => window.__ppLast.main_ms), undefined);
       const { shown, full, parts, fullParts } = await bodyAndFull(page);
       assert.equal(shown, full);
+      assert.equal((await chunkShape(page)).chunks, 0, "a short post is not chunked");
       assert.deepEqual(parts, fullParts);
     } finally {
       await context.close();
