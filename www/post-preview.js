@@ -460,14 +460,13 @@ class WorkerBinding {
     if (patch.insert.length) {
       const template = document.createElement("template");
       const added = [];
-      const fragment = document.createDocumentFragment();
       for (const html of patch.insert) {
         template.innerHTML = html;
-        const nodes = Array.from(template.content.childNodes);
         if (!first) first = template.content.firstElementChild;
-        fragment.append(...nodes);
-        added.push(nodes);
+        added.push(Array.from(template.content.childNodes));
       }
+      // No spread of `added` into a call: a long post has more units than
+      // a call takes arguments.
       if (units.length === 0) {
         // A first render (or an empty body): chunk it before it goes in.
         const chunks = document.createDocumentFragment();
@@ -477,18 +476,20 @@ class WorkerBinding {
           chunks.append(chunk);
         }
         body.append(chunks);
-        units.push(...added);
+        this.units = added;
       } else {
+        const fragment = document.createDocumentFragment();
+        for (const nodes of added) fragment.append(...nodes);
         const { chunk, anchor } = this.place(patch.start);
         chunk.insertBefore(fragment, anchor);
-        units.splice(patch.start, 0, ...added);
+        this.units = units.slice(0, patch.start).concat(added, units.slice(patch.start));
         this.split(chunk, patch.start);
       }
     }
     const moved = patch.moved;
     for (let k = 0; k < moved.length; k += 3) {
       if (!moved[k + 1]) continue;
-      const element = units[moved[k]].find((node) => node.nodeType === Node.ELEMENT_NODE);
+      const element = this.units[moved[k]].find((node) => node.nodeType === Node.ELEMENT_NODE);
       if (element) {
         element.setAttribute("data-line", String(moved[k + 1]));
         element.setAttribute("data-line-end", String(moved[k + 2]));
