@@ -97,6 +97,34 @@ export async function renderedAfter(page, count, timeout = 10_000) {
   return page.evaluate(() => window.__ppLast);
 }
 
+/**
+ * What random edits insert or delete: text that changes how blocks split
+ * and what they share (emphasis, raw HTML, footnotes, headings, fences,
+ * lists, quotes, autolinks, tables).
+ */
+export const EDIT_SNIPPETS = [
+  "x", " ", "\n", "\n\n", "*", "#", "<u>", "</u>", "[^1]", "\n\n[^1]: note\n\n", "\n\n## Heading\n\n",
+  "\n\n<div>\n\n**in a div**\n\n</div>\n\n", "https://docs.rs ", "`", "\n```\n", "\n- item\n", "\n> quote\n", "|",
+];
+
+/**
+ * Edits the editor like a user would (setRangeText + an input event): at
+ * `at` (a fraction of the text), inserts `text`, or with `remove` deletes as
+ * many characters. Does not wait for the render.
+ */
+export function editAt(page, { at, text, remove = false }) {
+  return page.evaluate(
+    ({ at, text, remove }) => {
+      const t = document.getElementById("source");
+      const i = Math.floor(at * t.value.length);
+      if (remove) t.setRangeText("", i, Math.min(t.value.length, i + text.length), "end");
+      else t.setRangeText(text, i, i, "end");
+      t.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: remove ? "deleteContentForward" : "insertText" }));
+    },
+    { at, text, remove },
+  );
+}
+
 /** Replaces the editor's text: fill() for the bulk, real keystrokes for the tail. */
 export async function typeSource(page, text, { typed = 40, selector = "#source" } = {}) {
   const cut = Math.max(0, text.length - typed);

@@ -5,28 +5,14 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { bodyAndFull, exampleText, launch, newContext, openPage, renders, renderedAfter, rng, settled } from "./harness.js";
+import { bodyAndFull, EDIT_SNIPPETS, editAt, exampleText, launch, newContext, openPage, renders, renderedAfter, rng, settled } from "./harness.js";
 
 const IMAGE = "https://images.example/photo.png";
 
-const SNIPPETS = [
-  "x", " ", "\n", "\n\n", "*", "#", "<u>", "</u>", "[^1]", "\n\n[^1]: note\n\n", "\n\n## Heading\n\n",
-  "\n\n<div>\n\n**in a div**\n\n</div>\n\n", "https://docs.rs ", "`", "\n- item\n", "\n> quote\n", "|",
-];
-
-/** Edits the textarea like a user would (setRangeText + an input event). */
+/** Edits the textarea like a user would, then waits for the render. */
 async function edit(page, kind, at, text) {
   const n = await renders(page);
-  await page.evaluate(
-    ({ kind, at, text }) => {
-      const t = document.getElementById("source");
-      const i = Math.floor(at * t.value.length);
-      if (kind === "delete") t.setRangeText("", i, Math.min(t.value.length, i + text.length), "end");
-      else t.setRangeText(text, i, i, "end");
-      t.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: kind === "delete" ? "deleteContentForward" : "insertText" }));
-    },
-    { kind, at, text },
-  );
+  await editAt(page, { at, text, remove: kind === "delete" });
   await renderedAfter(page, n);
   await settled(page);
 }
@@ -90,7 +76,7 @@ describe("incremental updates", () => {
       for (let step = 0; step < 60; step++) {
         const r = random();
         const at = random();
-        const snippet = SNIPPETS[Math.floor(random() * SNIPPETS.length)];
+        const snippet = EDIT_SNIPPETS[Math.floor(random() * EDIT_SNIPPETS.length)];
         const kind = r < 0.55 ? "insert" : r < 0.9 ? "delete" : "undo";
         if (kind === "undo" && history.length) {
           const previous = history.pop();

@@ -6,12 +6,7 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { bodyAndFull, exampleText, launch, newContext, openPage, renders, renderedAfter, rng } from "./harness.js";
-
-const SNIPPETS = [
-  "x", " ", "\n", "\n\n", "*", "#", "<u>", "</u>", "[^1]", "\n\n[^1]: note\n\n", "\n\n## Heading\n\n",
-  "\n\n<div>\n\n**in a div**\n\n</div>\n\n", "https://docs.rs ", "`", "\n```\n", "\n- item\n", "\n> quote\n", "|",
-];
+import { bodyAndFull, EDIT_SNIPPETS, editAt, exampleText, launch, newContext, openPage, renders, renderedAfter, rng } from "./harness.js";
 
 /** A post past the worker threshold: the example, then its body again and again. */
 async function longPost() {
@@ -96,19 +91,10 @@ describe("rendering in a worker", () => {
       const random = rng(20261125);
       for (let step = 0; step < 30; step++) {
         const at = random();
-        const snippet = SNIPPETS[Math.floor(random() * SNIPPETS.length)];
+        const snippet = EDIT_SNIPPETS[Math.floor(random() * EDIT_SNIPPETS.length)];
         const remove = random() < 0.4;
         const n = await renders(page);
-        await page.evaluate(
-          ({ at, snippet, remove }) => {
-            const t = document.getElementById("source");
-            const i = Math.floor(at * t.value.length);
-            if (remove) t.setRangeText("", i, Math.min(t.value.length, i + snippet.length), "end");
-            else t.setRangeText(snippet, i, i, "end");
-            t.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: remove ? "deleteContentForward" : "insertText" }));
-          },
-          { at, snippet, remove },
-        );
+        await editAt(page, { at, text: snippet, remove });
         await quiet(page, n);
         const { shown, full, parts, fullParts } = await bodyAndFull(page);
         const what = `after step ${step} (${remove ? "delete" : "insert"} ${JSON.stringify(snippet)} at ${at})`;
