@@ -276,44 +276,38 @@ fn front_matter_edits_show() {
     }
 }
 
-#[test]
-fn undo_of_a_front_matter_deletion() {
-    let corpus = corpus();
-    let mut history = vec![corpus[141].clone()];
+/// Renders `post`, then makes `edits` one after another: after each, the
+/// incremental render equals a whole render of the text.
+fn assert_edits_render_whole(post: &str, edits: &[Edit]) {
+    let mut history = vec![post.to_owned()];
     let options = Options::default();
     let mut renderer = Renderer::new(options.clone());
-    renderer.render(&history[0]);
-    for e in [Edit::Delete(0.16920750250682362, 22), Edit::Undo(1)] {
-        apply(&mut history, &e);
+    renderer.render(post);
+    for edit in edits {
+        apply(&mut history, edit);
         let text = history.last().unwrap();
-        assert_eq!(
-            renderer.render(text).preview.html,
-            render(text, &options).html
-        );
+        let incremental = renderer.render(text).preview.html;
+        let whole = render(text, &options).html;
+        if let Some((x, y)) = incremental.lines().zip(whole.lines()).find(|(x, y)| x != y) {
+            println!("first difference:\nincremental: {x}\nwhole:       {y}");
+        }
+        assert_eq!(incremental, whole, "after {edit:?}");
     }
+}
+
+#[test]
+fn undo_of_a_front_matter_deletion() {
+    assert_edits_render_whole(
+        &corpus()[141],
+        &[Edit::Delete(0.16920750250682362, 22), Edit::Undo(1)],
+    );
 }
 
 /// Found by `incremental_equals_full`: a fence opened mid-post, then undone.
 #[test]
 fn undo_of_an_opened_fence() {
-    let corpus = corpus();
-    let mut history = vec![corpus[140].clone()];
-    let options = Options::default();
-    let mut renderer = Renderer::new(options.clone());
-    renderer.render(&history[0]);
-    for e in [Edit::Paste(0.4120695206032553, "\n```\n"), Edit::Undo(1)] {
-        apply(&mut history, &e);
-        let text = history.last().unwrap();
-        let inc = renderer.render(text);
-        let full = render(text, &options);
-        if inc.preview.html != full.html {
-            for (x, y) in inc.preview.html.lines().zip(full.html.lines()) {
-                if x != y {
-                    println!("INC: {x}\nFUL: {y}");
-                    break;
-                }
-            }
-        }
-        assert_eq!(inc.preview.html, full.html);
-    }
+    assert_edits_render_whole(
+        &corpus()[140],
+        &[Edit::Paste(0.4120695206032553, "\n```\n"), Edit::Undo(1)],
+    );
 }
