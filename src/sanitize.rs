@@ -313,12 +313,8 @@ impl Policy {
                 ..ReportState::default()
             }),
         };
-        let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-        let queue = BufferQueue::default();
-        queue.push_back(html.into());
-        let _ = tokenizer.feed(&queue);
-        tokenizer.end();
-        let state = tokenizer.sink.state.into_inner();
+        tokenize(html, &sink);
+        let state = sink.state.into_inner();
         *open = state.open;
         let Some(diagnostics) = diagnostics.filter(|_| state.deepest <= max_deepest) else {
             return Scan {
@@ -580,6 +576,33 @@ struct ReportState {
 
 struct ReportSink {
     state: RefCell<ReportState>,
+}
+
+/// Runs html5ever's tokenizer (no tree builder) over `html` into `sink`.
+/// Every tokenizer pass of the crate goes through here with the one sink
+/// type below, so the tokenizer is compiled once: each sink type would be
+/// another copy of it in the wasm (about 60 KB).
+pub(crate) fn tokenize(html: &str, sink: &dyn TokenSink<Handle = ()>) {
+    let tokenizer = Tokenizer::new(DynSink(sink), TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(html.into());
+    let _ = tokenizer.feed(&queue);
+    tokenizer.end();
+}
+
+/// The one sink type [`tokenize`] instantiates the tokenizer with.
+struct DynSink<'a>(&'a dyn TokenSink<Handle = ()>);
+
+impl TokenSink for DynSink<'_> {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+        self.0.process_token(token, line)
+    }
+
+    fn end(&self) {
+        self.0.end();
+    }
 }
 
 impl TokenSink for ReportSink {

@@ -12,12 +12,13 @@ use std::rc::{Rc, Weak};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    AbortSignal, AddEventListenerOptions, CustomEvent, CustomEventInit, Element, HtmlElement,
-    HtmlTemplateElement, HtmlTextAreaElement, Window,
+    AbortSignal, AddEventListenerOptions, CharacterData, CustomEvent, CustomEventInit, Element,
+    HtmlElement, HtmlTemplateElement, HtmlTextAreaElement, Node, NodeList, Window,
 };
 
 use super::{console_error_value, init_once, js_error, options_from_js, to_js, Parts};
 use crate::markdown::Unit;
+use crate::patch::NodeEdit;
 use crate::{Rendered, Renderer};
 
 /// The event dispatched on the root after every render.
@@ -316,8 +317,11 @@ impl View {
 /// when its HTML differs; in the body, the nodes of the units whose HTML
 /// differs from what is shown (the same units at the start and the end are
 /// left alone, so their images do not reload and `<details>` keep their
-/// state), and the line attributes of kept units that moved. Returns the
-/// first element it inserted into the body (the edited block), if any.
+/// state), and the line attributes of kept units that moved. A changed unit
+/// that replaces exactly one shown unit of the same shape (a keystroke in a
+/// paragraph) is edited in place ([`crate::patch::morph`]) rather than
+/// replaced. Returns the first element of the first changed unit (the edited
+/// block), if any.
 fn patch(
     view: &View,
     shown: &mut Shown,
@@ -347,45 +351,61 @@ fn patch(
     };
     let diff = crate::patch::diff(&shown_units, units);
     let start: u32 = counts[..diff.prefix].iter().sum();
-    let removed: u32 = counts[diff.prefix..diff.prefix + diff.removed].iter().sum();
     // One live list for the whole patch: each `child_nodes()` call makes a new one.
     let nodes = body.child_nodes();
-    for _ in 0..removed {
-        if let Some(node) = nodes.item(start) {
-            body.remove_child(&node)?;
+    let mut dom = Dom {
+        body,
+        nodes: &nodes,
+        template: None,
+    };
+    let mut first_changed = None;
+    if diff.removed == diff.inserted.len() {
+        // One new unit per shown unit: each is edited in place when it can
+        // be, else its nodes are replaced, in place.
+        let mut at = start;
+        for (k, new) in (diff.prefix..).zip(&units[diff.inserted.clone()]) {
+            let morphed = crate::patch::morph(&shown_units[k].html, &new.html)
+                .filter(|m| m.top_level == counts[k])
+                .map_or(Ok(false), |m| dom.apply(at, &m.edits))?;
+            if !morphed {
+                dom.remove(at, counts[k])?;
+                let (count, first) = dom.insert(at, &new.tagged())?;
+                counts[k] = count;
+                tagged[k] = first;
+            } else if shown_units[k].lines != new.lines {
+                retag(&tagged[k], new.lines)?;
+            }
+            shown_units[k] = new.clone();
+            if first_changed.is_none() {
+                first_changed = tagged[k].clone();
+            }
+            at += counts[k];
         }
+    } else {
+        let removed: u32 = counts[diff.prefix..diff.prefix + diff.removed].iter().sum();
+        dom.remove(start, removed)?;
+        let mut inserted = Vec::with_capacity(diff.inserted.len());
+        let mut inserted_counts = Vec::with_capacity(diff.inserted.len());
+        let mut inserted_tagged = Vec::with_capacity(diff.inserted.len());
+        let mut at = start;
+        for unit in &units[diff.inserted.clone()] {
+            let (count, first) = dom.insert(at, &unit.tagged())?;
+            at += count;
+            inserted_counts.push(count);
+            inserted_tagged.push(first);
+            inserted.push(unit.clone());
+        }
+        first_changed = inserted_tagged.iter().flatten().next().cloned();
+        // Kept units stay where they are: only the changed range is replaced.
+        let replaced = diff.prefix..diff.prefix + diff.removed;
+        shown_units.splice(replaced.clone(), inserted);
+        counts.splice(replaced.clone(), inserted_counts);
+        tagged.splice(replaced, inserted_tagged);
     }
-    let anchor = nodes.item(start);
-    let document = body
-        .owner_document()
-        .ok_or_else(|| js_error("LiveBinding", "the preview has no document"))?;
-    let template: HtmlTemplateElement = document.create_element("template")?.unchecked_into();
-    let mut inserted = Vec::with_capacity(diff.inserted.len());
-    let mut inserted_counts = Vec::with_capacity(diff.inserted.len());
-    let mut inserted_tagged = Vec::with_capacity(diff.inserted.len());
-    for unit in &units[diff.inserted.clone()] {
-        // Each unit is a complete, sanitized fragment: parse it inertly,
-        // then move its nodes in.
-        template.set_inner_html(&unit.tagged());
-        let fragment = template.content();
-        inserted_counts.push(fragment.child_nodes().length());
-        inserted_tagged.push(fragment.first_element_child());
-        body.insert_before(&fragment, anchor.as_ref())?;
-        inserted.push(unit.clone());
-    }
-    let first_inserted = inserted_tagged.iter().flatten().next().cloned();
-    // Kept units stay where they are: only the changed range is replaced.
-    let replaced = diff.prefix..diff.prefix + diff.removed;
-    shown_units.splice(replaced.clone(), inserted);
-    counts.splice(replaced.clone(), inserted_counts);
-    tagged.splice(replaced, inserted_tagged);
     // Kept units that moved (lines added or removed above them): re-tag
     // their first element, which the binding kept (no lookup in the DOM).
     for &i in &diff.moved {
-        if let (Some((first, last)), Some(element)) = (units[i].lines, &tagged[i]) {
-            element.set_attribute("data-line", &first.to_string())?;
-            element.set_attribute("data-line-end", &last.to_string())?;
-        }
+        retag(&tagged[i], units[i].lines)?;
         shown_units[i].lines = units[i].lines;
     }
     shown.body = Some(ShownBody {
@@ -393,5 +413,116 @@ fn patch(
         counts,
         tagged,
     });
-    Ok(first_inserted)
+    Ok(first_changed)
+}
+
+/// Sets a unit's line attributes on its first element.
+fn retag(element: &Option<Element>, lines: Option<(u32, u32)>) -> Result<(), JsValue> {
+    if let (Some((first, last)), Some(element)) = (lines, element) {
+        element.set_attribute("data-line", &first.to_string())?;
+        element.set_attribute("data-line-end", &last.to_string())?;
+    }
+    Ok(())
+}
+
+/// The body's nodes, as one patch changes them.
+struct Dom<'a> {
+    body: &'a Element,
+    /// The body's child nodes (a live list).
+    nodes: &'a NodeList,
+    /// Parses unit HTML; made on first use.
+    template: Option<HtmlTemplateElement>,
+}
+
+impl Dom<'_> {
+    /// Removes `count` nodes from index `at`.
+    fn remove(&self, at: u32, count: u32) -> Result<(), JsValue> {
+        for _ in 0..count {
+            if let Some(node) = self.nodes.item(at) {
+                self.body.remove_child(&node)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Inserts the nodes of (complete, sanitized) unit HTML at index `at`:
+    /// parsed inertly in a template, then moved in. Returns how many there
+    /// are and the first element.
+    fn insert(&mut self, at: u32, html: &str) -> Result<(u32, Option<Element>), JsValue> {
+        let template = match &self.template {
+            Some(template) => template,
+            None => {
+                let document = self
+                    .body
+                    .owner_document()
+                    .ok_or_else(|| js_error("LiveBinding", "the preview has no document"))?;
+                self.template
+                    .insert(document.create_element("template")?.unchecked_into())
+            }
+        };
+        template.set_inner_html(html);
+        let fragment = template.content();
+        let count = fragment.child_nodes().length();
+        let first = fragment.first_element_child();
+        self.body
+            .insert_before(&fragment, self.nodes.item(at).as_ref())?;
+        Ok((count, first))
+    }
+
+    /// Applies a unit's in-place edits; its first top-level node is at `at`.
+    /// Each edit first checks that its node holds what the edit expects; on
+    /// the first that does not, stops and returns `false` (the caller then
+    /// replaces the unit's nodes, edited or not).
+    fn apply(&self, at: u32, edits: &[NodeEdit]) -> Result<bool, JsValue> {
+        for edit in edits {
+            match edit {
+                NodeEdit::Text {
+                    path,
+                    old,
+                    offset,
+                    delete,
+                    insert,
+                } => {
+                    let Some(text) = self
+                        .find(at, path)
+                        .and_then(|n| n.dyn_into::<CharacterData>().ok())
+                        .filter(|t| t.node_type() == Node::TEXT_NODE && t.data() == *old)
+                    else {
+                        return Ok(false);
+                    };
+                    text.replace_data(*offset, *delete, insert)?;
+                }
+                NodeEdit::Attribute {
+                    path,
+                    tag,
+                    name,
+                    old,
+                    value,
+                } => {
+                    let Some(element) = self
+                        .find(at, path)
+                        .and_then(|n| n.dyn_into::<Element>().ok())
+                        .filter(|e| e.local_name() == *tag && e.get_attribute(name) == *old)
+                    else {
+                        return Ok(false);
+                    };
+                    match value {
+                        Some(value) => element.set_attribute(name, value)?,
+                        None => element.remove_attribute(name)?,
+                    }
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// The node at `path` below the unit whose first top-level node is at `at`.
+    fn find(&self, at: u32, path: &[u32]) -> Option<Node> {
+        let (&top, rest) = path.split_first()?;
+        let mut node = self.nodes.item(at + top)?;
+        for &i in rest {
+            node = node.child_nodes().item(i)?;
+        }
+        Some(node)
+    }
 }

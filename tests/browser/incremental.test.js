@@ -1,7 +1,8 @@
 // Incremental updates: the preview patches only the units an edit touched.
 // Invariant: after any sequence of edits, the preview's body is exactly what
 // a full render of the final text gives. Unchanged blocks keep their nodes:
-// images are not reloaded and <details> stay open.
+// images are not reloaded and <details> stay open. A block edited without
+// changing its shape (typing in a paragraph) keeps its nodes too.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -62,6 +63,67 @@ describe("incremental updates", () => {
       const { shown, full } = await bodyAndFull(page);
       // The only difference is the state the reader gave the page.
       assert.equal(shown.replace(/(<details[^>]*) open=""/, "$1"), full);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("typing in a paragraph edits its nodes in place; a new shape replaces them", async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await openPage(context);
+      const source = `---\ntitle: In place\n---\n\nBefore ![icon](${IMAGE}) and [a link](https://a.example/) after.\n\nNext.\n`;
+      const n = await renders(page);
+      await page.fill("#source", source);
+      await renderedAfter(page, n);
+      await settled(page);
+      await page.waitForFunction(() => document.getElementById("preview").shadowRoot.querySelector("img")?.complete);
+      for (let i = 0; i < 50 && !context.__external.includes(IMAGE); i++) await page.waitForTimeout(20);
+      const requests = () => context.__external.filter((u) => u === IMAGE).length;
+      assert.equal(requests(), 1, "the image was requested once");
+      const mark = () =>
+        page.evaluate(() => {
+          const p = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"] > p');
+          p.__mark = "p";
+          p.querySelector("img").__mark = "img";
+          p.querySelector("a").firstChild.__mark = "link text";
+        });
+      const marks = () =>
+        page.evaluate(() => {
+          const p = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"] > p');
+          return [p.__mark, p.querySelector("img")?.__mark, p.querySelector("a")?.firstChild.__mark];
+        });
+      // Real keystrokes: in the text, in a link's text, in its URL (an attribute), and a deletion.
+      const typeAt = async (needle, keys, { offset = 0, backspaces = 0 } = {}) => {
+        const before = await renders(page);
+        await page.focus("#source");
+        await page.evaluate(([needle, offset]) => {
+          const t = document.getElementById("source");
+          const i = t.value.indexOf(needle) + offset;
+          t.setSelectionRange(i, i);
+        }, [needle, offset]);
+        for (let i = 0; i < backspaces; i++) await page.keyboard.press("Backspace");
+        if (keys) await page.keyboard.type(keys);
+        await renderedAfter(page, before);
+        await settled(page);
+      };
+      await mark();
+      await typeAt("Before", "Just ");
+      await typeAt("a link", "really ", { offset: 2 });
+      await typeAt("a.example", "b", { offset: 0, backspaces: 0 });
+      await typeAt("after.", "", { offset: 5, backspaces: 3 });
+      assert.deepEqual(await marks(), ["p", "img", "link text"], "the paragraph, its image and its link's text node were kept");
+      assert.equal(requests(), 1, "the image was not requested again");
+      let { shown, full } = await bodyAndFull(page);
+      assert.equal(shown, full);
+      assert.match(shown, /Just Before .*href="https:\/\/ba\.example\/".*a really link.* af\.<\/p>/s);
+
+      // `*x*` makes an element where there was text: the paragraph is replaced.
+      await typeAt("Just", "*x* ");
+      assert.deepEqual(await marks(), [undefined, undefined, undefined], "a new shape replaces the paragraph");
+      ({ shown, full } = await bodyAndFull(page));
+      assert.equal(shown, full);
+      assert.match(shown, /<em>x<\/em> Just Before/);
     } finally {
       await context.close();
     }
