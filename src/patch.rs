@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
+use serde::Serialize;
 
 use crate::markdown::Unit;
 
@@ -67,7 +68,8 @@ pub fn diff(shown: &[Unit], units: &[Unit]) -> UnitPatch {
 /// level. Each edit also says what the node must hold before, so a patcher
 /// checks that the DOM is what this model says before it changes anything,
 /// and replaces the unit's nodes instead when it is not.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
 pub enum NodeEdit {
     /// In the text node at `path`, whose text is `old`, replace `delete`
     /// UTF-16 code units at UTF-16 offset `offset` with `insert`
@@ -102,7 +104,7 @@ pub enum NodeEdit {
 }
 
 /// How to turn a unit's nodes into a new unit's in place.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Morph {
     /// How many top-level nodes the unit has (before and after): a patcher
     /// checks that it shows exactly as many for the unit.

@@ -298,6 +298,34 @@ class JsBinding {
   }
 }
 
+/** Sets a unit's line attributes on its first element (the core's `data-line` / `data-line-end`). */
+function tagLines(nodes, first, last) {
+  const element = nodes.find((node) => node.nodeType === Node.ELEMENT_NODE);
+  if (!element) return;
+  if (element.getAttribute("data-line") !== String(first)) element.setAttribute("data-line", String(first));
+  if (element.getAttribute("data-line-end") !== String(last)) element.setAttribute("data-line-end", String(last));
+}
+
+/**
+ * Applies one NodeEdit to a unit's nodes after checking that its node holds
+ * what the edit expects (the values come from the core's sanitized HTML).
+ * Returns false, changing nothing, when the check fails.
+ */
+function applyEdit(nodes, edit) {
+  let node = nodes[edit.path[0]];
+  for (let i = 1; node && i < edit.path.length; i++) node = node.childNodes[edit.path[i]];
+  if (!node) return false;
+  if (edit.kind === "text") {
+    if (node.nodeType !== Node.TEXT_NODE || node.data !== edit.old) return false;
+    node.replaceData(edit.offset, edit.delete, edit.insert);
+    return true;
+  }
+  if (node.nodeType !== Node.ELEMENT_NODE || node.localName !== edit.tag || node.getAttribute(edit.name) !== edit.old) return false;
+  if (edit.value === null) node.removeAttribute(edit.name);
+  else node.setAttribute(edit.name, edit.value);
+  return true;
+}
+
 /**
  * The LiveBinding contract with the rendering in a Web Worker
  * (render-worker.js): the main thread reads the text, posts it, and applies
@@ -442,6 +470,39 @@ class WorkerBinding {
     }
     // The header's HTML and every unit's are sanitized by the core.
     if (patch.header !== null) this.header.innerHTML = patch.header;
+    // A keystroke in a paragraph: edit its nodes in place when the worker
+    // says how and every check passes (else they are replaced below).
+    const morphed = patch.morph ? this.morph(patch) : undefined;
+    const first = morphed !== undefined ? morphed : this.replace(patch);
+    const moved = patch.moved;
+    for (let k = 0; k < moved.length; k += 3) {
+      if (moved[k + 1]) tagLines(this.units[moved[k]], moved[k + 1], moved[k + 2]);
+    }
+    return first;
+  }
+
+  /**
+   * Applies the patch's in-place edits (one UnitMorph per replaced unit).
+   * Returns the first edited unit's first element (or null), or undefined
+   * when a unit has none or an edit's check fails: the caller then replaces
+   * the units from their HTML, edited or not.
+   */
+  morph(patch) {
+    const { start, morph } = patch;
+    if (morph.length !== patch.remove) return undefined;
+    for (let j = 0; j < morph.length; j++) {
+      const m = morph[j];
+      const nodes = this.units[start + j];
+      if (!m || !nodes || nodes.length !== m.top_level) return undefined;
+      for (const edit of m.edits) if (!applyEdit(nodes, edit)) return undefined;
+      if (m.lines) tagLines(nodes, m.lines[0], m.lines[1]);
+    }
+    return (this.units[start] || []).find((node) => node.nodeType === Node.ELEMENT_NODE) || null;
+  }
+
+  /** Removes and inserts the patch's units; returns the first element inserted (or null). */
+  replace(patch) {
+    const body = this.body;
     const units = this.units;
     const emptied = new Set();
     for (const nodes of units.splice(patch.start, patch.remove)) {
@@ -484,15 +545,6 @@ class WorkerBinding {
         chunk.insertBefore(fragment, anchor);
         this.units = units.slice(0, patch.start).concat(added, units.slice(patch.start));
         this.split(chunk, patch.start);
-      }
-    }
-    const moved = patch.moved;
-    for (let k = 0; k < moved.length; k += 3) {
-      if (!moved[k + 1]) continue;
-      const element = this.units[moved[k]].find((node) => node.nodeType === Node.ELEMENT_NODE);
-      if (element) {
-        element.setAttribute("data-line", String(moved[k + 1]));
-        element.setAttribute("data-line-end", String(moved[k + 2]));
       }
     }
     return first;

@@ -114,6 +114,20 @@ export interface RenderedDetail {
     changed: Element | null;
 }
 
+/** In-place edits of one shown unit's nodes (see `patch::morph`). */
+export interface UnitMorph {
+    /** How many top-level nodes the unit has. */
+    top_level: number;
+    /** The unit's lines after the edit, for its first element (null: no element to tag). */
+    lines: [number, number] | null;
+    edits: NodeEdit[];
+}
+
+/** One in-place edit; `path` is the top-level node's index, then a child index per level. */
+export type NodeEdit =
+    | { kind: "text"; path: number[]; old: string; offset: number; delete: number; insert: string }
+    | { kind: "attribute"; path: number[]; tag: string; name: string; old: string | null; value: string | null };
+
 /** What `WorkerRenderer.render` answers: the patch from what the page shows to the new render. */
 export interface WorkerPatch {
     /** The header's sanitized HTML, or null when it did not change. */
@@ -127,6 +141,13 @@ export interface WorkerPatch {
     insert: string[];
     /** `[unit, first line, last line, …]`: kept units to re-tag (indices after the patch). */
     moved: Uint32Array;
+    /**
+     * When each inserted unit replaces one removed unit (`insert.length === remove`):
+     * per pair, how to edit the shown unit's nodes in place instead, or null
+     * when it must be replaced. The page may apply these and skip `insert`
+     * when every pair has them and every edit's check passes.
+     */
+    morph: (UnitMorph | null)[] | null;
     /** How many units the body has after the patch. */
     units: number;
     /** These four are null when they did not change since the previous answer (never after a reset). */

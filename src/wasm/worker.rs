@@ -7,9 +7,17 @@
 use js_sys::{Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
-use super::{init_once, options_from_js, Parts};
+use super::{init_once, options_from_js, to_js, Parts};
 use crate::markdown::Unit;
 use crate::Renderer;
+
+/// A `UnitMorph` of the `WorkerPatch`: the in-place edits and the unit's new lines.
+#[derive(serde::Serialize)]
+struct UnitMorph {
+    #[serde(flatten)]
+    morph: crate::patch::Morph,
+    lines: Option<(u32, u32)>,
+}
 
 /// Renders successive versions of one post into patches for a preview that
 /// shows the previous answer.
@@ -105,6 +113,27 @@ impl WorkerRenderer {
             moved.extend([i as u32, first, last]);
         }
         set("moved", &Uint32Array::from(&moved[..]))?;
+        // One new unit per shown unit: how to edit each in place, if it can be.
+        let morph = if diff.removed == diff.inserted.len() && diff.removed > 0 {
+            let pairs = self.shown[diff.prefix..]
+                .iter()
+                .zip(&rendered.units[diff.inserted.clone()]);
+            let morphs: Array = pairs
+                .map(
+                    |(old, new)| match crate::patch::morph(&old.html, &new.html) {
+                        Some(morph) => to_js(&UnitMorph {
+                            morph,
+                            lines: new.lines,
+                        }),
+                        None => Ok(JsValue::NULL),
+                    },
+                )
+                .collect::<Result<_, _>>()?;
+            morphs.into()
+        } else {
+            JsValue::NULL
+        };
+        set("morph", &morph)?;
         set("units", &(rendered.units.len() as u32).into())?;
         self.parts.set(&out, &rendered.preview, reset)?;
         self.shown = rendered.units;

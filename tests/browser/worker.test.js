@@ -88,6 +88,30 @@ describe("rendering in a worker", () => {
       const loaded = await bodyAndFull(page);
       assert.equal(loaded.shown, loaded.full);
       assertChunked(await chunkShape(page), "loaded");
+      // Typing in a paragraph edits its nodes in place (the worker sends how).
+      const line = await page.evaluate(() => {
+        const body = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"]');
+        const p = [...body.querySelectorAll("p")].find((p) => p.textContent.startsWith("This news"));
+        p.__mark = "kept";
+        return Number(p.getAttribute("data-line"));
+      });
+      {
+        const n = await renders(page);
+        await page.evaluate((line) => {
+          const t = document.getElementById("source");
+          const i = t.value.split("\n").slice(0, line - 1).join("\n").length + 1;
+          t.setRangeText("Typed. ", i, i, "end");
+          t.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertText" }));
+        }, line);
+        await quiet(page, n);
+        const mark = await page.evaluate(() => {
+          const body = document.getElementById("preview").shadowRoot.querySelector('article[data-pp="body"]');
+          return [...body.querySelectorAll("p")].find((p) => p.textContent.startsWith("Typed. This news"))?.__mark;
+        });
+        assert.equal(mark, "kept", "the typed-in paragraph kept its element");
+        const typed = await bodyAndFull(page);
+        assert.equal(typed.shown, typed.full, "after typing in a paragraph");
+      }
       const random = rng(20261125);
       for (let step = 0; step < 30; step++) {
         const at = random();
