@@ -261,6 +261,51 @@ function sampleControl(change) {
   return done.then(({ t1, tFrame }) => ({ e2e: t1 - t0, work: t1 - tFrame, core: NaN, layout: NaN, main: NaN, command }));
 }
 
+/**
+ * The browser's floor: what the smallest visible change to a preview costs
+ * in a keystroke's frame, whatever the previewer. A keystroke goes into the
+ * baseline's textarea (the baseline paused, as for the control); in the
+ * next frame one character is inserted into (or deleted from) the first
+ * text node of the baseline preview's paragraph that starts with `probe`,
+ * in place (CharacterData.replaceData, as post-preview's in-place edits
+ * do), then style and layout are forced. Returns { edit, layout, total }
+ * per sample. The baseline's text and preview are as before afterwards.
+ */
+async function sampleFloor({ pos, probe, samples }) {
+  const textarea = sides.base.textarea;
+  const paragraph = [...baseline.body.querySelectorAll("p")].find((p) => p.textContent.startsWith(probe));
+  const text = paragraph && paragraph.firstChild;
+  if (!text || text.nodeType !== Node.TEXT_NODE) throw new Error(`floor: no paragraph starting with ${JSON.stringify(probe)}`);
+  const out = [];
+  baseline.paused = true;
+  try {
+    textarea.focus();
+    textarea.setSelectionRange(pos, pos);
+    await settle();
+    for (let i = 0; i < 2 * samples; i++) {
+      const insert = i % 2 === 0;
+      const done = new Promise((resolve) => {
+        requestAnimationFrame(() => {
+          const t0 = now();
+          if (insert) text.replaceData(0, 0, "x");
+          else text.replaceData(0, 1, "");
+          const t1 = now();
+          void baseline.root.offsetHeight;
+          const t2 = now();
+          resolve({ edit: t1 - t0, layout: t2 - t1, total: t2 - t0 });
+        });
+      });
+      edit(textarea, insert ? { start: pos, end: pos, text: "x" } : { start: pos, end: pos + 1, text: "" });
+      out.push(await done);
+      await settle();
+    }
+  } finally {
+    baseline.paused = false;
+  }
+  textarea.blur();
+  return out;
+}
+
 const previewText = (side) => (side === "ta" ? "" : sides[side].root.textContent);
 
 /**
@@ -361,6 +406,9 @@ window.bench = {
     }
     return { pp: previewText("pp").length, base: previewText("base").length };
   },
+
+  /** The browser's floor at `pos` (see sampleFloor). */
+  floor: (params) => sampleFloor(params),
 
   /** Both sides at one position (post-preview first), then the control. */
   async position(params) {

@@ -206,6 +206,7 @@ async function keystrokes(browser, docs) {
   await page.evaluate(() => window.bench.ready);
   const info = await page.evaluate(() => window.bench.info());
   const cells = [];
+  const floors = [];
   for (const doc of docs) {
     const big = doc.id === "1m";
     const params = { warmup: big ? WARMUP_1M : WARMUP, samples: big ? SAMPLES_1M : SAMPLES, typed: TYPED };
@@ -262,10 +263,17 @@ async function keystrokes(browser, docs) {
           "\n",
       );
     }
+    // The browser's floor at the middle position (see sampleFloor in page.js).
+    const pos = doc.positions.middle;
+    const probe = /^[\p{L}\p{N} ,.'’-]{1,40}/u.exec(doc.text.slice(pos))?.[0].trim();
+    if (probe) {
+      const raw = await page.evaluate((p) => window.bench.floor(p), { pos, probe, samples: params.samples });
+      floors.push({ doc: doc.id, doc_label: doc.label, edit: summary(raw, "edit"), layout: summary(raw, "layout"), total: summary(raw, "total") });
+    }
   }
   await context.close();
   if (errors.length) console.error(`bench: warning: the bench page reported errors (kept in the JSON):\n  ${errors.join("\n  ")}`);
-  return { info, cells, errors };
+  return { info, cells, floors, errors };
 }
 
 // ---------------------------------------------------------------------------
@@ -449,6 +457,7 @@ function markdown(result) {
     LEGEND,
     "",
   ];
+  if (result.floors?.length) parts.push(floorLine(result.floors), "");
   if (c) {
     parts.push(
       `**Cold start** (index.html?nosw, fresh browser context, which loads the example; navigation start → the first \`post-preview:rendered\` showing the example): ` +
@@ -470,11 +479,21 @@ function markdown(result) {
   return parts.join("\n");
 }
 
+/** The browser's floor, one sentence. */
+function floorLine(floors) {
+  return (
+    `**Browser floor** (no previewer: in a keystroke's frame, one character inserted into a paragraph of a preview in place with \`replaceData\`, then style and layout; medians): ` +
+    floors.map((f) => `${f.doc_label} ${ms(f.total.median)} ms (the edit ${ms(f.edit.median)}, layout ${ms(f.layout.median)})`).join("; ") +
+    `. No previewer can show a keystroke for less.`
+  );
+}
+
 function plain(result) {
   const s = result.sizes;
   const c = result.cold_start;
   const out = ["", describe(result), "", textTable(HEAD, rows(result.cells)), ""];
   out.push(LEGEND.replace(/\*\*/g, "").replace(/`/g, ""), "");
+  if (result.floors?.length) out.push(floorLine(result.floors).replace(/\*\*/g, "").replace(/`/g, ""), "");
   if (c) {
     out.push(
       `cold start (index.html?nosw, fresh context; navigation start -> first post-preview:rendered showing the example): ` +
@@ -549,11 +568,13 @@ async function main() {
       baseline: "markdown-it 12.3.2 {html, breaks, linkify} (the site's options, without its anchor/footnote plugins), DOMPurify.sanitize, js-yaml safeLoad front matter, header + body innerHTML, rendered on the next animation frame like LiveBinding",
       edits: "type: one character per keystroke at the position; delete: backspace over those characters; paste: a 500-character paragraph inserted at the position, then removed (rendered, not measured)",
       positions: "start: the body's first paragraph; middle: the first paragraph at or after half the text; end: the end of the text",
+      floor: "the browser's floor: a keystroke in the (paused) baseline's textarea, then in the next frame one character inserted into or deleted from the first text node of a paragraph of its preview in place (replaceData), then style and layout forced (offsetHeight); edit, layout, total",
     },
     page_errors: keys.errors,
     page: { ...keys.info, timer_resolution_ms: round(keys.info.timer_resolution_ms, 4) },
     docs: docs.map((d) => ({ id: d.id, label: d.label, bytes: d.bytes, chars: d.text.length, positions: d.positions })),
     cells: keys.cells,
+    floors: keys.floors,
     cold_start: cold,
     sizes: size,
   };
