@@ -153,9 +153,14 @@ fn report_size(path: &PathBuf) -> Result<()> {
 
 /// The length of `gzip -9c` output (gzip is on every Debian system).
 fn gzip_len(bytes: &[u8]) -> Result<usize> {
+    echo(Command::new("gzip").arg("-9c"));
+    gzip_len_quiet(bytes)
+}
+
+/// [`gzip_len`] without printing the command (for many small inputs).
+pub fn gzip_len_quiet(bytes: &[u8]) -> Result<usize> {
     let mut command = Command::new("gzip");
     command.arg("-9c");
-    echo(&command);
     let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -8,6 +8,7 @@
 //! cargo xtask lint                   rustfmt and clippy, native and wasm32
 //! cargo xtask bench [--no-build] [--quick] [--no-cold] [--only=...]
 //!                                    the benchmark (bench/): keystroke latency, cold start, wasm size
+//! cargo xtask size                   the wasm's bytes by crate (link map), gzipped alone
 //! cargo xtask deny                   cargo-deny: licenses, bans, sources
 //! cargo xtask fuzz [--seconds N]     the cargo-fuzz targets, N seconds each
 //! ```
@@ -21,6 +22,7 @@ mod build;
 mod lint;
 mod security;
 mod serve;
+mod size;
 mod test;
 mod tools;
 mod util;
@@ -43,6 +45,8 @@ commands:
   bench [--no-build] [--quick] [--no-cold] [--only=example,100k,1m]
                         build, then benchmark in headless Chromium (bench/README.md):
                         per-keystroke latency vs a markdown-it baseline, cold start, wasm size
+  size                  build the wasm with a link map and report its bytes by crate
+                        and by engine (code, data, gzip -9 of each alone)
   deny                  supply chain: cargo deny check licenses bans sources
   fuzz [--seconds N]    build the cargo-fuzz targets and run each for N seconds (default 30)
   help                  this text
@@ -77,6 +81,10 @@ fn run(args: &[String]) -> Result<()> {
             lint::lint(&project)
         }
         "bench" => bench::command(&project, rest),
+        "size" => {
+            no_options(rest)?;
+            size::size(&project)
+        }
         "deny" => {
             no_options(rest)?;
             security::deny(&project)
