@@ -42,81 +42,250 @@ export function scrollerOf(node) {
   return document.scrollingElement;
 }
 
-/** Where each source line starts, in the textarea's content pixels. */
+/**
+ * Where each source line starts, in the textarea's content pixels, read from
+ * a hidden mirror: one block per source line with the textarea's font, width
+ * and wrapping. The mirror stays in the document between measurements and
+ * follows the text by replacing only the lines that changed, so measuring
+ * after an edit lays out those lines, not the whole post, and a lookup reads
+ * O(log lines) positions. It goes when `signal` aborts.
+ */
 class LineGeometry {
-  constructor(textarea) {
+  constructor(textarea, signal) {
     this.textarea = textarea;
-    this.key = null;
-    this.tops = [0];
-    this.height = 0;
+    this.signal = signal;
+    this.text = ""; // the text the mirror shows (null: a prefix of its lines, unfinished)
+    this.lines = []; // its source lines
+    this.rows = []; // one element per source line
+    this.styleKey = null;
+    this.box = null;
+    this.mirror = null;
+    this.idle = null; // the pending prebuild's idle callback
   }
 
+  /** Brings the mirror up to date with the textarea's text, width and style. */
   measure() {
+    if (!this.prepare()) return;
+    const text = this.textarea.value;
+    if (text !== this.text) this.follow(text, Infinity);
+  }
+
+  /**
+   * When the mirror is far behind the text (a post just loaded or pasted
+   * whole, or a mirror still being built), brings it up to date in idle
+   * periods, about PREBUILD_CHARS characters of lines at a time, so that the
+   * browser lays a long post's mirror out over several frames rather than in
+   * one scroll event. Smaller edits wait for the next measurement, which
+   * replaces only their lines. A measurement meanwhile finishes it at once.
+   */
+  prebuild() {
+    if (this.idle || this.signal?.aborted) return;
+    const length = this.textarea.value.length;
+    if (this.text !== null && Math.abs(length - this.text.length) <= PREBUILD_CHARS) return;
+    const later = window.requestIdleCallback ?? ((f) => setTimeout(f, 50));
+    this.idle = later(() => {
+      this.idle = null;
+      if (this.prepare() && !this.follow(this.textarea.value, PREBUILD_CHARS)) this.prebuild();
+    });
+  }
+
+  /** Styles the mirror and puts it in the document; false once `signal` aborted. */
+  prepare() {
     const t = this.textarea;
-    const key = `${t.clientWidth}\u0000${t.value.length}\u0000${t.value}`;
-    if (key === this.key) return;
-    this.key = key;
-    const mirror = document.createElement("div");
+    if (this.signal?.aborted) return false;
     const style = getComputedStyle(t);
+    const styleKey = [t.clientWidth, ...MIRROR_STYLES.map((p) => style[p])].join("\u0000");
+    if (styleKey !== this.styleKey) {
+      this.styleKey = styleKey;
+      this.restyle(style);
+    }
+    if (!this.box.isConnected) document.body.append(this.box);
+    return true;
+  }
+
+  /**
+   * Styles the mirror like the textarea now (made on first use). Its rows
+   * stay: a new width or font lays them out again, nothing more.
+   */
+  restyle(style) {
+    if (!this.box) {
+      // A zero-size, clipped, contained box: the mirror inside it lays out on
+      // its own and never adds to the page's size or scrolling.
+      this.box = document.createElement("div");
+      this.box.setAttribute("aria-hidden", "true");
+      this.box.setAttribute("data-pp", "scroll-mirror");
+      this.box.style.cssText =
+        "position:absolute;left:-99999px;top:0;width:0;height:0;overflow:hidden;visibility:hidden;contain:strict;pointer-events:none";
+      this.mirror = document.createElement("div");
+      this.box.append(this.mirror);
+      this.signal?.addEventListener("abort", () => this.box.remove(), { once: true });
+    }
+    const mirror = this.mirror;
     for (const p of MIRROR_STYLES) mirror.style[p] = style[p];
-    mirror.style.width = `${t.clientWidth}px`;
+    mirror.style.width = `${this.textarea.clientWidth}px`;
     mirror.style.boxSizing = "border-box";
     mirror.style.borderStyle = "none";
     mirror.style.whiteSpace = "pre-wrap";
-    mirror.style.position = "absolute";
-    mirror.style.visibility = "hidden";
-    mirror.style.left = "-99999px";
-    mirror.style.top = "0";
+    mirror.style.position = "relative";
     mirror.style.height = "auto";
-    mirror.setAttribute("aria-hidden", "true");
-    const lines = t.value.split("\n");
-    const frag = document.createDocumentFragment();
-    for (const line of lines) {
-      const div = document.createElement("div");
-      div.textContent = line || "\u200b";
-      frag.append(div);
+  }
+
+  /**
+   * Replaces the mirror's rows for the lines that differ from `text`'s. Rows
+   * sit in chunks of up to 2 × MIRROR_CHUNK, so a changed row makes the
+   * browser lay out its chunk and the row of chunks, not every line. At most
+   * about `budget` characters of new lines are added: past that, the mirror
+   * shows only a prefix of `text`'s lines. Returns whether it shows them all.
+   */
+  follow(text, budget) {
+    const old = this.lines;
+    let lines = text.split("\n");
+    let a = 0;
+    const max = Math.min(old.length, lines.length);
+    while (a < max && old[a] === lines[a]) a++;
+    let b = 0;
+    while (b < max - a && old[old.length - 1 - b] === lines[lines.length - 1 - b]) b++;
+    let end = lines.length - b;
+    let complete = true;
+    if (budget !== Infinity) {
+      // More new lines than one period should lay out: show a prefix of the
+      // text's lines instead (the old rows after the change go), to be
+      // continued.
+      let chars = 0;
+      let e = a;
+      for (; e < end && chars <= budget; e++) chars += lines[e].length + 1;
+      if (e < end) {
+        end = e;
+        b = 0;
+        complete = false;
+        lines = lines.slice(0, end);
+      }
     }
-    mirror.append(frag);
-    document.body.append(mirror);
-    const base = mirror.firstChild ? mirror.firstChild.offsetTop : 0;
-    this.tops = Array.from(mirror.children, (c) => c.offsetTop - base);
-    this.height = mirror.scrollHeight;
-    mirror.remove();
+    const added = [];
+    const frag = document.createDocumentFragment();
+    for (let i = a; i < end; i++) {
+      const row = document.createElement("div");
+      row.textContent = lines[i] || "\u200b";
+      added.push(row);
+      frag.append(row);
+    }
+    for (const row of this.rows.slice(a, old.length - b)) {
+      const chunk = row.parentNode;
+      row.remove();
+      if (!chunk.firstChild) chunk.remove();
+    }
+    if (added.length) {
+      const next = this.rows[old.length - b];
+      let chunk = next ? next.parentNode : this.mirror.lastChild;
+      if (!chunk) chunk = this.mirror.appendChild(document.createElement("div"));
+      chunk.insertBefore(frag, next ?? null);
+      split(chunk);
+    }
+    // No spreading into splice: a paste may add more rows than a call takes arguments.
+    this.rows = this.rows.slice(0, a).concat(added, this.rows.slice(old.length - b));
+    this.lines = lines;
+    // An unfinished mirror matches no text: the next measurement follows.
+    this.text = complete ? text : null;
+    return complete;
+  }
+
+  /** The content offset of row `i` (0-based source line). */
+  top(i) {
+    return this.rows[i].offsetTop - this.rows[0].offsetTop;
+  }
+
+  get height() {
+    return this.rows.length ? this.mirror.scrollHeight - this.rows[0].offsetTop : 0;
   }
 
   /** The fractional 0-based source line at content offset y. */
   lineAt(y) {
-    const tops = this.tops;
+    const n = this.rows.length;
+    if (!n) return 0;
     let lo = 0;
-    let hi = tops.length - 1;
+    let hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (tops[mid] <= y) lo = mid;
+      if (this.top(mid) <= y) lo = mid;
       else hi = mid - 1;
     }
-    const next = lo + 1 < tops.length ? tops[lo + 1] : this.height;
-    const span = Math.max(1, next - tops[lo]);
-    return lo + Math.min(1, Math.max(0, (y - tops[lo]) / span));
+    const top = this.top(lo);
+    const next = lo + 1 < n ? this.top(lo + 1) : this.height;
+    const span = Math.max(1, next - top);
+    return lo + Math.min(1, Math.max(0, (y - top) / span));
   }
 
   /** The content offset of fractional 0-based source line `line`. */
   yOf(line) {
-    const tops = this.tops;
-    const i = Math.max(0, Math.min(tops.length - 1, Math.floor(line)));
-    const next = i + 1 < tops.length ? tops[i + 1] : this.height;
-    return tops[i] + (line - i) * (next - tops[i]);
+    const n = this.rows.length;
+    if (!n) return 0;
+    const i = Math.max(0, Math.min(n - 1, Math.floor(line)));
+    const top = this.top(i);
+    const next = i + 1 < n ? this.top(i + 1) : this.height;
+    return top + (line - i) * (next - top);
   }
 }
 
-/** The preview's blocks, sorted by first line: `{el, start, end}` (0-based, end exclusive). */
-function blocksOf(root) {
-  const blocks = [];
-  for (const el of root.querySelectorAll("[data-line]")) {
-    const start = Number(el.getAttribute("data-line")) - 1;
-    const end = Number(el.getAttribute("data-line-end") || el.getAttribute("data-line"));
-    if (Number.isFinite(start) && Number.isFinite(end)) blocks.push({ el, start, end });
+/** About how many characters of lines one idle period adds to the mirror. */
+const PREBUILD_CHARS = 16384;
+
+/** Rows per mirror chunk (a chunk is split when it holds more than twice as many). */
+const MIRROR_CHUNK = 64;
+
+/** Splits a chunk of more than 2 × MIRROR_CHUNK rows into chunks of MIRROR_CHUNK. */
+function split(chunk) {
+  if (chunk.childElementCount <= 2 * MIRROR_CHUNK) return;
+  const moving = Array.from(chunk.children).slice(MIRROR_CHUNK);
+  let after = chunk;
+  for (let i = 0; i < moving.length; i += MIRROR_CHUNK) {
+    const next = document.createElement("div");
+    next.append(...moving.slice(i, i + MIRROR_CHUNK));
+    after.after(next);
+    after = next;
   }
-  return blocks;
+}
+
+/**
+ * The preview's blocks: the elements carrying `data-line`, in document order,
+ * which is also the order of their lines and of their positions, so lookups
+ * binary-search them and read O(log blocks) positions.
+ */
+class Blocks {
+  constructor(root, scroller) {
+    this.list = root.querySelectorAll("[data-line]");
+    this.scroller = scroller;
+    this.length = this.list.length;
+  }
+
+  /** Block `i`'s source lines, 0-based, end exclusive. */
+  start(i) {
+    return Number(this.list[i].getAttribute("data-line")) - 1;
+  }
+
+  end(i) {
+    const el = this.list[i];
+    return Number(el.getAttribute("data-line-end") || el.getAttribute("data-line"));
+  }
+
+  top(i) {
+    return topIn(this.scroller, this.list[i]);
+  }
+
+  bottom(i) {
+    return this.top(i) + this.list[i].offsetHeight;
+  }
+
+  /** The first index whose `key(i)` exceeds `value` (keys ascending), or `length`. */
+  firstAbove(key, value) {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (key.call(this, mid) > value) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
 }
 
 function topIn(scroller, el) {
@@ -128,47 +297,48 @@ function topIn(scroller, el) {
  * Returns `{ revealCaret(changed), watchPreview() }`; everything stops when `signal` aborts.
  */
 export function syncScroll(textarea, root, { signal } = {}) {
-  const geometry = new LineGeometry(textarea);
+  const geometry = new LineGeometry(textarea, signal);
   // The side whose scroll we caused, and where we put it: its next scroll
   // event is ours, not the user's.
   let echo = null;
 
+  /** The fractional source line at the preview's top edge. */
   function previewLineAt(scroller) {
-    const blocks = blocksOf(root);
+    const blocks = new Blocks(root, scroller);
     if (!blocks.length) return null;
     const y = scroller.scrollTop;
-    let prev = null;
-    for (const b of blocks) {
-      const top = topIn(scroller, b.el);
-      const bottom = top + b.el.offsetHeight;
-      if (y < top) {
-        if (!prev) return b.start;
-        // Between two blocks: interpolate over the gap's source lines.
-        const f = (y - prev.bottom) / Math.max(1, top - prev.bottom);
-        return prev.b.end + f * (b.start - prev.b.end);
-      }
-      if (y < bottom) return b.start + ((y - top) / Math.max(1, bottom - top)) * (b.end - b.start);
-      prev = { b, bottom };
+    // The first block that ends below y.
+    const i = blocks.firstAbove(blocks.bottom, y);
+    if (i === blocks.length) return blocks.end(i - 1);
+    const top = blocks.top(i);
+    const bottom = top + blocks.list[i].offsetHeight;
+    if (y < top) {
+      if (i === 0) return blocks.start(i);
+      // Between two blocks: interpolate over the gap's source lines.
+      const prevBottom = blocks.bottom(i - 1);
+      const f = (y - prevBottom) / Math.max(1, top - prevBottom);
+      return blocks.end(i - 1) + f * (blocks.start(i) - blocks.end(i - 1));
     }
-    return prev.b.end;
+    return blocks.start(i) + ((y - top) / Math.max(1, bottom - top)) * (blocks.end(i) - blocks.start(i));
   }
 
+  /** Where the preview shows fractional source line `line`. */
   function previewYOf(scroller, line) {
-    const blocks = blocksOf(root);
+    const blocks = new Blocks(root, scroller);
     if (!blocks.length) return null;
-    let prev = null;
-    for (const b of blocks) {
-      const top = topIn(scroller, b.el);
-      const bottom = top + b.el.offsetHeight;
-      if (line < b.start) {
-        if (!prev) return top;
-        const f = (line - prev.b.end) / Math.max(1, b.start - prev.b.end);
-        return prev.bottom + f * (top - prev.bottom);
-      }
-      if (line < b.end) return top + ((line - b.start) / Math.max(1, b.end - b.start)) * (bottom - top);
-      prev = { b, bottom };
+    // The first block whose lines end after `line`.
+    const i = blocks.firstAbove(blocks.end, line);
+    if (i === blocks.length) return blocks.bottom(i - 1);
+    const top = blocks.top(i);
+    const start = blocks.start(i);
+    if (line < start) {
+      if (i === 0) return top;
+      const prevBottom = blocks.bottom(i - 1);
+      const f = (line - blocks.end(i - 1)) / Math.max(1, start - blocks.end(i - 1));
+      return prevBottom + f * (top - prevBottom);
     }
-    return prev.bottom;
+    const bottom = top + blocks.list[i].offsetHeight;
+    return top + ((line - start) / Math.max(1, blocks.end(i) - start)) * (bottom - top);
   }
 
   function setScroll(side, el, y) {
@@ -227,6 +397,7 @@ export function syncScroll(textarea, root, { signal } = {}) {
    */
   function revealCaret(changed) {
     watchPreview();
+    geometry.prebuild();
     if (document.activeElement !== textarea || !(changed instanceof Element) || !changed.isConnected) return;
     const scroller = previewScroller || scrollerOf(root);
     if (!scroller) return;

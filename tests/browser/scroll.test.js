@@ -4,7 +4,7 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, newContext, openPage, renders, renderedAfter, settled } from "./harness.js";
+import { editAt, launch, newContext, openPage, renders, renderedAfter, settled } from "./harness.js";
 
 const LINE = 20;
 const PARAGRAPHS = 300;
@@ -14,10 +14,16 @@ const SOURCE =
   Array.from({ length: PARAGRAPHS }, (_, k) => `Paragraph ${k} on line ${5 + 2 * k}.`).join("\n\n") +
   "\n";
 
-async function loaded(page) {
-  await page.addStyleTag({ content: "#source { line-height: 20px !important; font-size: 14px !important; white-space: pre !important; }" });
+async function loaded(page, { whiteSpace = "pre", source = SOURCE } = {}) {
+  await page.addStyleTag({ content: `#source { line-height: 20px !important; font-size: 14px !important; white-space: ${whiteSpace} !important; }` });
   const n = await renders(page);
-  await page.fill("#source", SOURCE);
+  // Set as "Open file" sets it: Chromium's own editing (fill()'s insertText)
+  // takes time quadratic in the number of lines of what it inserts.
+  await page.evaluate((text) => {
+    const t = document.getElementById("source");
+    t.value = text;
+    t.dispatchEvent(new Event("input", { bubbles: true }));
+  }, source);
   await renderedAfter(page, n);
   await settled(page);
 }
@@ -36,6 +42,25 @@ function previewTopLine(page) {
 async function waitForScroll(page) {
   await page.waitForTimeout(150);
   await settled(page);
+}
+
+/** Scrolls the editor so that its top edge is `y` px into the text (below the padding). */
+async function scrollEditorTo(page, y) {
+  await page.evaluate((y) => {
+    const t = document.getElementById("source");
+    t.scrollTop = y + parseFloat(getComputedStyle(t).paddingTop);
+  }, y);
+  await waitForScroll(page);
+}
+
+/** The scroll mirror's rows and chunks (null when there is none). */
+function mirrorShape(page) {
+  return page.evaluate(() => {
+    const box = document.querySelector('[data-pp="scroll-mirror"]');
+    if (!box) return null;
+    const chunks = [...box.firstChild.children];
+    return { rows: chunks.reduce((n, c) => n + c.children.length, 0), chunks: chunks.map((c) => c.children.length) };
+  });
 }
 
 describe("scroll sync", () => {
@@ -83,6 +108,90 @@ describe("scroll sync", () => {
         }, LINE);
         assert.ok(Math.abs(editorLine - line) <= 2, `preview at line ${line}, editor at line ${editorLine}`);
       }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the editor's geometry follows edits: lines added above, a line that wraps", async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await openPage(context);
+      await loaded(page, { whiteSpace: "pre-wrap" });
+      await scrollEditorTo(page, 100 * LINE); // the mirror now shows SOURCE
+      // 30 lines above every paragraph: paragraph k moves to line 35 + 2k.
+      let n = await renders(page);
+      await editAt(page, { at: 0, text: "\n".repeat(30) });
+      await renderedAfter(page, n);
+      await settled(page);
+      await scrollEditorTo(page, (35 + 2 * 100 - 1) * LINE);
+      let top = await previewTopLine(page);
+      assert.ok(top !== null && Math.abs(top - (35 + 200)) <= 2, `after 30 new lines: editor at line ${35 + 200}, preview at ${top}`);
+
+      // A long line on line 31 (before the first paragraph) wraps: every
+      // later line moves down by the rows it gained, which the textarea's
+      // own height tells.
+      const before = await page.evaluate(() => document.getElementById("source").scrollHeight);
+      n = await renders(page);
+      await page.evaluate(() => {
+        const t = document.getElementById("source");
+        const at = t.value.indexOf("\n", 30);
+        t.setRangeText(" word".repeat(400), at, at, "end");
+        t.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertText" }));
+      });
+      await renderedAfter(page, n);
+      await settled(page);
+      const grown = (await page.evaluate(() => document.getElementById("source").scrollHeight)) - before;
+      assert.ok(grown >= 10 * LINE, `the long line wraps (the textarea grew by ${grown}px)`);
+      await scrollEditorTo(page, (35 + 2 * 200 - 1) * LINE + grown);
+      top = await previewTopLine(page);
+      assert.ok(top !== null && Math.abs(top - (35 + 400)) <= 2, `after the wrap: editor at line ${35 + 400}, preview at ${top}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a long post's editor geometry is built in idle time, in chunks, and goes with the mount", async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await openPage(context);
+      const long =
+        "---\ntitle: Long\ndescription: d\n---\n" +
+        Array.from({ length: 3000 }, (_, k) => `Paragraph ${k} with some words in it.`).join("\n\n") +
+        "\n";
+      const scrollHeight = await page.evaluate(() => document.scrollingElement.scrollHeight);
+      await loaded(page, { source: long });
+      // No scroll event yet: the mirror was brought up to date in idle periods.
+      await page.waitForFunction(() => {
+        const box = document.querySelector('[data-pp="scroll-mirror"]');
+        const t = document.getElementById("source");
+        return box && box.firstChild.querySelectorAll(":scope > div > div").length === t.value.split("\n").length;
+      }, null, { timeout: 10_000 });
+      const shape = await mirrorShape(page);
+      assert.ok(shape.chunks.length > 1 && shape.chunks.every((c) => c > 0 && c <= 128), `chunks ${shape.chunks}`);
+      assert.equal(await page.evaluate(() => document.scrollingElement.scrollHeight), scrollHeight, "the mirror does not grow the page");
+      // The scroll sync maps it.
+      await scrollEditorTo(page, (5 + 2 * 2000 - 1) * LINE);
+      const top = await previewTopLine(page);
+      assert.ok(top !== null && Math.abs(top - (5 + 4000)) <= 2, `editor at line ${5 + 4000}, preview at ${top}`);
+      // A destroyed mount takes its mirror with it.
+      await page.evaluate(async () => {
+        const api = await import(new URL("post-preview.js", document.baseURI).href);
+        const textarea = document.createElement("textarea");
+        textarea.value = "a\nb\n";
+        const host = document.createElement("div");
+        document.body.append(textarea, host);
+        const before = document.querySelectorAll('[data-pp="scroll-mirror"]').length;
+        const handle = api.mount(textarea, host, {});
+        await handle.ready;
+        textarea.dispatchEvent(new Event("scroll"));
+        window.__mirrors = [before, document.querySelectorAll('[data-pp="scroll-mirror"]').length];
+        handle.destroy();
+        window.__mirrors.push(document.querySelectorAll('[data-pp="scroll-mirror"]').length);
+      });
+      const [before, mounted, destroyed] = await page.evaluate(() => window.__mirrors);
+      assert.equal(mounted, before + 1, "a mount measures with a mirror of its own");
+      assert.equal(destroyed, before, "destroy() removes it");
     } finally {
       await context.close();
     }
