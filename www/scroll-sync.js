@@ -301,6 +301,12 @@ export function syncScroll(textarea, root, { signal } = {}) {
   // The side whose scroll we caused, and where we put it: its next scroll
   // event is ours, not the user's.
   let echo = null;
+  // Non-zero until two frames after a render while the author types. The
+  // preview's scroll events meanwhile come from the render itself: the
+  // browser's scroll anchoring moves the preview when blocks above what it
+  // shows change size, applies that in the frame's layout and reports it in
+  // the next frame. The editor under the caret must not follow them.
+  let typing = 0;
 
   /** The fractional source line at the preview's top edge. */
   function previewLineAt(scroller) {
@@ -348,11 +354,12 @@ export function syncScroll(textarea, root, { signal } = {}) {
     el.scrollTop = target;
   }
 
+  // A scroll event at the position we left a side at is not the author's
+  // (the browser may send more than one); the first elsewhere is.
   function isEcho(side, el) {
-    if (echo && echo.side === side && Math.abs(el.scrollTop - echo.top) <= 1) {
-      echo = null;
-      return true;
-    }
+    if (!echo || echo.side !== side) return false;
+    if (Math.abs(el.scrollTop - echo.top) <= 1) return true;
+    echo = null;
     return false;
   }
 
@@ -369,7 +376,7 @@ export function syncScroll(textarea, root, { signal } = {}) {
 
   function onPreviewScroll(event) {
     const scroller = event.currentTarget;
-    if (isEcho("preview", scroller)) return;
+    if (typing || isEcho("preview", scroller)) return;
     const line = previewLineAt(scroller);
     if (line == null) return;
     geometry.measure();
@@ -398,14 +405,22 @@ export function syncScroll(textarea, root, { signal } = {}) {
   function revealCaret(changed) {
     watchPreview();
     geometry.prebuild();
-    if (document.activeElement !== textarea || !(changed instanceof Element) || !changed.isConnected) return;
+    if (document.activeElement !== textarea) return;
+    const mark = ++typing;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      if (typing === mark) typing = 0;
+    }));
     const scroller = previewScroller || scrollerOf(root);
     if (!scroller) return;
-    const top = topIn(scroller, changed);
-    const bottom = top + changed.offsetHeight;
-    if (top >= scroller.scrollTop && bottom <= scroller.scrollTop + scroller.clientHeight) return;
-    if (top < scroller.scrollTop || changed.offsetHeight > scroller.clientHeight) setScroll("preview", scroller, top);
-    else setScroll("preview", scroller, bottom - scroller.clientHeight);
+    if (changed instanceof Element && changed.isConnected) {
+      const top = topIn(scroller, changed);
+      const bottom = top + changed.offsetHeight;
+      const inView = top >= scroller.scrollTop && bottom <= scroller.scrollTop + scroller.clientHeight;
+      if (!inView) {
+        if (top < scroller.scrollTop || changed.offsetHeight > scroller.clientHeight) setScroll("preview", scroller, top);
+        else setScroll("preview", scroller, bottom - scroller.clientHeight);
+      }
+    }
   }
 
   return { revealCaret, watchPreview };

@@ -197,6 +197,41 @@ describe("scroll sync", () => {
     }
   });
 
+  test("typing does not scroll the editor: the preview's moves from a render are not followed, the author's are", async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await openPage(context);
+      await loaded(page);
+      await page.focus("#source");
+      await page.evaluate(() => {
+        const t = document.getElementById("source");
+        const at = t.value.indexOf("Paragraph 148 ");
+        t.setSelectionRange(at, at);
+      });
+      await scrollEditorTo(page, (301 - 3) * LINE);
+      const editorTop = () => page.evaluate(() => document.getElementById("source").scrollTop);
+      const before = await editorTop();
+      // A keystroke whose render moves the preview, in the render's frame, as
+      // the browser's scroll anchoring does when blocks above what the
+      // preview shows change size: the editor stays.
+      const n = await renders(page);
+      await page.evaluate(() => {
+        const preview = document.getElementById("preview");
+        document.addEventListener("post-preview:rendered", () => { preview.scrollTop += 300; }, { once: true });
+        document.execCommand("insertText", false, "x");
+      });
+      await renderedAfter(page, n);
+      await waitForScroll(page);
+      assert.ok(Math.abs((await editorTop()) - before) <= 1, `the editor stayed: scrollTop ${before} -> ${await editorTop()}`);
+      // The author scrolling the preview afterwards: the editor follows.
+      await page.evaluate(() => { document.getElementById("preview").scrollTop += 300; });
+      await waitForScroll(page);
+      assert.ok((await editorTop()) > before + 5 * LINE, `the editor followed the author: scrollTop ${before} -> ${await editorTop()}`);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("typing keeps the edited block in view", async () => {
     const context = await newContext(browser);
     try {
