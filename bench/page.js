@@ -306,6 +306,58 @@ async function sampleFloor({ pos, probe, samples }) {
   return out;
 }
 
+/**
+ * Scroll sync's cost per scroll event, on post-preview's side: the scroll
+ * listener's time, run synchronously by dispatching the scroll event right
+ * after moving the scroll position, for
+ *   editor:     the editor scrolled (the preview follows);
+ *   after_edit: the same right after a keystroke at `pos` was rendered (the
+ *               editor's line geometry follows the edit first);
+ *   preview:    the preview scrolled (the editor follows).
+ * The text is as before afterwards. Returns one { editor, after_edit,
+ * preview } per sample.
+ */
+async function sampleScroll({ pos, samples }) {
+  const { textarea, host } = sides.pp;
+  const to = (el, i) => {
+    el.scrollTop = (((i * 7) % 10) + 1) / 11 * (el.scrollHeight - el.clientHeight);
+  };
+  const timed = (el) => {
+    const t0 = now();
+    el.dispatchEvent(new Event("scroll"));
+    return now() - t0;
+  };
+  const out = Array.from({ length: samples }, () => ({}));
+  for (let i = 0; i < samples; i++) {
+    to(textarea, i);
+    out[i].editor = timed(textarea);
+    await settle();
+  }
+  textarea.focus();
+  for (let i = 0; i < samples; i++) {
+    const insert = i % 2 === 0;
+    await measure("pp", insert ? { start: pos, end: pos, text: "x" } : { start: pos, end: pos + 1, text: "" });
+    await settle();
+    to(textarea, i);
+    out[i].after_edit = timed(textarea);
+    await settle();
+  }
+  if (samples % 2 === 1) {
+    await measure("pp", { start: pos, end: pos + 1, text: "" });
+    await settle();
+  }
+  textarea.blur();
+  for (let i = 0; i < samples; i++) {
+    to(host, i);
+    out[i].preview = timed(host);
+    await settle();
+  }
+  textarea.scrollTop = 0;
+  host.scrollTop = 0;
+  await settle();
+  return out;
+}
+
 const previewText = (side) => (side === "ta" ? "" : sides[side].root.textContent);
 
 /**
@@ -409,6 +461,9 @@ window.bench = {
 
   /** The browser's floor at `pos` (see sampleFloor). */
   floor: (params) => sampleFloor(params),
+
+  /** Scroll sync's cost per scroll event (see sampleScroll). */
+  scroll: (params) => sampleScroll(params),
 
   /** Both sides at one position (post-preview first), then the control. */
   async position(params) {

@@ -207,6 +207,7 @@ async function keystrokes(browser, docs) {
   const info = await page.evaluate(() => window.bench.info());
   const cells = [];
   const floors = [];
+  const scrolls = [];
   for (const doc of docs) {
     const big = doc.id === "1m";
     const params = { warmup: big ? WARMUP_1M : WARMUP, samples: big ? SAMPLES_1M : SAMPLES, typed: TYPED };
@@ -270,10 +271,16 @@ async function keystrokes(browser, docs) {
       const raw = await page.evaluate((p) => window.bench.floor(p), { pos, probe, samples: params.samples });
       floors.push({ doc: doc.id, doc_label: doc.label, edit: summary(raw, "edit"), layout: summary(raw, "layout"), total: summary(raw, "total") });
     }
+    // Scroll sync per scroll event (see sampleScroll in page.js).
+    const raw = await page.evaluate((p) => window.bench.scroll(p), { pos, samples: params.samples });
+    if ((await page.evaluate(() => document.getElementById("pp-source").value)) !== doc.text) {
+      throw new Error(`${doc.id}: the scroll samples did not leave the text as it was`);
+    }
+    scrolls.push({ doc: doc.id, doc_label: doc.label, editor: summary(raw, "editor"), after_edit: summary(raw, "after_edit"), preview: summary(raw, "preview") });
   }
   await context.close();
   if (errors.length) console.error(`bench: warning: the bench page reported errors (kept in the JSON):\n  ${errors.join("\n  ")}`);
-  return { info, cells, floors, errors };
+  return { info, cells, floors, scrolls, errors };
 }
 
 // ---------------------------------------------------------------------------
@@ -458,6 +465,7 @@ function markdown(result) {
     "",
   ];
   if (result.floors?.length) parts.push(floorLine(result.floors), "");
+  if (result.scrolls?.length) parts.push(scrollLine(result.scrolls), "");
   if (c) {
     parts.push(
       `**Cold start** (index.html?nosw, fresh browser context, which loads the example; navigation start → the first \`post-preview:rendered\` showing the example): ` +
@@ -479,6 +487,16 @@ function markdown(result) {
   return parts.join("\n");
 }
 
+/** Scroll sync's cost, one sentence. */
+function scrollLine(scrolls) {
+  const mm = (x) => `${ms(x.median)} / ${ms(x.max)}`;
+  return (
+    `**Scroll sync** (post-preview's scroll listener per scroll event, median / max ms): ` +
+    scrolls.map((x) => `${x.doc_label}: the editor scrolled ${mm(x.editor)}, the same right after a keystroke ${mm(x.after_edit)}, the preview scrolled ${mm(x.preview)}`).join("; ") +
+    `.`
+  );
+}
+
 /** The browser's floor, one sentence. */
 function floorLine(floors) {
   return (
@@ -494,6 +512,7 @@ function plain(result) {
   const out = ["", describe(result), "", textTable(HEAD, rows(result.cells)), ""];
   out.push(LEGEND.replace(/\*\*/g, "").replace(/`/g, ""), "");
   if (result.floors?.length) out.push(floorLine(result.floors).replace(/\*\*/g, "").replace(/`/g, ""), "");
+  if (result.scrolls?.length) out.push(scrollLine(result.scrolls).replace(/\*\*/g, ""), "");
   if (c) {
     out.push(
       `cold start (index.html?nosw, fresh context; navigation start -> first post-preview:rendered showing the example): ` +
@@ -568,6 +587,7 @@ async function main() {
       baseline: "markdown-it 12.3.2 {html, breaks, linkify} (the site's options, without its anchor/footnote plugins), DOMPurify.sanitize, js-yaml safeLoad front matter, header + body innerHTML, rendered on the next animation frame like LiveBinding",
       edits: "type: one character per keystroke at the position; delete: backspace over those characters; paste: a 500-character paragraph inserted at the position, then removed (rendered, not measured)",
       positions: "start: the body's first paragraph; middle: the first paragraph at or after half the text; end: the end of the text",
+      scroll: "scroll sync per scroll event on post-preview's side: the scroll listener's time (the event dispatched synchronously right after setting scrollTop) for the editor scrolled, the same right after a rendered keystroke at the middle position, and the preview scrolled; 10 positions from 1/11 to 10/11 of the scroll range",
       floor: "the browser's floor: a keystroke in the (paused) baseline's textarea, then in the next frame one character inserted into or deleted from the first text node of a paragraph of its preview in place (replaceData), then style and layout forced (offsetHeight); edit, layout, total",
     },
     page_errors: keys.errors,
@@ -575,6 +595,7 @@ async function main() {
     docs: docs.map((d) => ({ id: d.id, label: d.label, bytes: d.bytes, chars: d.text.length, positions: d.positions })),
     cells: keys.cells,
     floors: keys.floors,
+    scrolls: keys.scrolls,
     cold_start: cold,
     sizes: size,
   };
