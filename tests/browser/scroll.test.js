@@ -53,6 +53,16 @@ async function scrollEditorTo(page, y) {
   await waitForScroll(page);
 }
 
+/** Focuses the editor with the caret before the first (or last) `needle`. */
+async function placeCaret(page, needle, { last = false } = {}) {
+  await page.focus("#source");
+  await page.evaluate(({ needle, last }) => {
+    const t = document.getElementById("source");
+    const at = last ? t.value.lastIndexOf(needle) : t.value.indexOf(needle);
+    t.setSelectionRange(at, at);
+  }, { needle, last });
+}
+
 /** The scroll mirror's rows and chunks (null when there is none). */
 function mirrorShape(page) {
   return page.evaluate(() => {
@@ -202,12 +212,7 @@ describe("scroll sync", () => {
     try {
       const page = await openPage(context);
       await loaded(page);
-      await page.focus("#source");
-      await page.evaluate(() => {
-        const t = document.getElementById("source");
-        const at = t.value.indexOf("Paragraph 148 ");
-        t.setSelectionRange(at, at);
-      });
+      await placeCaret(page, "Paragraph 148 ");
       await scrollEditorTo(page, (301 - 3) * LINE);
       const editorTop = () => page.evaluate(() => document.getElementById("source").scrollTop);
       const before = await editorTop();
@@ -238,11 +243,8 @@ describe("scroll sync", () => {
       const page = await openPage(context);
       await loaded(page);
       // Caret on the last paragraph, preview scrolled to the top.
-      await page.focus("#source");
+      await placeCaret(page, "Paragraph", { last: true });
       await page.evaluate(() => {
-        const t = document.getElementById("source");
-        const at = t.value.lastIndexOf("Paragraph");
-        t.setSelectionRange(at, at);
         document.getElementById("preview").scrollTop = 0;
       });
       await waitForScroll(page);
