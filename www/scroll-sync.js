@@ -7,9 +7,9 @@
 // - After each render, the block the edit changed is kept in view.
 //
 // The textarea soft-wraps, so a source line may take several visual lines:
-// line positions come from a hidden mirror element with the textarea's font,
-// width and wrapping, measured lazily and cached until the text or the width
-// changes.
+// line positions come from a hidden mirror of the textarea's lines with its
+// font, width and wrapping (LineGeometry), kept in the document and brought
+// up to date, line by line, when a scroll needs it.
 
 const MIRROR_STYLES = [
   "boxSizing", "width", "paddingTop", "paddingRight", "paddingBottom", "paddingLeft",
@@ -89,10 +89,18 @@ class LineGeometry {
     });
   }
 
-  /** Styles the mirror and puts it in the document; false once `signal` aborted. */
+  /**
+   * Styles the mirror and puts it in the document; false once `signal`
+   * aborted, or while the textarea is out of the document (the mirror then
+   * leaves it too).
+   */
   prepare() {
     const t = this.textarea;
     if (this.signal?.aborted) return false;
+    if (!t.isConnected) {
+      this.box?.remove();
+      return false;
+    }
     const style = getComputedStyle(t);
     const styleKey = [t.clientWidth, ...MIRROR_STYLES.map((p) => style[p])].join("\u0000");
     if (styleKey !== this.styleKey) {
@@ -115,9 +123,12 @@ class LineGeometry {
       this.box.setAttribute("aria-hidden", "true");
       this.box.setAttribute("data-pp", "scroll-mirror");
       this.box.style.cssText =
-        "position:absolute;left:-99999px;top:0;width:0;height:0;overflow:hidden;visibility:hidden;contain:strict;pointer-events:none";
+        "display:block;position:absolute;left:-99999px;top:0;width:0;height:0;margin:0;padding:0;border:0;" +
+        "overflow:hidden;visibility:hidden;contain:strict;pointer-events:none";
+      // In a shadow root of its own: the page's stylesheets (a `div` rule)
+      // never reach the rows.
       this.mirror = document.createElement("div");
-      this.box.append(this.mirror);
+      this.box.attachShadow({ mode: "open" }).append(this.mirror);
       this.signal?.addEventListener("abort", () => this.box.remove(), { once: true });
     }
     const mirror = this.mirror;
@@ -147,16 +158,16 @@ class LineGeometry {
     while (b < max - a && old[old.length - 1 - b] === lines[lines.length - 1 - b]) b++;
     let end = lines.length - b;
     let complete = true;
-    if (budget !== Infinity) {
-      // More new lines than one period should lay out: show a prefix of the
-      // text's lines instead (the old rows after the change go), to be
-      // continued.
+    if (budget !== Infinity && b === 0) {
+      // Nothing after the change matches (a post loaded or pasted whole, or
+      // a mirror still being built): past the budget, show a prefix of the
+      // text's lines, to be continued. A change with a kept tail is always
+      // made whole: it costs what it adds, and the tail stays laid out.
       let chars = 0;
       let e = a;
       for (; e < end && chars <= budget; e++) chars += lines[e].length + 1;
       if (e < end) {
         end = e;
-        b = 0;
         complete = false;
         lines = lines.slice(0, end);
       }
@@ -247,8 +258,9 @@ function split(chunk) {
 
 /**
  * The preview's blocks: the elements carrying `data-line`, in document order,
- * which is also the order of their lines and of their positions, so lookups
- * binary-search them and read O(log blocks) positions.
+ * which is also the order of their lines and of their positions (in the
+ * preview's block flow), so lookups binary-search them: one native
+ * querySelectorAll, then O(log blocks) attribute and position reads.
  */
 class Blocks {
   constructor(root, scroller) {
@@ -376,7 +388,12 @@ export function syncScroll(textarea, root, { signal } = {}) {
 
   function onPreviewScroll(event) {
     const scroller = event.currentTarget;
-    if (typing || isEcho("preview", scroller)) return;
+    if (typing) {
+      // The render's own move; an echo it swallowed is spent.
+      if (echo?.side === "preview") echo = null;
+      return;
+    }
+    if (isEcho("preview", scroller)) return;
     const line = previewLineAt(scroller);
     if (line == null) return;
     geometry.measure();

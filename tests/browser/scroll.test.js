@@ -68,7 +68,7 @@ function mirrorShape(page) {
   return page.evaluate(() => {
     const box = document.querySelector('[data-pp="scroll-mirror"]');
     if (!box) return null;
-    const chunks = [...box.firstChild.children];
+    const chunks = [...box.shadowRoot.firstChild.children];
     return { rows: chunks.reduce((n, c) => n + c.children.length, 0), chunks: chunks.map((c) => c.children.length) };
   });
 }
@@ -127,6 +127,8 @@ describe("scroll sync", () => {
     const context = await newContext(browser);
     try {
       const page = await openPage(context);
+      // A host page whose stylesheet spaces every `div`: not the mirror's rows.
+      await page.addStyleTag({ content: "div { margin-bottom: 3px; }" });
       await loaded(page, { whiteSpace: "pre-wrap" });
       await scrollEditorTo(page, 100 * LINE); // the mirror now shows SOURCE
       // 30 lines above every paragraph: paragraph k moves to line 35 + 2k.
@@ -175,7 +177,7 @@ describe("scroll sync", () => {
       await page.waitForFunction(() => {
         const box = document.querySelector('[data-pp="scroll-mirror"]');
         const t = document.getElementById("source");
-        return box && box.firstChild.querySelectorAll(":scope > div > div").length === t.value.split("\n").length;
+        return box && box.shadowRoot.firstChild.querySelectorAll(":scope > div > div").length === t.value.split("\n").length;
       }, null, { timeout: 10_000 });
       const shape = await mirrorShape(page);
       assert.ok(shape.chunks.length > 1 && shape.chunks.every((c) => c > 0 && c <= 128), `chunks ${shape.chunks}`);
