@@ -57,10 +57,11 @@ struct Inner {
     on_frame: Closure<dyn Fn()>,
 }
 
-/// The two elements the binding owns inside the root.
+/// The two elements the binding owns inside the root, and how it tags lines.
 struct View {
     header: Element,
     body: Element,
+    tagger: LineTagger,
 }
 
 /// What the view currently shows (`None`: unknown, rebuild).
@@ -296,8 +297,13 @@ impl View {
             root.query_selector(":scope > header[data-pp=header]")?,
             root.query_selector(":scope > article[data-pp=body]")?,
         );
+        let tagger = LineTagger::new()?;
         if let (Some(header), Some(body)) = existing {
-            return Ok(View { header, body });
+            return Ok(View {
+                header,
+                body,
+                tagger,
+            });
         }
         let document = root
             .owner_document()
@@ -309,7 +315,11 @@ impl View {
         root.set_inner_html("");
         root.append_child(&header)?;
         root.append_child(&body)?;
-        Ok(View { header, body })
+        Ok(View {
+            header,
+            body,
+            tagger,
+        })
     }
 }
 
@@ -332,6 +342,7 @@ fn patch(
         view.header.set_inner_html(header);
         shown.header = Some(header.to_owned());
     }
+    let tagger = &view.tagger;
     let body = &view.body;
     let ShownBody {
         units: mut shown_units,
@@ -373,7 +384,7 @@ fn patch(
                 counts[k] = count;
                 tagged[k] = first;
             } else if shown_units[k].lines != new.lines {
-                retag(&tagged[k], new.lines)?;
+                tagger.retag(&tagged[k], new.lines)?;
             }
             shown_units[k] = new.clone();
             if first_changed.is_none() {
@@ -405,7 +416,7 @@ fn patch(
     // Kept units that moved (lines added or removed above them): re-tag
     // their first element, which the binding kept (no lookup in the DOM).
     for &i in &diff.moved {
-        retag(&tagged[i], units[i].lines)?;
+        tagger.retag(&tagged[i], units[i].lines)?;
         shown_units[i].lines = units[i].lines;
     }
     shown.body = Some(ShownBody {
@@ -416,13 +427,46 @@ fn patch(
     Ok(first_changed)
 }
 
-/// Sets a unit's line attributes on its first element.
-fn retag(element: &Option<Element>, lines: Option<(u32, u32)>) -> Result<(), JsValue> {
-    if let (Some((first, last)), Some(element)) = (lines, element) {
-        element.set_attribute("data-line", &first.to_string())?;
-        element.set_attribute("data-line-end", &last.to_string())?;
+/// Sets units' line attributes. A paste near the top of a long post moves
+/// every later unit, so this is the patch's hottest DOM call: it calls
+/// `Element.prototype.setAttribute` with the two names as JS strings made
+/// once and the lines as numbers (which JS turns into the same decimal text),
+/// instead of formatting two Rust strings and decoding them in JS per call.
+struct LineTagger {
+    set_attribute: js_sys::Function,
+    line: JsValue,
+    line_end: JsValue,
+}
+
+impl LineTagger {
+    fn new() -> Result<LineTagger, JsValue> {
+        let element = Reflect::get(&js_sys::global(), &"Element".into())?;
+        let prototype = Reflect::get(&element, &"prototype".into())?;
+        let set_attribute = Reflect::get(&prototype, &"setAttribute".into())?
+            .dyn_into::<js_sys::Function>()
+            .map_err(|_| {
+                js_error(
+                    "LiveBinding",
+                    "Element.prototype.setAttribute is not a function",
+                )
+            })?;
+        Ok(LineTagger {
+            set_attribute,
+            line: "data-line".into(),
+            line_end: "data-line-end".into(),
+        })
     }
-    Ok(())
+
+    /// Sets a unit's line attributes on its first element.
+    fn retag(&self, element: &Option<Element>, lines: Option<(u32, u32)>) -> Result<(), JsValue> {
+        if let (Some((first, last)), Some(element)) = (lines, element) {
+            self.set_attribute
+                .call2(element, &self.line, &JsValue::from(first))?;
+            self.set_attribute
+                .call2(element, &self.line_end, &JsValue::from(last))?;
+        }
+        Ok(())
+    }
 }
 
 /// The body's nodes, as one patch changes them.
