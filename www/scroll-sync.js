@@ -427,17 +427,14 @@ export function syncScroll(textarea, root, { signal } = {}) {
     requestAnimationFrame(() => requestAnimationFrame(() => {
       if (typing === mark) typing = 0;
     }));
+    if (!(changed instanceof Element) || !changed.isConnected) return;
     const scroller = previewScroller || scrollerOf(root);
     if (!scroller) return;
-    if (changed instanceof Element && changed.isConnected) {
-      const top = topIn(scroller, changed);
-      const bottom = top + changed.offsetHeight;
-      const inView = top >= scroller.scrollTop && bottom <= scroller.scrollTop + scroller.clientHeight;
-      if (!inView) {
-        if (top < scroller.scrollTop || changed.offsetHeight > scroller.clientHeight) setScroll("preview", scroller, top);
-        else setScroll("preview", scroller, bottom - scroller.clientHeight);
-      }
-    }
+    const top = topIn(scroller, changed);
+    const bottom = top + changed.offsetHeight;
+    if (top >= scroller.scrollTop && bottom <= scroller.scrollTop + scroller.clientHeight) return;
+    if (top < scroller.scrollTop || changed.offsetHeight > scroller.clientHeight) setScroll("preview", scroller, top);
+    else setScroll("preview", scroller, bottom - scroller.clientHeight);
   }
 
   return { revealCaret, watchPreview };
