@@ -49,10 +49,17 @@ pub struct Diagnostic {
     pub column: u32,
     /// What went wrong, in words an author understands.
     pub message: String,
+    /// Which text `line` and `column` are in: `None` for the post itself,
+    /// `Some("profile")` for the site profile the post was rendered with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<&'static str>,
 }
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(origin) = self.origin {
+            write!(f, "{origin}:")?;
+        }
         write!(
             f,
             "{}:{}: {}: {}",
@@ -120,6 +127,7 @@ impl<'a> LineIndex<'a> {
             line,
             column,
             message: message.into(),
+            origin: None,
         }
     }
 }

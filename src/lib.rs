@@ -6,6 +6,7 @@
 //!
 //! The phases, one module each, in the order [`render`] runs them:
 //! [`front_matter`] → [`template`] → [`markdown`] → [`sanitize`] → [`header`].
+//! What differs between sites is a [`profile`], read by each phase.
 //! The `wasm` module (only on `wasm32`) and the `post-preview` binary are thin
 //! layers over [`render`].
 
@@ -18,11 +19,14 @@ pub mod markdown;
 pub mod options;
 pub mod page;
 pub mod patch;
+pub mod profile;
 pub mod sanitize;
 pub mod template;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -134,10 +138,12 @@ impl Rendered {
 /// [`render`] of the same text.
 pub struct Renderer {
     options: Options,
+    /// The profile `options` choose, with what was wrong with the choice.
+    profile: Arc<profile::Resolved>,
     session: markdown::Session,
-    /// The sanitizer built from `options`, with the warning an unusable
-    /// base URL gives (at line 1, whatever the text).
-    policy: Option<(sanitize::Policy, Vec<Diagnostic>)>,
+    /// The sanitizer, the base URL it resolves against, and the warning an
+    /// unusable base URL gives (at line 1, whatever the text).
+    policy: Option<(sanitize::Policy, Option<String>, Vec<Diagnostic>)>,
     /// The previous render's front matter and header: a keystroke in the
     /// body parses neither again.
     head: Option<Head>,
@@ -158,13 +164,18 @@ struct Head {
     /// The source up to the body's start: the block and its delimiters.
     prefix: String,
     parsed: front_matter::Parsed,
+    /// What relative URLs resolve against for this front matter.
+    base: Option<String>,
     header_html: String,
+    /// Why the header template failed, when it did.
+    header_error: Option<String>,
 }
 
 impl Renderer {
     /// A renderer with `options` and an empty cache.
     pub fn new(options: Options) -> Self {
         Renderer {
+            profile: profile::resolve(Some(options.profile_choice())),
             options,
             session: markdown::Session::default(),
             policy: None,
@@ -180,11 +191,19 @@ impl Renderer {
     /// Changes the options; cached units are dropped when they differ.
     pub fn set_options(&mut self, options: Options) {
         if options != self.options {
+            if options.profile_choice() != self.options.profile_choice() {
+                self.profile = profile::resolve(Some(options.profile_choice()));
+            }
             self.session.clear();
             self.policy = None;
             self.head = None;
             self.options = options;
         }
+    }
+
+    /// The profile in use (the default when the chosen one is broken).
+    pub fn profile(&self) -> &profile::Profile {
+        &self.profile.profile
     }
 
     /// Renders `source`. Never fails and never panics. A source longer than
@@ -201,14 +220,15 @@ impl Renderer {
     /// joins them when the HTML is wanted after all.
     pub fn render_live(&mut self, source: &str) -> Rendered {
         let options = &self.options;
+        let resolved = Arc::clone(&self.profile);
+        let profile = &resolved.profile;
         let full = source;
         let source = truncate(full);
         let index = LineIndex::new(source);
-        let (policy, policy_diagnostics) = self.policy.get_or_insert_with(|| {
-            let mut diagnostics = Vec::new();
-            let policy = sanitize::Policy::new(options, &LineIndex::new(""), &mut diagnostics);
-            (policy, diagnostics)
-        });
+        let site_base = options
+            .base_url
+            .as_deref()
+            .or(profile.links.base_url.as_deref());
         // The front matter and the header are parsed again only when the
         // block changed. A closed block (or none) ends where `split` says; an
         // unclosed opener is always parsed again, as the rest of the text
@@ -218,20 +238,78 @@ impl Renderer {
             front_matter::split::Split::Block(block) => Some(block.body_start),
             front_matter::split::Split::Unclosed { .. } => None,
         };
-        let head = match (end, self.head.take()) {
-            (Some(end), Some(head)) if head.prefix == source[..end] => head,
-            _ => {
-                let parsed = front_matter::parse(source, &index);
-                let header_html = header::render(&parsed.front_matter, policy);
+        let cached = self
+            .head
+            .take()
+            .filter(|head| end.is_some_and(|end| head.prefix == source[..end]));
+        let mut head = match cached {
+            Some(head) => head,
+            None => {
+                let parsed = front_matter::parse_with(source, &index, &profile.front_matter);
+                let page = header::Page {
+                    front_matter: Some(&parsed.front_matter),
+                    hidden_tags: &profile.header.hidden_tags,
+                    base_url: site_base,
+                    permalink: None,
+                };
+                // Page-relative URLs resolve against the permalink, when the
+                // front matter gives one that is an absolute http(s) URL.
+                let permalink = resolved.templates.permalink(&page).filter(|p| {
+                    url::Url::parse(p).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+                });
+                let base = match (profile.links.relative_to, &permalink) {
+                    (profile::RelativeTo::Page, Some(permalink)) => Some(permalink.clone()),
+                    _ => site_base.map(str::to_owned),
+                };
                 Head {
                     prefix: end.map_or_else(String::new, |end| source[..end].to_owned()),
                     parsed,
-                    header_html,
+                    base,
+                    header_html: String::new(),
+                    header_error: Some(String::new()),
                 }
             }
         };
+        // The sanitizer resolves relative URLs against the base: a new base
+        // means new HTML for units that did not change.
+        if self
+            .policy
+            .as_ref()
+            .is_none_or(|(_, base, _)| *base != head.base)
+        {
+            let mut diagnostics = Vec::new();
+            let policy = sanitize::Policy::with_base(
+                head.base.as_deref(),
+                &LineIndex::new(""),
+                &mut diagnostics,
+            );
+            self.session.clear();
+            self.policy = Some((policy, head.base.clone(), diagnostics));
+        }
+        let Some((policy, _, policy_diagnostics)) = self.policy.as_ref() else {
+            unreachable!("the policy was just built")
+        };
+        if head.header_error.as_deref() == Some("") {
+            let page = header::Page {
+                front_matter: Some(&head.parsed.front_matter),
+                hidden_tags: &profile.header.hidden_tags,
+                base_url: site_base,
+                permalink: head.base.as_deref(),
+            };
+            match resolved.templates.header(&page, policy) {
+                Ok(html) => {
+                    head.header_html = html;
+                    head.header_error = None;
+                }
+                Err(why) => {
+                    head.header_html = String::new();
+                    head.header_error = Some(why);
+                }
+            }
+        }
         let fm = head.parsed.clone();
         let header_html = head.header_html.clone();
+        let header_error = head.header_error.clone();
         // An unclosed block is not kept: its prefix would not say so.
         self.head = end.map(|_| head);
         let mut diagnostics = fm.diagnostics;
@@ -248,16 +326,24 @@ impl Renderer {
             ));
         }
         diagnostics.extend_from_slice(policy_diagnostics);
+        diagnostics.extend_from_slice(&resolved.diagnostics);
+        if let Some(why) = header_error {
+            diagnostics.push(Diagnostic {
+                origin: Some("profile"),
+                ..index.diagnostic(0, Severity::Error, format!("{why}; the header is left out"))
+            });
+        }
         template::check(
             &source[fm.body_start..],
             fm.body_start,
+            &profile.template,
             &index,
             &mut diagnostics,
         );
         let body = markdown::render_body(
             source,
             fm.body_start,
-            options,
+            &profile.markdown,
             &index,
             policy,
             &mut diagnostics,

@@ -1,8 +1,8 @@
-//! Render options and presets.
+//! Render options: which site profile, and the base URL.
 //!
-//! A preset is data: it says which markdown dialect and which output
-//! conventions [`crate::render`] follows. Every engine setting that depends on
-//! the preset is read from [`Preset`] methods in this file, nowhere else.
+//! Everything site-specific is a [`crate::profile`]; the options only say
+//! which one. [`Preset`] is the earlier name for the built-in profiles, kept
+//! so that options written for earlier versions still work.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,19 +28,12 @@ impl Preset {
         }
     }
 
-    /// Soft line breaks render as `<br>` (markdown-it's `breaks: true`).
-    pub fn hard_soft_breaks(self) -> bool {
-        matches!(self, Preset::Eleventy)
-    }
-
-    /// Bare URLs, `www.` hosts and emails in text become links.
-    pub fn linkify(self) -> bool {
-        matches!(self, Preset::Eleventy)
-    }
-
-    /// Headings get ids and a `#` permalink (markdown-it-anchor).
-    pub fn heading_anchors(self) -> bool {
-        matches!(self, Preset::Eleventy)
+    /// The built-in profile the preset names.
+    pub fn profile(self) -> &'static str {
+        match self {
+            Preset::Eleventy => "rust-foundation",
+            Preset::Commonmark => "commonmark",
+        }
     }
 }
 
@@ -68,6 +61,23 @@ pub struct Options {
     /// `https://foundation.rust-lang.org`. Fragment-only links (`#id`) stay
     /// in-page. `None` leaves URLs as written.
     pub base_url: Option<String>,
-    /// The markdown dialect and output conventions. Default: `eleventy`.
+    /// The markdown dialect and output conventions of a built-in profile
+    /// (the earlier name of `profile`); `profile` wins when both are set.
+    /// Default: `eleventy`, the `rust-foundation` profile.
     pub preset: Preset,
+    /// The site profile: a built-in name (`rust-foundation`, `rust-blog`,
+    /// `commonmark`, or the alias `eleventy`) or a profile's TOML text
+    /// (see [`crate::profile`]). A profile's `links.base_url` applies when
+    /// `base_url` is `None`.
+    pub profile: Option<String>,
+}
+
+impl Options {
+    /// The profile these options choose: `profile`, else `preset`'s.
+    pub fn profile_choice(&self) -> &str {
+        self.profile
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or(self.preset.profile())
+    }
 }

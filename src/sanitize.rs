@@ -13,7 +13,8 @@
 //!   `bdo`, `br`, `cite`, `code`, `del`, `dfn`, `em`, `i`, `ins`, `kbd`,
 //!   `mark`, `q`, `s`, `samp`, `small`, `span`, `strong`, `sub`, `sup`,
 //!   `time`, `u`, `var`, `wbr`), blocks (`blockquote`, `details`, `summary`,
-//!   `div`, `p`, `pre`, `section`, `figure`, `figcaption`, `h1`–`h6`, `hr`,
+//!   `div`, `p`, `pre`, `section`, `header` (a profile's page header), `figure`,
+//!   `figcaption`, `h1`–`h6`, `hr`,
 //!   lists `ul` `ol` `li` `dl` `dt` `dd`, tables `table` `caption` `colgroup`
 //!   `col` `thead` `tbody` `tfoot` `tr` `th` `td`), `img`, and `input`, which
 //!   is always forced to a checkbox (task lists), with only `checked` and
@@ -96,6 +97,7 @@ pub const TAGS: &[&str] = &[
     "h4",
     "h5",
     "h6",
+    "header",
     "hr",
     "i",
     "img",
@@ -192,23 +194,31 @@ impl Policy {
     /// Builds the policy. An unusable `options.base_url` is reported as a
     /// warning (line 1) and ignored.
     pub fn new(options: &Options, index: &LineIndex, diagnostics: &mut Vec<Diagnostic>) -> Self {
-        let base = options
-            .base_url
-            .as_deref()
-            .and_then(|raw| match Url::parse(raw) {
-                Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
-                _ => {
-                    diagnostics.push(index.diagnostic(
-                        0,
-                        Severity::Warning,
-                        format!(
-                            "the base URL `{raw}` is not an absolute http(s) URL; \
+        Policy::with_base(options.base_url.as_deref(), index, diagnostics)
+    }
+
+    /// Builds the policy with `base` as the URL relative URLs resolve
+    /// against (the site's base URL, or a page's permalink). An unusable
+    /// base is reported as a warning (line 1) and ignored.
+    pub fn with_base(
+        base: Option<&str>,
+        index: &LineIndex,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Self {
+        let base = base.and_then(|raw| match Url::parse(raw) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
+            _ => {
+                diagnostics.push(index.diagnostic(
+                    0,
+                    Severity::Warning,
+                    format!(
+                        "the base URL `{raw}` is not an absolute http(s) URL; \
                          relative URLs are left as written"
-                        ),
-                    ));
-                    None
-                }
-            });
+                    ),
+                ));
+                None
+            }
+        });
         let mut builder = ammonia::Builder::empty();
         builder
             .tags(TAGS.iter().copied().collect())
@@ -890,7 +900,7 @@ mod tests {
             ..Options::default()
         };
         Policy::new(&options, &index, &mut diagnostics);
-        expect![[r#"[Diagnostic { severity: Warning, line: 1, column: 1, message: "the base URL `javascript:alert(1)` is not an absolute http(s) URL; relative URLs are left as written" }]"#]]
+        expect![[r#"[Diagnostic { severity: Warning, line: 1, column: 1, message: "the base URL `javascript:alert(1)` is not an absolute http(s) URL; relative URLs are left as written", origin: None }]"#]]
             .assert_eq(&format!("{diagnostics:?}"));
     }
 

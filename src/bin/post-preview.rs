@@ -1,9 +1,11 @@
 //! The `post-preview` command line, over the same core as the browser.
 //!
-//! - `post-preview render [FILE|-] [--json] [--base-url URL] [--preset NAME]`
+//! - `post-preview render [FILE|-] [--json] [--base-url URL] [--profile NAME|FILE]`
 //!   prints a standalone HTML page, or with `--json` the Preview as JSON.
-//! - `post-preview check FILE...` prints `FILE:LINE:COL: SEVERITY: MESSAGE`
-//!   per diagnostic; exits 1 if any is an error.
+//! - `post-preview check FILE... [--profile NAME|FILE]` prints
+//!   `FILE:LINE:COL: SEVERITY: MESSAGE` per diagnostic (a problem in the
+//!   profile is printed with the profile's file name); exits 1 if any is an
+//!   error.
 //!
 //! Exit status 2 means a usage or I/O error (a missing file, a file that is
 //! not UTF-8), always with a message, never a panic.
@@ -24,7 +26,7 @@ mod cli {
     use std::process::ExitCode;
 
     use clap::{Args, Parser, Subcommand};
-    use post_preview::{render, standalone_page, Options, Preset, Severity};
+    use post_preview::{profile, render, standalone_page, Diagnostic, Options, Severity};
 
     #[derive(Parser)]
     #[command(
@@ -66,18 +68,53 @@ mod cli {
         /// e.g. https://foundation.rust-lang.org
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
-        /// The rendering preset: eleventy (the reference site) or commonmark.
-        #[arg(long, value_name = "NAME", default_value = "eleventy")]
-        preset: Preset,
+        /// The site profile: a built-in name (rust-foundation, the default;
+        /// rust-blog; commonmark) or a profile file (TOML).
+        #[arg(long, value_name = "NAME|FILE", conflicts_with = "preset")]
+        profile: Option<String>,
+        /// The earlier name of --profile, for built-in names (eleventy is rust-foundation).
+        #[arg(long, value_name = "NAME")]
+        preset: Option<String>,
     }
 
     impl RenderArgs {
-        fn options(self) -> Options {
-            Options {
+        /// The options, and the name to print for a problem in the profile.
+        fn options(self) -> Result<(Options, String), Failure> {
+            let choice = self.profile.or(self.preset);
+            let (profile, shown) = match choice {
+                None => (None, "profile".to_owned()),
+                Some(name) if profile::builtin_text(&name).is_some() => {
+                    let shown = format!("profile {name}");
+                    (Some(name), shown)
+                }
+                Some(file) => {
+                    let text = std::fs::read_to_string(&file).map_err(|e| {
+                        let names: Vec<&str> = profile::BUILTIN.iter().map(|(n, _)| *n).collect();
+                        Failure(format!(
+                            "`{file}` is neither a built-in profile ({}) nor a readable profile file: {e}",
+                            names.join(", ")
+                        ))
+                    })?;
+                    (Some(text), file)
+                }
+            };
+            let options = Options {
                 base_url: self.base_url,
-                preset: self.preset,
-            }
+                profile,
+                ..Options::default()
+            };
+            Ok((options, shown))
         }
+    }
+
+    /// `FILE:LINE:COL: SEVERITY: MESSAGE`, with the profile's name for a
+    /// problem in the profile.
+    fn located(post: &str, profile: &str, d: &Diagnostic) -> String {
+        let file = if d.origin.is_some() { profile } else { post };
+        format!(
+            "{file}:{}:{}: {}: {}",
+            d.line, d.column, d.severity, d.message
+        )
     }
 
     /// A usage or I/O error: the message, and exit status 2.
@@ -116,7 +153,8 @@ mod cli {
             } => {
                 let name = file.unwrap_or_else(|| "-".to_owned());
                 let source = read_source(&name)?;
-                let preview = render(&source, &args.options());
+                let (options, _) = args.options()?;
+                let preview = render(&source, &options);
                 let out = if json {
                     let mut s = serde_json::to_string_pretty(&preview)
                         .map_err(|e| Failure(format!("cannot serialize the preview: {e}")))?;
@@ -132,18 +170,22 @@ mod cli {
                 files,
                 render: args,
             } => {
-                let options = args.options();
+                let (options, profile_name) = args.options()?;
                 let mut any_error = false;
+                let mut said_profile: Vec<Diagnostic> = Vec::new();
                 for name in &files {
                     let source = read_source(name)?;
                     for d in render(&source, &options).diagnostics {
+                        // The profile's problems are the same for every post: once.
+                        if d.origin.is_some() {
+                            if said_profile.contains(&d) {
+                                continue;
+                            }
+                            said_profile.push(d.clone());
+                        }
                         any_error |= d.severity == Severity::Error;
-                        writeln!(
-                            stdout,
-                            "{name}:{}:{}: {}: {}",
-                            d.line, d.column, d.severity, d.message
-                        )
-                        .map_err(write_failed)?;
+                        writeln!(stdout, "{}", located(name, &profile_name, &d))
+                            .map_err(write_failed)?;
                     }
                 }
                 Ok(if any_error {

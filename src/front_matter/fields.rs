@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::{Attachment, Format, FrontMatter};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::profile::{FieldType, FrontMatterRules};
 
 /// Descriptions longer than this many characters get a warning: search
 /// engines cut them off.
@@ -114,19 +115,36 @@ fn nested_key_offset(cx: &Context, parent: &str, key: &str) -> usize {
 /// Collects diagnostics while typing fields.
 struct Typer<'a, 'd> {
     cx: &'a Context<'a>,
-    map: Map<String, Value>,
     diagnostics: &'d mut Vec<Diagnostic>,
 }
 
-impl Typer<'_, '_> {
-    /// A diagnostic at the line of top-level `key`.
-    fn report(&mut self, key: &str, severity: Severity, message: String) {
-        self.report_at(key_offset(self.cx, key), severity, message);
+/// What one item of a list is called in messages: `tags` → `tag`.
+fn item_word(key: &str) -> &str {
+    if let Some(stem) = key.strip_suffix("ses") {
+        &key[..stem.len() + 1]
+    } else if let Some(stem) = key.strip_suffix('s').filter(|s| !s.is_empty()) {
+        stem
+    } else {
+        "item"
     }
+}
 
-    /// A diagnostic at the line of `key` in top-level mapping `parent`.
-    fn report_nested(&mut self, parent: &str, key: &str, severity: Severity, message: String) {
-        self.report_at(nested_key_offset(self.cx, parent, key), severity, message);
+/// Where a field's key is, and how it is named in messages.
+struct Place<'k> {
+    /// The key as the author writes it (`team`), or `extra.team`'s last part.
+    name: &'k str,
+    /// The table it is in, for a dotted key.
+    parent: Option<&'k str>,
+}
+
+impl Typer<'_, '_> {
+    /// A diagnostic at the line where the field is defined.
+    fn report(&mut self, place: &Place, severity: Severity, message: String) {
+        let at = match place.parent {
+            Some(parent) => nested_key_offset(self.cx, parent, place.name),
+            None => key_offset(self.cx, place.name),
+        };
+        self.report_at(at, severity, message);
     }
 
     /// A diagnostic at byte `offset`.
@@ -135,190 +153,212 @@ impl Typer<'_, '_> {
             .push(self.cx.index.diagnostic(offset, severity, message));
     }
 
-    /// Removes `key`; null and empty strings count as absent.
-    fn take(&mut self, key: &str) -> Option<Value> {
-        match self.map.shift_remove(key)? {
-            Value::Null => None,
-            Value::String(s) if s.trim().is_empty() => None,
-            v => Some(v),
-        }
-    }
-
-    /// A text field: strings as they are, numbers as their text.
-    fn text(&mut self, key: &str) -> Option<String> {
-        let value = self.take(key)?;
-        self.as_text(key, value)
-    }
-
-    fn as_text(&mut self, key: &str, value: Value) -> Option<String> {
-        match value {
-            Value::String(s) => Some(s),
-            Value::Number(n) => Some(n.to_string()),
-            other => {
-                let found = type_name(&other);
-                self.report(
-                    key,
-                    Severity::Error,
-                    format!("`{key}` must be text, found {found}"),
-                );
-                None
-            }
-        }
-    }
-
-    /// Text, or a list of texts joined with ", " (for `author`/`authors`).
-    fn names(&mut self, key: &str) -> Option<String> {
-        match self.take(key)? {
-            Value::Array(items) => {
-                let mut names = Vec::new();
-                for item in items {
-                    match item {
-                        Value::String(s) => names.push(s),
-                        Value::Number(n) => names.push(n.to_string()),
-                        other => {
-                            let found = type_name(&other);
-                            self.report(
-                                key,
-                                Severity::Error,
-                                format!("`{key}` must be a list of names, found {found} in it"),
-                            );
-                        }
-                    }
-                }
-                (!names.is_empty()).then(|| names.join(", "))
-            }
-            other => self.as_text(key, other),
-        }
-    }
-
-    fn boolean(&mut self, key: &str) -> Option<bool> {
-        match self.take(key)? {
-            Value::Bool(b) => Some(b),
-            other => {
-                let found = type_name(&other);
-                self.report(
-                    key,
-                    Severity::Error,
-                    format!("`{key}` must be true or false, found {found}"),
-                );
-                None
-            }
-        }
-    }
-
-    fn tags(&mut self) -> Vec<String> {
-        let mut tags = Vec::new();
-        match self.take("tags") {
-            None => {}
-            Some(Value::String(s)) => {
-                self.report(
-                    "tags",
-                    Severity::Warning,
-                    format!("`tags` is a single string, read as the one tag `{s}`: write a list (`tags: [{s}]`) to be explicit"),
-                );
-                tags.push(s);
-            }
-            Some(Value::Array(items)) => {
-                for item in items {
-                    match item {
-                        Value::String(s) => tags.push(s),
-                        Value::Number(n) => tags.push(n.to_string()),
-                        other => {
-                            let found = type_name(&other);
-                            self.report(
-                                "tags",
-                                Severity::Error,
-                                format!("each tag must be text, found {found} in `tags`"),
-                            );
-                        }
-                    }
-                }
-            }
-            Some(other) => {
-                let found = type_name(&other);
-                self.report(
-                    "tags",
-                    Severity::Error,
-                    format!("`tags` must be a list of strings, found {found}"),
-                );
-            }
-        }
-        tags
-    }
-
-    fn date(&mut self) -> Option<String> {
-        let value = self.take("date")?;
-        let text = match &value {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+    /// Types `value` as `kind`; `None` (reported) when it does not fit.
+    fn typed(&mut self, place: &Place, kind: FieldType, value: Value) -> Option<Value> {
+        let key = place.name;
+        let mismatch = |this: &mut Self, what: &str, value: &Value| {
+            let found = type_name(value);
+            this.report(
+                place,
+                Severity::Error,
+                format!("`{key}` must be {what}, found {found}"),
+            );
         };
-        match normalize_date(&text) {
-            Some(date) => Some(date),
-            None => {
-                self.report(
-                    "date",
-                    Severity::Error,
-                    format!(
-                        "`date` is not a valid date: expected YYYY-MM-DD or a date-time with Z \
-                         or an offset such as 2023-09-18T03:00:00Z, found `{text}`"
-                    ),
-                );
-                None
-            }
-        }
-    }
-
-    /// Checks a URL (`what` names it in messages), reporting at `offset`.
-    fn url(&mut self, offset: usize, what: &str, url: String) -> Option<String> {
-        match check_url(&url) {
-            Ok(()) => Some(url),
-            Err(why) => {
-                self.report_at(
-                    offset,
-                    Severity::Error,
-                    format!("{what} {why}; it was dropped"),
-                );
-                None
-            }
-        }
-    }
-
-    fn attachments(&mut self) -> Vec<Attachment> {
-        let mut attachments = Vec::new();
-        match self.take("attachments") {
-            None => {}
-            Some(Value::Object(map)) => {
-                for (name, value) in map {
-                    match value {
-                        Value::String(url) => {
-                            let what = format!("the URL of attachment `{name}`");
-                            let at = nested_key_offset(self.cx, "attachments", &name);
-                            if let Some(url) = self.url(at, &what, url) {
-                                attachments.push(Attachment { name, url });
+        match kind {
+            FieldType::Any => Some(value),
+            FieldType::Text => match value {
+                Value::String(_) => Some(value),
+                Value::Number(n) => Some(Value::String(n.to_string())),
+                other => {
+                    mismatch(self, "text", &other);
+                    None
+                }
+            },
+            FieldType::Names => match value {
+                Value::Array(items) => {
+                    let mut names = Vec::new();
+                    for item in items {
+                        match item {
+                            Value::String(s) => names.push(s),
+                            Value::Number(n) => names.push(n.to_string()),
+                            other => {
+                                let found = type_name(&other);
+                                self.report(
+                                    place,
+                                    Severity::Error,
+                                    format!("`{key}` must be a list of names, found {found} in it"),
+                                );
                             }
                         }
-                        other => {
-                            let found = type_name(&other);
-                            self.report_nested(
-                                "attachments",
-                                &name,
-                                Severity::Error,
-                                format!("attachment `{name}` must be a URL, found {found}"),
-                            );
+                    }
+                    (!names.is_empty()).then(|| Value::String(names.join(", ")))
+                }
+                other => self.typed(place, FieldType::Text, other),
+            },
+            FieldType::List | FieldType::Strings => {
+                let item = item_word(key);
+                match value {
+                    Value::String(s) if kind == FieldType::List => {
+                        self.report(
+                            place,
+                            Severity::Warning,
+                            format!(
+                                "`{key}` is a single string, read as the one {item} `{s}`: \
+                                 write a list (`{key}: [{s}]`) to be explicit"
+                            ),
+                        );
+                        Some(Value::Array(vec![Value::String(s)]))
+                    }
+                    Value::Array(items) => {
+                        let mut texts = Vec::new();
+                        for value in items {
+                            match value {
+                                Value::String(s) => texts.push(Value::String(s)),
+                                Value::Number(n) => texts.push(Value::String(n.to_string())),
+                                other => {
+                                    let found = type_name(&other);
+                                    self.report(
+                                        place,
+                                        Severity::Error,
+                                        format!(
+                                            "each {item} must be text, found {found} in `{key}`"
+                                        ),
+                                    );
+                                }
+                            }
                         }
+                        Some(Value::Array(texts))
+                    }
+                    other => {
+                        mismatch(self, "a list of strings", &other);
+                        None
                     }
                 }
             }
-            Some(other) => {
-                let found = type_name(&other);
-                self.report(
-                    "attachments",
-                    Severity::Error,
-                    format!("`attachments` must be a mapping of names to URLs, found {found}"),
-                );
+            FieldType::Bool => match value {
+                Value::Bool(_) => Some(value),
+                other => {
+                    mismatch(self, "true or false", &other);
+                    None
+                }
+            },
+            FieldType::Date => {
+                let text = match &value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                match normalize_date(&text) {
+                    Some(date) => Some(Value::String(date)),
+                    None => {
+                        self.report(
+                            place,
+                            Severity::Error,
+                            format!(
+                                "`{key}` is not a valid date: expected YYYY-MM-DD or a date-time \
+                                 with Z or an offset such as 2023-09-18T03:00:00Z, found `{text}`"
+                            ),
+                        );
+                        None
+                    }
+                }
             }
+            FieldType::DatePath => {
+                let text = self.typed(place, FieldType::Text, value)?;
+                let path = text.as_str().unwrap_or_default();
+                if date_of_path(path).is_some() {
+                    Some(text)
+                } else {
+                    self.report(
+                        place,
+                        Severity::Error,
+                        format!(
+                            "`{key}` must hold the date and a name as `YYYY/MM/DD/name` \
+                             (such as `2026/03/26/my-post`), found `{path}`"
+                        ),
+                    );
+                    None
+                }
+            }
+            FieldType::Url => {
+                let text = self.typed(place, FieldType::Text, value)?;
+                let url = text.as_str().unwrap_or_default();
+                match check_url(url) {
+                    Ok(()) => Some(text),
+                    Err(why) => {
+                        self.report(
+                            place,
+                            Severity::Error,
+                            format!("`{key}` {why}; it was dropped"),
+                        );
+                        None
+                    }
+                }
+            }
+            FieldType::UrlMap => match value {
+                Value::Object(map) => {
+                    let item = item_word(key);
+                    let mut urls = Map::new();
+                    for (name, value) in map {
+                        let at = nested_key_offset(self.cx, key, &name);
+                        match value {
+                            Value::String(url) => match check_url(&url) {
+                                Ok(()) => {
+                                    urls.insert(name, Value::String(url));
+                                }
+                                Err(why) => self.report_at(
+                                    at,
+                                    Severity::Error,
+                                    format!("the URL of {item} `{name}` {why}; it was dropped"),
+                                ),
+                            },
+                            other => {
+                                let found = type_name(&other);
+                                self.report_at(
+                                    at,
+                                    Severity::Error,
+                                    format!("{item} `{name}` must be a URL, found {found}"),
+                                );
+                            }
+                        }
+                    }
+                    Some(Value::Object(urls))
+                }
+                other => {
+                    mismatch(self, "a mapping of names to URLs", &other);
+                    None
+                }
+            },
+            FieldType::Table => match value {
+                Value::Object(_) => Some(value),
+                other => {
+                    mismatch(self, "a table of keys and values", &other);
+                    None
+                }
+            },
         }
-        attachments
+    }
+}
+
+/// The date in a path such as `2026/03/26/my-post` (or
+/// `inside-rust/2026/03/26/my-post`): `YYYY/MM/DD` followed by a name.
+pub fn date_of_path(path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    parts.windows(4).find_map(|w| {
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if digits(w[0], 4) && digits(w[1], 2) && digits(w[2], 2) && !w[3].is_empty() {
+            normalize_date(&format!("{}-{}-{}", w[0], w[1], w[2]))
+        } else {
+            None
+        }
+    })
+}
+
+/// Absent, for front matter: null and blank strings count as not written.
+fn present(value: Option<Value>) -> Option<Value> {
+    match value? {
+        Value::Null => None,
+        Value::String(s) if s.trim().is_empty() => None,
+        v => Some(v),
     }
 }
 
@@ -372,76 +412,166 @@ pub fn check_url(url: &str) -> Result<(), String> {
     }
 }
 
-/// Types the known keys of `map` into a [`FrontMatter`], pushing diagnostics.
+/// Types the fields `rules` declares in `map` into a [`FrontMatter`],
+/// pushing diagnostics. Declared top-level fields named like a
+/// [`FrontMatter`] field fill it; every other key stays in `extra`, declared
+/// ones with their typed value.
 pub(crate) fn type_fields(
-    map: Map<String, Value>,
+    mut map: Map<String, Value>,
     cx: &Context,
+    rules: &FrontMatterRules,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
-    let mut t = Typer {
-        cx,
-        map,
-        diagnostics,
+    // Dotted keys are read from the tables as written.
+    let original = map.clone();
+    let mut t = Typer { cx, diagnostics };
+    let mut fm = FrontMatter {
+        format: cx.format,
+        ..FrontMatter::default()
     };
-    let title = t.text("title");
-    let description = t.text("description");
-    let byline = t.text("byline");
-    let author = t.names("author");
-    let authors = t.names("authors");
-    let date = t.date();
-    let tags = t.tags();
-    let layout = t.text("layout");
-    let index = t.boolean("index");
-    let draft = t.boolean("draft");
-    let series = t.text("series");
-    let externalurl = t
-        .text("externalurl")
-        .and_then(|url| t.url(key_offset(cx, "externalurl"), "`externalurl`", url));
-    let attachments = t.attachments();
-
-    if title.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        t.report_at(
-            cx.open,
-            Severity::Error,
-            "missing `title`: the page would have an empty heading".to_owned(),
-        );
-    }
-    match &description {
-        None => t.report_at(
-            cx.open,
-            Severity::Warning,
-            "missing `description`: search engines and link previews will show none".to_owned(),
-        ),
-        Some(d) => {
-            let chars = d.chars().count();
-            if chars > MAX_DESCRIPTION_CHARS {
+    let mut typed: Vec<(&str, Value)> = Vec::new();
+    let mut present_keys: Vec<&str> = Vec::new();
+    for spec in &rules.fields {
+        let (parent, name) = match spec.key.split_once('.') {
+            Some((parent, name)) => (Some(parent), name),
+            None => (None, spec.key.as_str()),
+        };
+        // The field, or the first of its aliases that is written; every
+        // alias is taken out of `extra` all the same.
+        let mut found = None;
+        for key in std::iter::once(name).chain(spec.aliases.iter().map(String::as_str)) {
+            let value = match parent {
+                None => present(map.shift_remove(key)),
+                Some(parent) => present(
+                    original
+                        .get(parent)
+                        .and_then(Value::as_object)
+                        .and_then(|table| table.get(key).cloned()),
+                ),
+            };
+            if found.is_none() {
+                found = value.map(|v| (key, v));
+            }
+        }
+        let place = found.as_ref().map(|(key, _)| Place { name: key, parent });
+        let value = match (found.clone(), &place) {
+            (Some((_, value)), Some(place)) => t.typed(place, spec.kind, value),
+            _ => None,
+        };
+        let Some(value) = value else {
+            // A value of the wrong type is missing too: the page shows none.
+            if spec.required || spec.recommended {
+                let why = spec
+                    .missing
+                    .as_deref()
+                    .map_or_else(String::new, |why| format!(": {why}"));
+                t.report_at(
+                    cx.open,
+                    if spec.required {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    },
+                    format!("missing `{}`{why}", spec.key),
+                );
+            }
+            continue;
+        };
+        present_keys.push(&spec.key);
+        let Some(place) = place else { continue };
+        let key = place.name;
+        if let (Some(max), Value::String(text)) = (spec.max_chars, &value) {
+            let chars = text.chars().count();
+            if chars > max {
                 t.report(
-                    "description",
+                    &place,
                     Severity::Warning,
                     format!(
-                        "`description` is {chars} characters long: search engines cut it \
-                         after about {MAX_DESCRIPTION_CHARS}"
+                        "`{key}` is {chars} characters long: search engines cut it after \
+                         about {max}"
+                    ),
+                );
+            }
+        }
+        if parent.is_none() {
+            typed.push((name, value));
+        }
+    }
+    for spec in &rules.fields {
+        if !present_keys.contains(&spec.key.as_str()) {
+            continue;
+        }
+        for needed in &spec.requires {
+            if !present_keys.contains(&needed.as_str()) {
+                let (parent, name) = match spec.key.split_once('.') {
+                    Some((parent, name)) => (Some(parent), name),
+                    None => (None, spec.key.as_str()),
+                };
+                t.report(
+                    &Place { name, parent },
+                    Severity::Error,
+                    format!(
+                        "`{}` is set without `{needed}`: the site needs both",
+                        spec.key
                     ),
                 );
             }
         }
     }
-
-    FrontMatter {
-        format: cx.format,
-        title,
-        description,
-        byline: byline.or(author).or(authors),
-        date,
-        tags,
-        layout,
-        index,
-        draft,
-        series,
-        externalurl,
-        attachments,
-        extra: t.map,
+    let text = |v: Value| match v {
+        Value::String(s) => Some(s),
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    for (name, value) in typed {
+        match name {
+            "title" => fm.title = text(value),
+            "description" => fm.description = text(value),
+            "byline" => fm.byline = text(value),
+            "date" => fm.date = text(value),
+            "layout" => fm.layout = text(value),
+            "series" => fm.series = text(value),
+            "externalurl" => fm.externalurl = text(value),
+            "index" => fm.index = value.as_bool(),
+            "draft" => fm.draft = value.as_bool(),
+            "tags" => {
+                fm.tags = match value {
+                    Value::Array(items) => items.into_iter().filter_map(text).collect(),
+                    other => text(other).into_iter().collect(),
+                }
+            }
+            "attachments" => {
+                if let Value::Object(urls) = value {
+                    fm.attachments = urls
+                        .into_iter()
+                        .filter_map(|(name, url)| {
+                            Some(Attachment {
+                                name,
+                                url: text(url)?,
+                            })
+                        })
+                        .collect();
+                }
+            }
+            other => {
+                map.insert(other.to_owned(), value);
+            }
+        }
     }
+    if let Some(from) = &rules.date_from {
+        if let Some(path) = map.get(from.as_str()).and_then(Value::as_str) {
+            fm.date = date_of_path(path);
+        }
+    }
+    fm.extra = map;
+    fm
 }
 
 #[cfg(test)]

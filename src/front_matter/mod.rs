@@ -25,9 +25,10 @@ pub use self::fields::{check_url, normalize_date, MAX_DESCRIPTION_CHARS};
 use self::split::Split;
 pub use self::split::MAX_FRONT_MATTER_BYTES;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::profile::FrontMatterRules;
 
 /// The format of a front matter block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Between `---` lines (closed by `---` or `...`).
@@ -102,10 +103,17 @@ pub const MAX_NESTING: usize = 24;
 /// it; with them this stops "billion laughs" alias bombs.
 pub const MAX_NODES: usize = 100_000;
 
-/// Splits and parses the front matter of `source`. Never fails: problems
-/// become diagnostics, and the body is everything after the block (or the
-/// whole text after an unclosed opener).
+/// Splits and parses the front matter of `source` with the default
+/// profile's rules ([`crate::profile::DEFAULT`]). See [`parse_with`].
 pub fn parse(source: &str, index: &LineIndex) -> Parsed {
+    let resolved = crate::profile::resolve(None);
+    parse_with(source, index, &resolved.profile.front_matter)
+}
+
+/// Splits and parses the front matter of `source`, typing its fields as
+/// `rules` say. Never fails: problems become diagnostics, and the body is
+/// everything after the block (or the whole text after an unclosed opener).
+pub fn parse_with(source: &str, index: &LineIndex, rules: &FrontMatterRules) -> Parsed {
     let mut diagnostics = Vec::new();
     let (block, body_start) = match split::split(source) {
         Split::None { body_start } => (None, body_start),
@@ -126,7 +134,29 @@ pub fn parse(source: &str, index: &LineIndex) -> Parsed {
                 diagnostics,
             };
         }
-        Split::Block(block) => (Some(block), block.body_start),
+        Split::Block(block) => {
+            if !rules.formats.contains(&block.format) {
+                let accepted: Vec<String> = rules
+                    .formats
+                    .iter()
+                    .map(|f| format!("`{}`", delimiter(*f)))
+                    .collect();
+                diagnostics.push(index.diagnostic(
+                    block.open,
+                    Severity::Error,
+                    format!(
+                        "the site does not read front matter between `{}` lines: it reads {}",
+                        delimiter(block.format),
+                        if accepted.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            accepted.join(" or ")
+                        }
+                    ),
+                ));
+            }
+            (Some(block), block.body_start)
+        }
     };
     let parsed = match block {
         None => Some(serde_json::Map::new()),
@@ -169,7 +199,7 @@ pub fn parse(source: &str, index: &LineIndex) -> Parsed {
                     index,
                 },
             };
-            fields::type_fields(map, &cx, &mut diagnostics)
+            fields::type_fields(map, &cx, rules, &mut diagnostics)
         }
         None => FrontMatter::default(),
     };

@@ -14,10 +14,23 @@
 //!
 //! # Defaults
 //!
-//! | preset      | extensions                                              | output conventions |
-//! |-------------|---------------------------------------------------------|--------------------|
-//! | `eleventy`  | tables, footnotes, strikethrough (`~~` only)            | soft breaks as `<br>`, linkify, heading ids with `#` permalinks, markdown-it-footnote markup, `<s>`, `style="text-align:…"` cells, `[ ]` stays text, JavaScript `trim()` of paragraphs and headings |
-//! | `commonmark`| tables, footnotes, strikethrough, task lists            | pulldown-cmark's own HTML |
+//! Nothing here depends on which site is previewed: every switch is read
+//! from the profile's `[markdown]` section ([`crate::profile::Markdown`],
+//! whose `# Defaults` are documented in [`crate::profile`]).
+//!
+//! | profile switch | pulldown-cmark option (set in [`parser_options`] only) |
+//! |----------------|------------------------------------------|
+//! | `tables` | `ENABLE_TABLES` |
+//! | `footnotes` other than `"none"` | `ENABLE_FOOTNOTES` |
+//! | `strikethrough` | `ENABLE_STRIKETHROUGH` (the markdown-it dialect then strikes only `~~`) |
+//! | `task_lists` | `ENABLE_TASKLISTS` |
+//! | `heading_attributes` | `ENABLE_HEADING_ATTRIBUTES` |
+//! | `smart_punctuation` | `ENABLE_SMART_PUNCTUATION` |
+//!
+//! The output conventions (soft breaks as `<br>`, linkify, heading ids and
+//! anchors, footnote markup, external link `rel`, the summary marker, and the
+//! markdown-it dialect's `trim()`, `<s>`, cell styles and refused link
+//! schemes) are applied by [`transform`] from the same switches.
 
 mod blocks;
 pub mod linkify;
@@ -33,7 +46,7 @@ use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options as CmarkOption
 use unicase::UniCase;
 
 use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::options::{Options, Preset};
+use crate::profile::{Footnotes, Markdown};
 use crate::sanitize::{add_attributes_to_first_element, Policy};
 use crate::Heading;
 
@@ -43,15 +56,33 @@ use crate::Heading;
 /// work, which grows with depth (HTML parsers walk the open-element stack).
 pub const MAX_NESTING: usize = 128;
 
-/// The pulldown-cmark extensions of each preset. The one place they are set.
-pub fn parser_options(preset: Preset) -> CmarkOptions {
-    let common = CmarkOptions::ENABLE_TABLES
-        | CmarkOptions::ENABLE_FOOTNOTES
-        | CmarkOptions::ENABLE_STRIKETHROUGH;
-    match preset {
-        Preset::Eleventy => common,
-        Preset::Commonmark => common | CmarkOptions::ENABLE_TASKLISTS,
+/// The pulldown-cmark extensions a profile's `[markdown]` switches on. The
+/// one place they are set.
+pub fn parser_options(markdown: &Markdown) -> CmarkOptions {
+    let mut options = CmarkOptions::empty();
+    let switches = [
+        (markdown.tables, CmarkOptions::ENABLE_TABLES),
+        (
+            markdown.footnotes != Footnotes::None,
+            CmarkOptions::ENABLE_FOOTNOTES,
+        ),
+        (markdown.strikethrough, CmarkOptions::ENABLE_STRIKETHROUGH),
+        (markdown.task_lists, CmarkOptions::ENABLE_TASKLISTS),
+        (
+            markdown.heading_attributes,
+            CmarkOptions::ENABLE_HEADING_ATTRIBUTES,
+        ),
+        (
+            markdown.smart_punctuation,
+            CmarkOptions::ENABLE_SMART_PUNCTUATION,
+        ),
+    ];
+    for (on, option) in switches {
+        if on {
+            options |= option;
+        }
     }
+    options
 }
 
 /// The rendered body.
@@ -234,7 +265,7 @@ fn common_ends(a: &str, b: &str) -> (usize, usize) {
 pub fn render_body(
     source: &str,
     body_start: usize,
-    options: &Options,
+    options: &Markdown,
     index: &LineIndex,
     policy: &Policy,
     diagnostics: &mut Vec<Diagnostic>,
@@ -299,7 +330,7 @@ type RefDef = (String, String, String, Range<usize>);
 fn parse<'a>(
     text: &'a str,
     offset: usize,
-    options: &Options,
+    options: &Markdown,
     refdefs: &RefDefs,
     appendix: &str,
 ) -> Option<(Spanned<'a>, Vec<RefDef>)> {
@@ -344,12 +375,12 @@ fn parse<'a>(
 fn parse_text<'a>(
     text: &'a str,
     offset: usize,
-    options: &Options,
+    options: &Markdown,
     refdefs: &RefDefs,
 ) -> (Spanned<'a>, Vec<RefDef>) {
     let parser = Parser::new_with_broken_link_callback(
         text,
-        parser_options(options.preset),
+        parser_options(options),
         Some(|link: BrokenLink<'a>| {
             let (dest, title) = refdefs.get(&UniCase::new(link.reference.to_string()))?;
             Some((CowStr::from(dest.clone()), CowStr::from(title.clone())))
@@ -404,7 +435,7 @@ fn footnote_references<'e>(
 fn render_whole(
     body: &str,
     body_start: usize,
-    options: &Options,
+    options: &Markdown,
     index: &LineIndex,
     policy: &Policy,
     diagnostics: &mut Vec<Diagnostic>,
@@ -420,7 +451,7 @@ fn render_whole(
     let mut ctx = transform::Context::new(
         body,
         body_start,
-        options.preset,
+        options,
         index,
         policy,
         diagnostics,
@@ -478,7 +509,7 @@ fn finish(
 fn render_in_pieces(
     body: &str,
     body_start: usize,
-    options: &Options,
+    options: &Markdown,
     index: &LineIndex,
     policy: &Policy,
     diagnostics: &mut Vec<Diagnostic>,
@@ -583,7 +614,7 @@ fn render_in_pieces(
     let mut ctx = transform::Context::new(
         body,
         body_start,
-        options.preset,
+        options,
         index,
         policy,
         diagnostics,
@@ -646,7 +677,7 @@ fn render_in_pieces(
 struct Env<'a, 'r> {
     body: &'a str,
     body_start: usize,
-    options: &'r Options,
+    options: &'r Markdown,
     index: &'r LineIndex<'r>,
     policy: &'r Policy,
     cache: &'r mut UnitCache,

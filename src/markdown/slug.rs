@@ -63,36 +63,63 @@ pub fn slugify(title: &str) -> String {
 }
 
 /// Hands out unique slugs within one document.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Slugger {
+    /// The suffix of the first repeat: 2 for markdown-it-anchor (`x`,
+    /// `x-2`), 1 for Zola (`x`, `x-1`).
+    first_suffix: usize,
     seen: HashSet<String>,
     /// For each base slug, the suffix to try next. Every smaller suffix is
     /// taken already (the set only grows), so skipping them keeps
     /// markdown-it-anchor's result while staying linear in repeats.
     next: HashMap<String, usize>,
     /// What each [`Slugger::slug`] call changed, newest last, for
-    /// [`Slugger::rollback`]: the slug it took, its base, and the base's
-    /// previous next suffix.
-    undo: Vec<(String, String, Option<usize>)>,
+    /// [`Slugger::rollback`]: the slug it took, its base, the base's
+    /// previous next suffix, and whether the slug was new.
+    undo: Vec<(String, String, Option<usize>, bool)>,
+}
+
+impl Default for Slugger {
+    fn default() -> Self {
+        Slugger::new(2)
+    }
 }
 
 impl Slugger {
+    /// A slugger whose first repeat gets `-{first_suffix}`.
+    pub fn new(first_suffix: usize) -> Self {
+        Slugger {
+            first_suffix,
+            seen: HashSet::default(),
+            next: HashMap::default(),
+            undo: Vec::new(),
+        }
+    }
+
     /// The unique slug for `title`: a repeat gets `-2`, `-3`, and so on.
     pub fn slug(&mut self, title: &str) -> String {
         self.unique(slugify(title))
+    }
+
+    /// Takes `id` as it is, repeated or not (an id the author wrote).
+    pub fn take(&mut self, id: String) -> String {
+        let before = self.next.get(&id).copied();
+        let new = self.seen.insert(id.clone());
+        self.undo.push((id.clone(), id.clone(), before, new));
+        id
     }
 
     /// The unique slug for a title whose [`slugify`] is `base`.
     pub fn unique(&mut self, base: String) -> String {
         let before = self.next.get(&base).copied();
         let mut candidate = base.clone();
-        let n = self.next.entry(base.clone()).or_insert(2);
+        let n = self.next.entry(base.clone()).or_insert(self.first_suffix);
         while self.seen.contains(&candidate) {
             candidate = format!("{base}-{n}");
             *n += 1;
         }
         self.seen.insert(candidate.clone());
-        self.undo.push((candidate.clone(), base, before));
+        self.undo.push((candidate.clone(), base, before, true));
         candidate
     }
 
@@ -105,16 +132,18 @@ impl Slugger {
     pub fn since(&self, mark: usize) -> impl Iterator<Item = (&str, &str)> {
         self.undo[mark..]
             .iter()
-            .map(|(slug, base, _)| (base.as_str(), slug.as_str()))
+            .map(|(slug, base, _, _)| (base.as_str(), slug.as_str()))
     }
 
     /// Forgets every slug handed out since `mark`.
     pub fn rollback(&mut self, mark: usize) {
         while self.undo.len() > mark {
-            let Some((slug, base, before)) = self.undo.pop() else {
+            let Some((slug, base, before, new)) = self.undo.pop() else {
                 break;
             };
-            self.seen.remove(&slug);
+            if new {
+                self.seen.remove(&slug);
+            }
             match before {
                 Some(n) => self.next.insert(base, n),
                 None => self.next.remove(&base),

@@ -7,12 +7,13 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::linkify::{find_links, pretest};
 use super::slug::{is_js_whitespace, Slugger};
 use super::MAX_NESTING;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
-use crate::options::Preset;
+use crate::profile::{AnchorPosition, Footnotes, HeadingIds, Markdown};
 use crate::sanitize::{url_removal_reason, Policy};
 use crate::Heading;
 
@@ -22,7 +23,7 @@ type Spanned<'a> = (Event<'a>, Range<usize>);
 pub struct Context<'a, 'c> {
     body: &'a str,
     body_start: usize,
-    preset: Preset,
+    md: &'c Markdown,
     index: &'c LineIndex<'c>,
     policy: &'c Policy,
     diagnostics: &'c mut Vec<Diagnostic>,
@@ -47,6 +48,8 @@ pub struct Context<'a, 'c> {
     /// How many times output depended on more than the block's own source
     /// and the slugs: a limit reached, a footnote.
     context_reads: usize,
+    /// Whether the summary marker was written (only the first `<!-- more -->` is one).
+    summary_marked: bool,
 }
 
 /// Where the [`Context`] stood before a unit: [`Context::contribution`]
@@ -116,8 +119,13 @@ struct Walk {
     raw_cells: Vec<Option<&'static str>>,
 }
 
-fn footnote_key(label: &str) -> String {
-    label.to_lowercase()
+/// A footnote label as the profile's footnotes match it: markdown-it-footnote
+/// case-insensitively, Zola's bottom footnotes as written.
+fn footnote_key(md: &Markdown, label: &str) -> String {
+    match md.footnotes {
+        Footnotes::Bottom => label.to_owned(),
+        _ => label.to_lowercase(),
+    }
 }
 
 impl<'a, 'c> Context<'a, 'c> {
@@ -127,7 +135,7 @@ impl<'a, 'c> Context<'a, 'c> {
     pub fn new<'l>(
         body: &'a str,
         body_start: usize,
-        preset: Preset,
+        md: &'c Markdown,
         index: &'c LineIndex<'c>,
         policy: &'c Policy,
         diagnostics: &'c mut Vec<Diagnostic>,
@@ -135,9 +143,9 @@ impl<'a, 'c> Context<'a, 'c> {
     ) -> Self {
         let mut footnote_numbers = HashMap::new();
         let mut footnote_refs: HashMap<String, (usize, usize)> = HashMap::new();
-        if preset == Preset::Eleventy {
+        if md.numbered_footnotes() {
             for label in footnote_references {
-                let key = footnote_key(label);
+                let key = footnote_key(md, label);
                 let next = footnote_numbers.len() + 1;
                 footnote_numbers.entry(key.clone()).or_insert(next);
                 footnote_refs.entry(key).or_default().0 += 1;
@@ -146,11 +154,14 @@ impl<'a, 'c> Context<'a, 'c> {
         Context {
             body,
             body_start,
-            preset,
+            md,
             index,
             policy,
             diagnostics,
-            slugger: Slugger::default(),
+            slugger: Slugger::new(match md.heading_ids {
+                HeadingIds::Zola => 1,
+                _ => 2,
+            }),
             footnote_numbers,
             footnote_refs,
             footnote_defs: HashMap::new(),
@@ -162,6 +173,7 @@ impl<'a, 'c> Context<'a, 'c> {
             reported_elements: false,
             reported_cap: false,
             context_reads: 0,
+            summary_marked: false,
         }
     }
 
@@ -252,10 +264,10 @@ impl<'a, 'c> Context<'a, 'c> {
     ) -> Option<Vec<Event<'a>>> {
         let events = self.prepare(events);
         self.in_word = false;
-        if self.preset == Preset::Eleventy {
+        if self.md.numbered_footnotes() {
             if let Some((Event::Start(Tag::FootnoteDefinition(label)), _)) = events.first() {
                 self.context_reads += 1;
-                let key = footnote_key(label);
+                let key = footnote_key(self.md, label);
                 let inner = &events[1..events.len() - 1];
                 let content = self.rewrite(inner, open_html);
                 if self.footnote_numbers.contains_key(&key) {
@@ -297,7 +309,7 @@ impl<'a, 'c> Context<'a, 'c> {
                 i += 1;
             }
         }
-        if self.preset == Preset::Eleventy {
+        if self.md.markdown_it() {
             for i in 0..out.len() {
                 // Tight list items hold their paragraph's inline content
                 // directly: markdown-it trims it all the same.
@@ -355,7 +367,8 @@ impl<'a, 'c> Context<'a, 'c> {
     }
 
     fn rewrite(&mut self, events: &[Spanned<'a>], open_html: &mut Vec<String>) -> Vec<Event<'a>> {
-        let eleventy = self.preset == Preset::Eleventy;
+        let md = self.md;
+        let markdown_it = md.markdown_it();
         let mut out = Vec::with_capacity(events.len() + 4);
         let mut walk = Walk {
             linkify_here: true,
@@ -383,7 +396,7 @@ impl<'a, 'c> Context<'a, 'c> {
                 Event::End(_) if walk.kept.pop() == Some(false) => continue,
                 _ => {}
             }
-            if eleventy
+            if md.linkify
                 && matches!(
                     event,
                     Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell | Tag::Item)
@@ -400,24 +413,34 @@ impl<'a, 'c> Context<'a, 'c> {
                         .iter()
                         .take_while(|(e, _)| matches!(e, Event::Html(_)))
                         .count();
-                    let lines = &events[i - 1..i - 1 + run];
-                    let raw: String = lines
+                    let lines: Vec<CowStr<'a>> = events[i - 1..i - 1 + run]
                         .iter()
-                        .map(|(e, _)| if let Event::Html(h) = e { &**h } else { "" })
+                        .map(|(e, _)| match e {
+                            Event::Html(h) => self.summary_marker(h),
+                            _ => CowStr::Borrowed(""),
+                        })
                         .collect();
-                    let fits = self.scan_html(&raw, range.start, walk.kept.len(), open_html);
-                    for (e, _) in lines {
-                        if let Event::Html(h) = e {
-                            out.push(if fits {
-                                Event::Html(h.clone())
-                            } else {
-                                Event::Text(h.clone())
-                            });
-                        }
-                    }
                     i += run - 1;
+                    if !md.raw_html {
+                        out.extend(lines.into_iter().map(Event::Text));
+                        continue;
+                    }
+                    let raw: String = lines.iter().map(|h| &**h).collect();
+                    let fits = self.scan_html(&raw, range.start, walk.kept.len(), open_html);
+                    out.extend(lines.into_iter().map(|h| {
+                        if fits {
+                            Event::Html(h)
+                        } else {
+                            Event::Text(h)
+                        }
+                    }));
                 }
                 Event::InlineHtml(h) => {
+                    let h = &self.summary_marker(h);
+                    if !md.raw_html {
+                        out.push(Event::Text(h.clone()));
+                        continue;
+                    }
                     let fits = self.scan_html(h, range.start, walk.kept.len(), open_html);
                     let lower = h.trim_start_matches('<').to_ascii_lowercase();
                     if !fits {
@@ -428,7 +451,7 @@ impl<'a, 'c> Context<'a, 'c> {
                     } else if lower.starts_with('/') && is_tag(&lower[1..], "a") {
                         walk.raw_links = walk.raw_links.saturating_sub(1);
                     }
-                    out.push(event.clone());
+                    out.push(Event::InlineHtml(h.clone()));
                 }
                 Event::Start(Tag::Heading { .. }) => {
                     walk.heading = Some((out.len(), String::new()));
@@ -436,40 +459,46 @@ impl<'a, 'c> Context<'a, 'c> {
                 }
                 Event::End(TagEnd::Heading(level)) => {
                     if let Some((at, title)) = walk.heading.take() {
-                        let title = super::slug::js_trim(&title).to_owned();
                         let line = self.index.line(self.body_start + range.start);
-                        let id = if eleventy {
-                            let slug = self.slugger.slug(&title);
-                            if let Event::Start(Tag::Heading { id, .. }) = &mut out[at] {
-                                *id = Some(CowStr::from(slug.clone()));
-                            }
+                        let id = self.heading_id(&mut out[at], &title);
+                        let anchor = md
+                            .heading_anchor
+                            .as_ref()
+                            .filter(|_| id.is_some() && md.heading_ids != HeadingIds::None);
+                        if let Some(anchor) = anchor {
+                            let id = id.as_deref().unwrap_or_default();
                             if self.budget(1, range.start) {
-                                out.push(Event::Text(CowStr::Borrowed(" ")));
-                                out.push(Event::InlineHtml(CowStr::from(format!(
-                                    "<a class=\"direct-link\" href=\"#{slug}\">#</a>"
-                                ))));
+                                let mut escaped = String::new();
+                                let _ = escape_html(&mut escaped, id);
+                                let html = Event::InlineHtml(CowStr::from(
+                                    anchor.html.replace("{id}", &escaped),
+                                ));
+                                match anchor.position {
+                                    AnchorPosition::Start => out.insert(at + 1, html),
+                                    AnchorPosition::End => out.push(html),
+                                }
                             }
-                            slug
-                        } else {
-                            String::new()
-                        };
+                        }
                         self.outline.push(Heading {
                             level: *level as u8,
-                            text: title,
-                            id,
+                            text: super::slug::js_trim(&title).to_owned(),
+                            id: id.unwrap_or_default(),
                             line,
                         });
                     }
                     out.push(event.clone());
                 }
                 Event::Text(text) => {
-                    if walk.images == 0 {
+                    // Zola's heading text takes image alt text too.
+                    if walk.images == 0 || md.heading_ids == HeadingIds::Zola {
                         if let Some((_, title)) = &mut walk.heading {
                             title.push_str(text);
                         }
+                    }
+                    if walk.images == 0 {
                         self.count_words(text);
                     }
-                    if eleventy
+                    if md.linkify
                         && walk.linkify_here
                         && !walk.code_block
                         && walk.links == 0
@@ -490,7 +519,7 @@ impl<'a, 'c> Context<'a, 'c> {
                 }
                 Event::SoftBreak => {
                     self.in_word = false;
-                    out.push(if eleventy && self.budget(1, range.start) {
+                    out.push(if md.breaks && self.budget(1, range.start) {
                         Event::InlineHtml(CowStr::Borrowed("<br>\n"))
                     } else {
                         Event::SoftBreak
@@ -515,7 +544,7 @@ impl<'a, 'c> Context<'a, 'c> {
                         link_type,
                         ..
                     },
-                ) if eleventy && !markdown_it_valid_link(dest_url) => {
+                ) if markdown_it && !markdown_it_valid_link(dest_url) => {
                     // markdown-it refuses these destinations, so the site
                     // shows the link's source as text: open bracket, content
                     // (still parsed), and the rest of the source.
@@ -550,11 +579,13 @@ impl<'a, 'c> Context<'a, 'c> {
                         }
                     }
                 }
-                Event::Start(Tag::Link { dest_url, .. }) => {
+                Event::Start(Tag::Link {
+                    dest_url, title, ..
+                }) => {
                     walk.links += 1;
                     walk.literal_links.push(None);
                     self.check_url(dest_url, range.start, "link");
-                    out.push(event.clone());
+                    out.push(external_link(md, dest_url, title).unwrap_or_else(|| event.clone()));
                 }
                 Event::Start(Tag::Image { dest_url, .. }) => {
                     walk.images += 1;
@@ -575,7 +606,7 @@ impl<'a, 'c> Context<'a, 'c> {
                         }
                     }
                 }
-                Event::Start(Tag::Strikethrough) if eleventy => {
+                Event::Start(Tag::Strikethrough) if markdown_it => {
                     // markdown-it strikes only `~~`; a single `~` stays text.
                     let real = self.body[range.clone()].starts_with("~~");
                     walk.strikes.push(real);
@@ -585,7 +616,7 @@ impl<'a, 'c> Context<'a, 'c> {
                         Event::Text("~".into())
                     });
                 }
-                Event::End(TagEnd::Strikethrough) if eleventy => {
+                Event::End(TagEnd::Strikethrough) if markdown_it => {
                     let real = walk.strikes.pop().unwrap_or(true);
                     out.push(if real {
                         Event::InlineHtml("</s>".into())
@@ -593,7 +624,7 @@ impl<'a, 'c> Context<'a, 'c> {
                         Event::Text("~".into())
                     });
                 }
-                Event::Start(Tag::Table(alignments)) if eleventy => {
+                Event::Start(Tag::Table(alignments)) if markdown_it => {
                     walk.table_alignments = alignments.clone();
                     out.push(Event::Start(Tag::Table(vec![
                         Alignment::None;
@@ -613,7 +644,7 @@ impl<'a, 'c> Context<'a, 'c> {
                     walk.table_column = 0;
                     out.push(event.clone());
                 }
-                Event::Start(Tag::TableCell) if eleventy => {
+                Event::Start(Tag::TableCell) if markdown_it => {
                     let cell = if walk.table_head { "th" } else { "td" };
                     let align = match walk.table_alignments.get(walk.table_column) {
                         Some(Alignment::Left) => Some("left"),
@@ -632,13 +663,15 @@ impl<'a, 'c> Context<'a, 'c> {
                         out.push(event.clone());
                     }
                 }
-                Event::End(TagEnd::TableCell) if eleventy => match walk.raw_cells.pop().flatten() {
-                    Some(cell) => out.push(Event::Html(format!("</{cell}>\n").into())),
-                    None => out.push(event.clone()),
-                },
-                Event::FootnoteReference(label) if eleventy => {
+                Event::End(TagEnd::TableCell) if markdown_it => {
+                    match walk.raw_cells.pop().flatten() {
+                        Some(cell) => out.push(Event::Html(format!("</{cell}>\n").into())),
+                        None => out.push(event.clone()),
+                    }
+                }
+                Event::FootnoteReference(label) if md.numbered_footnotes() => {
                     self.context_reads += 1;
-                    let key = footnote_key(label);
+                    let key = footnote_key(md, label);
                     let n = self.footnote_numbers.get(&key).copied().unwrap_or(0);
                     if !self.budget(2, range.start) {
                         out.push(Event::Text(CowStr::from(format!("[{n}]"))));
@@ -648,13 +681,11 @@ impl<'a, 'c> Context<'a, 'c> {
                         r.1 += 1;
                         r.1 - 1
                     });
-                    let sub = if seen > 0 {
-                        format!(":{seen}")
-                    } else {
-                        String::new()
-                    };
-                    out.push(Event::InlineHtml(CowStr::from(format!(
-                        "<sup class=\"footnote-ref\"><a href=\"#fn{n}\" id=\"fnref{n}{sub}\">[{n}{sub}]</a></sup>"
+                    out.push(Event::InlineHtml(CowStr::from(footnote_reference(
+                        md.footnotes,
+                        label,
+                        n,
+                        seen,
                     ))));
                 }
                 Event::HardBreak | Event::Rule | Event::End(_) => {
@@ -667,8 +698,8 @@ impl<'a, 'c> Context<'a, 'c> {
         out
     }
 
-    /// The markdown-it-footnote section that ends the document, or `None`
-    /// when no footnote is referenced.
+    /// The footnotes section that ends the document (markdown-it-footnote's
+    /// or Zola's bottom footnotes), or `None` when no footnote is referenced.
     pub fn footnotes_section(&mut self) -> Option<String> {
         if self.footnote_defs.is_empty() {
             return None;
@@ -680,9 +711,12 @@ impl<'a, 'c> Context<'a, 'c> {
             .map(|(key, n)| (*n, key.clone()))
             .collect();
         notes.sort();
-        let mut html = String::from(
-            "<hr class=\"footnotes-sep\">\n<section class=\"footnotes\">\n<ol class=\"footnotes-list\">\n",
-        );
+        let bottom = self.md.footnotes == Footnotes::Bottom;
+        let mut html = String::from(if bottom {
+            "<section class=\"footnotes\">\n<ol class=\"footnotes-list\">\n"
+        } else {
+            "<hr class=\"footnotes-sep\">\n<section class=\"footnotes\">\n<ol class=\"footnotes-list\">\n"
+        });
         for (n, key) in notes {
             let mut content = self.footnote_defs.remove(&key).unwrap_or_default();
             // The references written as links (all of them, unless the
@@ -691,10 +725,14 @@ impl<'a, 'c> Context<'a, 'c> {
             // Back-references are elements too; the first one is always kept.
             let end = self.body.len();
             let refs = 1 + (1..refs).take_while(|_| self.budget(1, end)).count();
+            let mut name = String::new();
+            let _ = escape_html(&mut name, &key);
             let backrefs: String = (0..refs)
-                .map(|k| {
-                    let sub = if k > 0 { format!(":{k}") } else { String::new() };
-                    format!(" <a href=\"#fnref{n}{sub}\" class=\"footnote-backref\">\u{21a9}\u{fe0e}</a>")
+                .map(|k| match (bottom, k) {
+                    (true, 0) => format!(" <a href=\"#fr-{name}-1\">\u{21a9}</a>"),
+                    (true, k) => format!(" <a href=\"#fr-{name}-{}\">\u{21a9}{}</a>", k + 1, k + 1),
+                    (false, 0) => format!(" <a href=\"#fnref{n}\" class=\"footnote-backref\">\u{21a9}\u{fe0e}</a>"),
+                    (false, k) => format!(" <a href=\"#fnref{n}:{k}\" class=\"footnote-backref\">\u{21a9}\u{fe0e}</a>"),
                 })
                 .collect();
             let backrefs = Event::InlineHtml(CowStr::from(backrefs));
@@ -703,12 +741,53 @@ impl<'a, 'c> Context<'a, 'c> {
             } else {
                 content.push(backrefs);
             }
-            html.push_str(&format!("<li id=\"fn{n}\" class=\"footnote-item\">"));
+            if bottom {
+                html.push_str(&format!("<li id=\"fn-{name}\">"));
+            } else {
+                html.push_str(&format!("<li id=\"fn{n}\" class=\"footnote-item\">"));
+            }
             pulldown_cmark::html::push_html(&mut html, content.into_iter());
             html.push_str("</li>\n");
         }
         html.push_str("</ol>\n</section>\n");
         Some(html)
+    }
+
+    /// Gives a heading its id (set on its start event `start`) by the
+    /// profile's rule, from its text `title`; empty when it has none.
+    /// `None` when the rule gives it none (an empty slug is still an id).
+    fn heading_id(&mut self, start: &mut Event<'a>, title: &str) -> Option<String> {
+        let Event::Start(Tag::Heading { id, .. }) = start else {
+            return None;
+        };
+        let explicit = id.as_ref().map(|i| i.to_string());
+        let chosen = match (self.md.heading_ids, explicit) {
+            (HeadingIds::None, explicit) => explicit,
+            (HeadingIds::MarkdownItAnchor, _) => {
+                Some(self.slugger.slug(super::slug::js_trim(title)))
+            }
+            (HeadingIds::Zola, Some(explicit)) => Some(self.slugger.take(explicit)),
+            (HeadingIds::Zola, None) => Some(self.slugger.unique(slug::slugify(title))),
+        };
+        *id = chosen.clone().map(CowStr::from);
+        chosen
+    }
+
+    /// `html` with the profile's summary marker in place of a `<!-- more -->`
+    /// comment in it, when this is the body's first one. Any such comment
+    /// makes the unit depend on the units above it.
+    fn summary_marker(&mut self, html: &CowStr<'a>) -> CowStr<'a> {
+        let Some(marker) = &self.md.summary_marker else {
+            return html.clone();
+        };
+        if !is_more_comment(html) {
+            return html.clone();
+        }
+        self.context_reads += 1;
+        if std::mem::replace(&mut self.summary_marked, true) {
+            return html.clone();
+        }
+        CowStr::from(marker.clone())
     }
 
     /// Scans raw HTML (reports removals, counts words, tracks open
@@ -827,6 +906,60 @@ impl<'a, 'c> Context<'a, 'c> {
             }
         }
     }
+}
+
+/// Whether `html` holds a `<!--\s*more\s*-->` comment (any case), as
+/// Zola's summary divider matches it.
+fn is_more_comment(html: &str) -> bool {
+    html.match_indices("<!--").any(|(at, _)| {
+        let rest = html[at + 4..].trim_start();
+        rest.get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("more"))
+            && rest[4..].trim_start().starts_with("-->")
+    })
+}
+
+/// The start tag of a link written in markdown to an `http(s):` URL, with
+/// the profile's `rel` words (Zola's `external_links_*`); `None` when it
+/// gets none.
+fn external_link<'a>(md: &Markdown, dest: &str, title: &str) -> Option<Event<'a>> {
+    let rel = &md.external_links.rel;
+    if rel.is_empty() || !(dest.starts_with("http://") || dest.starts_with("https://")) {
+        return None;
+    }
+    let mut html = String::from("<a rel=\"");
+    let _ = escape_html(&mut html, &rel.join(" "));
+    html.push_str("\" href=\"");
+    let _ = escape_href(&mut html, dest);
+    html.push('"');
+    if !title.is_empty() {
+        html.push_str(" title=\"");
+        let _ = escape_html(&mut html, title);
+        html.push('"');
+    }
+    html.push('>');
+    Some(Event::InlineHtml(CowStr::from(html)))
+}
+
+/// A numbered footnote reference: footnote `n`, its use number `seen`
+/// (0 for the first), in markdown-it-footnote's or Zola's markup.
+fn footnote_reference(style: Footnotes, label: &str, n: usize, seen: usize) -> String {
+    if style == Footnotes::Bottom {
+        let mut name = String::new();
+        let _ = escape_html(&mut name, label);
+        return format!(
+            "<sup class=\"footnote-reference\" id=\"fr-{name}-{}\"><a href=\"#fn-{name}\">{n}</a></sup>",
+            seen + 1
+        );
+    }
+    let sub = if seen > 0 {
+        format!(":{seen}")
+    } else {
+        String::new()
+    };
+    format!(
+        "<sup class=\"footnote-ref\"><a href=\"#fn{n}\" id=\"fnref{n}{sub}\">[{n}{sub}]</a></sup>"
+    )
 }
 
 /// markdown-it 12's `validateLink`: `javascript:`, `vbscript:`, `file:` and

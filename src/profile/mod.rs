@@ -1,0 +1,631 @@
+//! Site profiles: everything that is specific to one published site, as data.
+//!
+//! A profile is a TOML document. The built-in profiles ([`BUILTIN`]) are
+//! written in the same format and embedded in the crate (`src/profile/*.toml`);
+//! a CMS builder writes one for their own site. [`resolve`] turns the choice
+//! in [`crate::Options`] (a built-in name, an alias, or a profile's text) into
+//! a [`Resolved`] profile, with its header template compiled. A profile with a
+//! mistake never stops a render: its problems are diagnostics at their own
+//! line and column in the profile (with [`Diagnostic::origin`] `"profile"`),
+//! and the built-in default is used instead.
+//!
+//! What a profile may change, and where it is read:
+//!
+//! | section          | read by                    | what it says |
+//! |------------------|----------------------------|--------------|
+//! | `[markdown]`     | [`crate::markdown`]        | dialect, extensions, heading ids and anchors, footnote markup, external links, the summary marker |
+//! | `[links]`        | [`crate::Renderer`] → [`crate::sanitize::Policy`] | the site's base URL, and whether relative URLs resolve against it or against the page's permalink |
+//! | `[front_matter]` | [`crate::front_matter`]    | accepted delimiters, the fields with their types, which are required, aliases, where the date comes from |
+//! | `[template]`     | [`crate::template`]        | what in the body the site's template engine executes (Liquid, Zola shortcodes, nothing) |
+//! | `[header]`       | [`crate::header`]          | the page header as a Jinja template, and the tags the site never shows |
+//!
+//! # Defaults
+//!
+//! Every key may be left out; a missing key takes the value below, which is
+//! the `commonmark` profile: CommonMark as pulldown-cmark renders it, with
+//! GFM tables, strikethrough, task lists and footnotes.
+//!
+//! | key | default | values |
+//! |-----|---------|--------|
+//! | `markdown.dialect` | `"pulldown-cmark"` | `"pulldown-cmark"` (its own parse and HTML), `"markdown-it"` (markdown-it 12's rules on top: JavaScript `trim()` of paragraphs and headings, `~~` only strikes and writes `<s>`, `style="text-align:…"` cells, `javascript:`/`vbscript:`/`file:`/`data:` links shown as text, task list markers stay text) |
+//! | `markdown.raw_html` | `true` | `false` shows raw HTML as text |
+//! | `markdown.breaks` | `false` | soft line breaks as `<br>` |
+//! | `markdown.linkify` | `false` | bare URLs, `www.` hosts and emails become links (linkify-it 3's rules) |
+//! | `markdown.smart_punctuation` | `false` | curly quotes, dashes, ellipses |
+//! | `markdown.tables`, `strikethrough`, `task_lists` | `true` | GFM extensions |
+//! | `markdown.heading_attributes` | `false` | `# Title {#id .class}` |
+//! | `markdown.footnotes` | `"pulldown-cmark"` | `"none"`, `"pulldown-cmark"` (its own markup, in place), `"markdown-it"` (markdown-it-footnote 3: numbered, a section at the end), `"bottom"` (Zola's `bottom_footnotes`: numbered by first use, a `<section class="footnotes">` at the end) |
+//! | `markdown.heading_ids` | `"none"` | `"none"`, `"markdown-it-anchor"` (`encodeURIComponent` of the lowercased, dashed text; repeats `-2`, `-3`), `"zola"` (crate `slug`'s slugify of the text and inline code; repeats `-1`, `-2`; an explicit `{#id}` wins) |
+//! | `markdown.heading_anchor` | none | `{ html = "…{id}…", position = "start" \| "end" }`: markup inserted in each heading with an id (`{id}` is the id, HTML-escaped) |
+//! | `markdown.external_links` | `{ rel = [] }` | `rel` words for `http(s):` links written in markdown (Zola's `external_links_*`) |
+//! | `markdown.summary_marker` | none | the HTML that replaces the first `<!-- more -->` comment |
+//! | `links.base_url` | none | the site's address; `Options::base_url` overrides it |
+//! | `links.relative_to` | `"site"` | `"site"`: relative and site-root URLs resolve against `base_url`; `"page"`: against the page's `permalink` (a page-relative asset is next to the page, as Zola's colocated assets are) |
+//! | `links.permalink` | none | a Jinja template of the page's address, from `site.base_url` and `page` (the front matter) |
+//! | `front_matter.formats` | `["yaml", "toml"]` | which blocks are read: `---` YAML, `+++` TOML |
+//! | `front_matter.date_from` | none | a field whose value is a path holding `YYYY/MM/DD` (Zola's `path`): the post's date comes from it |
+//! | `front_matter.fields` | none | `[[front_matter.fields]]` tables: `key` (dotted for a nested key: `extra.team`), `type`, `required`, `recommended`, `missing` (why a missing value matters), `aliases`, `max_chars`, `requires` |
+//! | `template.engine` | `"none"` | `"none"`, `"liquid"` (`{{` and `{%` are code: Eleventy, Jekyll), `"zola"` (`{{ name(…) }}` and `{% name(…) %}` are shortcode calls; an unknown one fails the build) |
+//! | `template.shortcodes` | `[]` | the shortcodes a Zola site defines |
+//! | `header.template` | `""` | Jinja (minijinja) over the front matter, autoescaped; its output is sanitized like everything else |
+//! | `header.hidden_tags` | `[]` | tags the site never shows (removed from `tags` before the template sees them) |
+//!
+//! Field types: `text` (a string; a number reads as its text), `names` (text,
+//! or a list of texts), `list` (a list of texts; a single string is read as
+//! one, with a warning), `strings` (a list of texts, strictly), `date` (`YYYY-MM-DD` or a date-time with `Z` or an
+//! offset, normalized to UTC), `bool`, `url` (http, https or relative),
+//! `url-map` (names to URLs), `table` (a mapping), `date-path` (text holding
+//! `YYYY/MM/DD/`), `any`. Fields named `title`, `description`, `byline`,
+//! `date`, `tags`, `layout`, `index`, `draft`, `series`, `externalurl` and
+//! `attachments` fill [`crate::FrontMatter`]'s fields of that name; every
+//! other field, and every undeclared key, stays in its `extra`.
+
+use std::sync::{Arc, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::front_matter::Format;
+use crate::header;
+
+/// The built-in profiles: name and TOML text.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("rust-foundation", include_str!("rust-foundation.toml")),
+    ("rust-blog", include_str!("rust-blog.toml")),
+    ("commonmark", include_str!("commonmark.toml")),
+];
+
+/// Other names of built-in profiles (the presets of earlier versions).
+pub const ALIASES: &[(&str, &str)] = &[("eleventy", "rust-foundation")];
+
+/// The profile used when none is chosen, or when the chosen one is broken.
+pub const DEFAULT: &str = "rust-foundation";
+
+/// A site profile, as written (see the module's `# Defaults`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The profile's name.
+    pub name: String,
+    /// What site it describes, for people.
+    #[serde(default)]
+    pub description: String,
+    /// The markdown dialect and its output conventions.
+    #[serde(default)]
+    pub markdown: Markdown,
+    /// How link and image URLs resolve.
+    #[serde(default)]
+    pub links: Links,
+    /// The front matter the site reads.
+    #[serde(default)]
+    pub front_matter: FrontMatterRules,
+    /// What in the body the site's template engine executes.
+    #[serde(default)]
+    pub template: TemplateChecks,
+    /// The page header.
+    #[serde(default)]
+    pub header: Header,
+}
+
+/// Which parser rules the body follows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dialect {
+    /// pulldown-cmark's own parse and HTML (Zola, mdBook and most Rust generators).
+    #[default]
+    PulldownCmark,
+    /// markdown-it 12's rules, emulated on pulldown-cmark (Eleventy).
+    MarkdownIt,
+}
+
+/// How footnotes are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Footnotes {
+    /// Not parsed: `[^x]` is text.
+    None,
+    /// pulldown-cmark's own markup, definitions where they are written.
+    #[default]
+    PulldownCmark,
+    /// markdown-it-footnote 3: numbered references, a section at the end.
+    MarkdownIt,
+    /// Zola's `bottom_footnotes`: numbered by first use, a section at the end.
+    Bottom,
+}
+
+/// How headings get their ids.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeadingIds {
+    /// No ids (an explicit `{#id}` still applies with heading attributes).
+    #[default]
+    None,
+    /// markdown-it-anchor 5's slugs; repeats get `-2`, `-3`, ….
+    MarkdownItAnchor,
+    /// Zola's: the `slug` crate's slugify; repeats get `-1`, `-2`, ….
+    Zola,
+}
+
+/// Where the heading anchor goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnchorPosition {
+    /// Before the heading's text (Zola's `insert_anchor_links = "left"`).
+    Start,
+    /// After it (markdown-it-anchor's permalink).
+    #[default]
+    End,
+}
+
+/// Markup inserted in every heading that has an id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeadingAnchor {
+    /// The HTML; `{id}` stands for the heading's id, HTML-escaped.
+    pub html: String,
+    /// Before or after the heading's text.
+    #[serde(default)]
+    pub position: AnchorPosition,
+}
+
+/// What `http(s):` links written in markdown get.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalLinks {
+    /// `rel` words (`external`, `nofollow`, …); none leaves links as written.
+    #[serde(default)]
+    pub rel: Vec<String>,
+}
+
+/// The `[markdown]` section. See the module's `# Defaults`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Markdown {
+    /// Which parser rules apply.
+    pub dialect: Dialect,
+    /// Raw HTML is kept (sanitized); `false` shows it as text.
+    pub raw_html: bool,
+    /// Soft line breaks as `<br>`.
+    pub breaks: bool,
+    /// Bare URLs and emails become links.
+    pub linkify: bool,
+    /// Typographic quotes and dashes.
+    pub smart_punctuation: bool,
+    /// GFM tables.
+    pub tables: bool,
+    /// `~~strike~~`.
+    pub strikethrough: bool,
+    /// `- [ ]` task list items.
+    pub task_lists: bool,
+    /// `{#id .class}` after a heading.
+    pub heading_attributes: bool,
+    /// Footnote syntax and markup.
+    pub footnotes: Footnotes,
+    /// Heading id rule.
+    pub heading_ids: HeadingIds,
+    /// The anchor inserted in headings with an id.
+    pub heading_anchor: Option<HeadingAnchor>,
+    /// What external links get.
+    pub external_links: ExternalLinks,
+    /// The HTML that replaces the first `<!-- more -->`.
+    pub summary_marker: Option<String>,
+}
+
+impl Default for Markdown {
+    fn default() -> Self {
+        Markdown {
+            dialect: Dialect::PulldownCmark,
+            raw_html: true,
+            breaks: false,
+            linkify: false,
+            smart_punctuation: false,
+            tables: true,
+            strikethrough: true,
+            task_lists: true,
+            heading_attributes: false,
+            footnotes: Footnotes::PulldownCmark,
+            heading_ids: HeadingIds::None,
+            heading_anchor: None,
+            external_links: ExternalLinks::default(),
+            summary_marker: None,
+        }
+    }
+}
+
+impl Markdown {
+    /// Whether markdown-it's rules apply.
+    pub fn markdown_it(&self) -> bool {
+        self.dialect == Dialect::MarkdownIt
+    }
+
+    /// Whether footnotes are numbered and gathered in a section at the end.
+    pub fn numbered_footnotes(&self) -> bool {
+        matches!(self.footnotes, Footnotes::MarkdownIt | Footnotes::Bottom)
+    }
+}
+
+/// What relative URLs resolve against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RelativeTo {
+    /// The site's base URL.
+    #[default]
+    Site,
+    /// The page's permalink.
+    Page,
+}
+
+/// The `[links]` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Links {
+    /// The site's address.
+    pub base_url: Option<String>,
+    /// What relative URLs resolve against.
+    pub relative_to: RelativeTo,
+    /// A Jinja template of the page's address.
+    pub permalink: Option<String>,
+}
+
+/// A front matter field's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldType {
+    /// A string (a number reads as its text).
+    Text,
+    /// Text, or a list of texts.
+    Names,
+    /// A list of texts (a single string is read as one, with a warning).
+    List,
+    /// A list of texts, strictly (a single string is an error).
+    Strings,
+    /// A date or a date-time, normalized to UTC.
+    Date,
+    /// `true` or `false`.
+    Bool,
+    /// An http(s) or relative URL.
+    Url,
+    /// A mapping of names to URLs.
+    UrlMap,
+    /// A mapping.
+    Table,
+    /// Text holding `YYYY/MM/DD/` (Zola's `path`).
+    DatePath,
+    /// Anything.
+    Any,
+}
+
+/// One `[[front_matter.fields]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// The key; dotted for a key of a table (`extra.team`).
+    pub key: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+    /// Missing is an error.
+    #[serde(default)]
+    pub required: bool,
+    /// Missing is a warning.
+    #[serde(default)]
+    pub recommended: bool,
+    /// Why a missing value matters, for the message.
+    #[serde(default)]
+    pub missing: Option<String>,
+    /// Other keys read as this one (the first present wins).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// A longer text gets a warning.
+    #[serde(default)]
+    pub max_chars: Option<usize>,
+    /// Fields that must be present when this one is.
+    #[serde(default)]
+    pub requires: Vec<String>,
+}
+
+/// The `[front_matter]` section.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FrontMatterRules {
+    /// The block formats read.
+    pub formats: Vec<Format>,
+    /// The field holding a `YYYY/MM/DD` path the date comes from.
+    pub date_from: Option<String>,
+    /// The fields, in order.
+    pub fields: Vec<FieldSpec>,
+}
+
+impl Default for FrontMatterRules {
+    fn default() -> Self {
+        FrontMatterRules {
+            formats: vec![Format::Yaml, Format::Toml],
+            date_from: None,
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// Which template engine runs over the body.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TemplateEngine {
+    /// None: `{{` is text.
+    #[default]
+    None,
+    /// Liquid (Eleventy, Jekyll): `{{` and `{%` are code.
+    Liquid,
+    /// Zola: `{{ name(…) }}` and `{% name(…) %}` call shortcodes.
+    Zola,
+}
+
+/// The `[template]` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TemplateChecks {
+    /// The engine.
+    pub engine: TemplateEngine,
+    /// The shortcodes the site defines (Zola).
+    pub shortcodes: Vec<String>,
+}
+
+/// The `[header]` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Header {
+    /// The Jinja template.
+    pub template: String,
+    /// Tags the site never shows.
+    pub hidden_tags: Vec<String>,
+}
+
+/// A profile ready for rendering: the profile, its compiled templates, and
+/// what was wrong with the choice (each problem at its line in the profile).
+#[derive(Debug)]
+pub struct Resolved {
+    /// The profile in use.
+    pub profile: Profile,
+    /// Its header and permalink templates, compiled.
+    pub templates: header::Templates,
+    /// Problems with the chosen profile; when there are errors, `profile`
+    /// is the built-in default.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The text of built-in profile `name` (an alias works too).
+pub fn builtin_text(name: &str) -> Option<&'static str> {
+    let name = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map_or(name, |(_, target)| target);
+    BUILTIN
+        .iter()
+        .find(|(builtin, _)| *builtin == name)
+        .map(|(_, text)| *text)
+}
+
+/// Whether `choice` names a profile (rather than holding one's text).
+fn is_name(choice: &str) -> bool {
+    !choice.is_empty()
+        && choice.len() <= 64
+        && choice
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A diagnostic in the profile's text.
+fn profile_diagnostic(
+    index: &LineIndex,
+    offset: usize,
+    severity: Severity,
+    message: String,
+) -> Diagnostic {
+    Diagnostic {
+        origin: Some("profile"),
+        ..index.diagnostic(offset, severity, message)
+    }
+}
+
+/// A profile ready to use, with its compiled templates.
+pub type Usable = (Profile, header::Templates);
+
+/// Parses and checks a profile's text: the profile when it is usable, and
+/// every problem, each at its line and column in `text` (errors make it
+/// unusable; warnings do not).
+pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
+    let index = LineIndex::new(text);
+    let profile: Profile = match toml::from_str(text) {
+        Ok(profile) => profile,
+        Err(err) => {
+            let at = err.span().map_or(0, |s| s.start);
+            let message = err.message().trim_end().to_owned();
+            let problem = profile_diagnostic(
+                &index,
+                at,
+                Severity::Error,
+                format!("the profile is not valid: {message}"),
+            );
+            return (None, vec![problem]);
+        }
+    };
+    let mut problems = Vec::new();
+    // Where a key's value starts, to point at it.
+    let key_at = |key: &str| {
+        text.lines()
+            .scan(0usize, |pos, line| {
+                let start = *pos;
+                *pos += line.len() + 1;
+                Some((start, line))
+            })
+            .find(|(_, line)| {
+                let line = line.trim_start();
+                line.strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map_or(0, |(start, line)| {
+                start + (line.len() - line.trim_start().len())
+            })
+    };
+    let templates = match header::Templates::new(
+        &profile.header.template,
+        profile.links.permalink.as_deref(),
+    ) {
+        Ok(templates) => Some(templates),
+        Err((which, line, message)) => {
+            // Template lines count from the key's line (a multi-line string
+            // starts on the line after `"""`).
+            let key = if which == "permalink" {
+                "permalink"
+            } else {
+                "template"
+            };
+            let at = key_at(key);
+            let (key_line, _) = index.line_col(at);
+            let multiline = text[at..]
+                .lines()
+                .next()
+                .is_some_and(|l| l.contains("\"\"\"") || l.contains("'''"));
+            let line = key_line + line.saturating_sub(1) + u32::from(multiline);
+            let offset = index.line_start(line).unwrap_or(at);
+            problems.push(profile_diagnostic(
+                &index,
+                offset,
+                Severity::Error,
+                format!("the {which} template is not valid: {message}"),
+            ));
+            None
+        }
+    };
+    if let Some(anchor) = &profile.markdown.heading_anchor {
+        if profile.markdown.heading_ids == HeadingIds::None {
+            problems.push(profile_diagnostic(
+                &index,
+                key_at("html"),
+                Severity::Warning,
+                "`markdown.heading_anchor` has no effect with `heading_ids = \"none\"`".to_owned(),
+            ));
+        }
+        if !anchor.html.contains("{id}") {
+            problems.push(profile_diagnostic(
+                &index,
+                key_at("html"),
+                Severity::Warning,
+                "`markdown.heading_anchor.html` never says `{id}`: every anchor links nowhere"
+                    .to_owned(),
+            ));
+        }
+    }
+    let keys: Vec<&str> = profile
+        .front_matter
+        .fields
+        .iter()
+        .map(|f| f.key.as_str())
+        .collect();
+    for field in &profile.front_matter.fields {
+        for needed in &field.requires {
+            if !keys.contains(&needed.as_str()) {
+                problems.push(profile_diagnostic(
+                    &index,
+                    key_at("requires"),
+                    Severity::Error,
+                    format!(
+                        "field `{}` requires `{needed}`, which is not a declared field",
+                        field.key
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(from) = &profile.front_matter.date_from {
+        if !keys.contains(&from.as_str()) {
+            problems.push(profile_diagnostic(
+                &index,
+                key_at("date_from"),
+                Severity::Error,
+                format!("`front_matter.date_from` names `{from}`, which is not a declared field"),
+            ));
+        }
+    }
+    let has_error = problems.iter().any(|d| d.severity == Severity::Error);
+    match templates {
+        Some(templates) if !has_error => (Some((profile, templates)), problems),
+        _ => (None, problems),
+    }
+}
+
+/// The built-in default, parsed once.
+fn default_profile() -> &'static Usable {
+    static DEFAULT_PROFILE: OnceLock<Usable> = OnceLock::new();
+    DEFAULT_PROFILE.get_or_init(|| {
+        let text = builtin_text(DEFAULT).unwrap_or("name = \"default\"");
+        // The built-in profiles are tested to parse; an empty profile is the
+        // last resort.
+        parse(text)
+            .0
+            .unwrap_or_else(|| (Profile::default(), header::Templates::empty()))
+    })
+}
+
+/// Resolves the profile for `choice` (a built-in name, an alias, or a
+/// profile's TOML text); `None` is the default. Never fails: a broken or
+/// unknown choice gives the default, with the reason as diagnostics.
+pub fn resolve(choice: Option<&str>) -> Arc<Resolved> {
+    let choice = choice.map(str::trim).filter(|c| !c.is_empty());
+    let (text, named) = match choice {
+        None => (builtin_text(DEFAULT).unwrap_or(""), true),
+        Some(name) if is_name(name) => match builtin_text(name) {
+            Some(text) => (text, true),
+            None => {
+                let (profile, templates) = default_profile().clone();
+                let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+                return Arc::new(Resolved {
+                    profile,
+                    templates,
+                    diagnostics: vec![Diagnostic {
+                        severity: Severity::Error,
+                        line: 1,
+                        column: 1,
+                        message: format!(
+                            "unknown profile `{name}`: the built-in profiles are {}; \
+                             the preview uses `{DEFAULT}`",
+                            names.join(", ")
+                        ),
+                        origin: Some("profile"),
+                    }],
+                });
+            }
+        },
+        Some(text) => (text, false),
+    };
+    if named && text == builtin_text(DEFAULT).unwrap_or("") {
+        let (profile, templates) = default_profile().clone();
+        return Arc::new(Resolved {
+            profile,
+            templates,
+            diagnostics: Vec::new(),
+        });
+    }
+    match parse(text) {
+        (Some((profile, templates)), diagnostics) => Arc::new(Resolved {
+            profile,
+            templates,
+            diagnostics,
+        }),
+        (None, mut diagnostics) => {
+            let (profile, templates) = default_profile().clone();
+            if let Some(first) = diagnostics.first_mut() {
+                first
+                    .message
+                    .push_str(&format!("; the preview uses `{DEFAULT}`"));
+            }
+            Arc::new(Resolved {
+                profile,
+                templates,
+                diagnostics,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
