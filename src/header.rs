@@ -9,8 +9,9 @@
 //! - **Autoescape**: HTML in the header (the permalink is a URL): every value a template prints is escaped
 //!   (`& < > " '` and `/`) unless the template marks it `|safe`. Front matter
 //!   strings are text, never HTML.
-//! - **Undefined values** are empty (lenient): a field a post leaves out
-//!   prints nothing and is false in an `{% if %}`.
+//! - **Undefined values** are empty and chainable: a field a post leaves out
+//!   prints nothing and is false in an `{% if %}`, and so is any attribute
+//!   of it (`extra.team` without an `[extra]` table).
 //! - **Fuel**: a render may take at most [`FUEL`] instructions; a template
 //!   that loops longer stops with a diagnostic, so no profile can freeze a
 //!   render.
@@ -74,7 +75,7 @@ impl Templates {
                 AutoEscape::Html
             }
         });
-        env.set_undefined_behavior(UndefinedBehavior::Lenient);
+        env.set_undefined_behavior(UndefinedBehavior::Chainable);
         env.set_fuel(Some(FUEL));
         env.add_filter("date", date_filter);
         let describe = |which: &'static str, e: Error| {

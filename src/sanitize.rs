@@ -26,7 +26,7 @@
 //!   kept (`form`, `meta`, `base`, `link`, `font`, unknown tags, …) is removed
 //!   and its content kept.
 //! - **Attributes** ([`GENERIC_ATTRIBUTES`], [`TAG_ATTRIBUTES`]): `class`,
-//!   `id`, `title`, `lang` and `dir` everywhere; `a`: `href`, `target`, `rel`;
+//!   `id`, `title`, `lang`, `dir` and `aria-hidden` (heading anchors) everywhere; `a`: `href`, `target`, `rel`;
 //!   `img`: `src`, `alt`, `width`, `height`; table cells: `colspan`,
 //!   `rowspan`, and `style` only as exactly one `text-align` declaration; a few
 //!   harmless structural ones (`ol start`, `li value`, `time datetime`,
@@ -162,7 +162,7 @@ pub const CLEAN_CONTENT_TAGS: &[&str] = &[
 ];
 
 /// Attributes allowed on every kept tag.
-pub const GENERIC_ATTRIBUTES: &[&str] = &["class", "dir", "id", "lang", "title"];
+pub const GENERIC_ATTRIBUTES: &[&str] = &["aria-hidden", "class", "dir", "id", "lang", "title"];
 
 /// Attributes allowed on specific tags.
 pub const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[

@@ -1,0 +1,281 @@
+#!/usr/bin/env node
+// Fidelity test for the `rust-blog` profile: post-preview's rendering of every
+// post of blog.rust-lang.org vs what the real Zola 0.22.1 published for it
+// (../shared/corpus/rust-blog/zola-0.22.1/), body and header, compared as a
+// browser sees them (normalize.mjs), with three additions a browser implies:
+//
+// - URLs: `href` and `src` are compared as the browser resolves them on the
+//   published page, against the page's own address (its permalink), so
+//   `/2015/x`, `x.png`, `#frag` and their absolute forms are equal when they
+//   lead to the same place;
+// - code blocks (`<pre>`) are compared by their text only: the site
+//   highlights code on the server (giallo, TextMate grammars over oniguruma),
+//   which no browser previewer reproduces;
+// - `style` declarations are compared as the CSSOM sees them (`text-align:
+//   center` = `text-align:center`).
+//
+// `rel` on links is compared (the site writes `rel="external"`).
+//
+//   node rust-blog.mjs --bin PATH [--only NAME]... [--verbose] [--update]
+//
+// Exit status 1 when a post listed in rust-blog-expected-pass.txt no longer
+// matches, when a figure drops below the one recorded there, or when an
+// allowlist entry does not apply exactly; 2 on usage errors. Without the
+// corpus it says so and exits 0, except under CI=true, where it fails.
+
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse, normalize, compareTrees, serialize, applyRemoval } from "./normalize.mjs";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, "../..");
+const RATCHET = path.join(HERE, "rust-blog-expected-pass.txt");
+const ALLOWLIST = path.join(HERE, "rust-blog-allowlist.json");
+const SITE = "https://blog.rust-lang.org";
+
+function usage(msg) {
+  if (msg) console.error(`rust-blog.mjs: ${msg}`);
+  console.error("usage: node rust-blog.mjs --bin PATH [--only NAME]... [--verbose] [--update]");
+  process.exit(2);
+}
+
+const args = { bin: null, only: [], verbose: false, update: false };
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === "--bin") args.bin = process.argv[++i] ?? usage("--bin needs a path");
+  else if (a === "--only") args.only.push((process.argv[++i] ?? usage("--only needs a name")).replace(/\.md$/, ""));
+  else if (a === "--verbose" || a === "-v") args.verbose = true;
+  else if (a === "--update") args.update = true;
+  else usage(`unknown argument ${a}`);
+}
+if (!args.bin) usage("--bin PATH is required");
+if (args.update && args.only.length) usage("--update rewrites the whole ratchet; it cannot be combined with --only");
+
+const corpus = process.env.PP_RUST_BLOG_CORPUS
+  ? path.resolve(process.env.PP_RUST_BLOG_CORPUS)
+  : path.resolve(REPO, "../shared/corpus/rust-blog");
+const published = path.join(corpus, "zola-0.22.1");
+if (!existsSync(path.join(published, "index.json"))) {
+  const where = `the rust-blog corpus (with zola-0.22.1/index.json) is not at ${corpus}; set PP_RUST_BLOG_CORPUS, or put the shared data beside the repository (../shared)`;
+  if (process.env.CI === "true") {
+    console.error(`error: ${where}`);
+    process.exit(1);
+  }
+  console.log(`skipped: rust-blog fidelity: ${where}`);
+  process.exit(0);
+}
+const index = JSON.parse(readFileSync(path.join(published, "index.json"), "utf8"));
+// Sections and the redirect page have no body: they are not posts.
+const allNames = Object.keys(index).filter((n) => index[n].has_body).sort();
+for (const n of args.only) if (!index[n]) usage(`no post ${n} in ${published}/index.json`);
+const names = args.only.length ? args.only : allNames;
+const total = allNames.length;
+
+// ---- ratchet and allowlist (the formats of compare.mjs) -------------------
+
+function readRatchet() {
+  const r = { names: new Set(), bodies: 0, headers: 0 };
+  if (!existsSync(RATCHET)) return r;
+  for (const raw of readFileSync(RATCHET, "utf8").split("\n")) {
+    const line = raw.trim();
+    const m = /^#\s*bodies equal:\s*(\d+)\/\d+,\s*headers equal:\s*(\d+)\/\d+/.exec(line);
+    if (m) {
+      r.bodies = Number(m[1]);
+      r.headers = Number(m[2]);
+    } else if (line && !line.startsWith("#")) r.names.add(line);
+  }
+  return r;
+}
+
+function readAllowlist() {
+  if (!existsSync(ALLOWLIST)) return [];
+  const list = JSON.parse(readFileSync(ALLOWLIST, "utf8"));
+  for (const e of list) {
+    if (typeof e.post !== "string" || !["body", "header"].includes(e.kind) || typeof e.removed !== "string" || !e.reason) {
+      throw new Error(`bad allowlist entry ${JSON.stringify(e)}: needs post, kind ("body"|"header"), removed, reason`);
+    }
+  }
+  return list;
+}
+
+const ratchet = readRatchet();
+const allowlist = readAllowlist();
+
+// ---- the browser's view ----------------------------------------------------
+
+const childrenOf = (n) => (n.tagName === "template" && n.content ? n.content.childNodes : n.childNodes ?? []);
+
+function textContent(node) {
+  if (node.nodeName === "#text") return node.value;
+  return childrenOf(node).map(textContent).join("");
+}
+
+/** Rewrites a parse5 tree in place as the comparison sees it (see the header). */
+function browserView(root, permalink) {
+  const walk = (node) => {
+    for (const child of childrenOf(node)) {
+      if (!child.tagName) continue;
+      if (child.tagName === "pre") {
+        // The highlighter splits lines its own way at the end of a block.
+        const text = textContent(child).replace(/\s+$/, "");
+        child.attrs = [];
+        child.childNodes = [{ nodeName: "#text", value: text, parentNode: child }];
+        continue;
+      }
+      for (const a of child.attrs) {
+        if ((a.name === "href" || a.name === "src") && a.value.trim() !== "") {
+          try {
+            a.value = new URL(a.value, permalink).href;
+          } catch {
+            // left as written: unparseable on both sides alike
+          }
+        } else if (a.name === "style") {
+          a.value = a.value
+            .split(";")
+            .map((d) => d.trim().replace(/\s*:\s*/, ":"))
+            .filter(Boolean)
+            .join(";");
+        } else if (a.name === "rel" && child.tagName === "a") {
+          // normalize.mjs ignores `rel` on links; this site's is compared.
+          a.name = "x-rel";
+          a.value = a.value.split(/\s+/).filter(Boolean).sort().join(" ");
+        }
+      }
+      walk(child);
+    }
+  };
+  walk(root);
+  return root;
+}
+
+function renderActual(file) {
+  const r = spawnSync(args.bin, ["render", "--json", "--profile", "rust-blog", file], {
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+    timeout: 60_000,
+  });
+  if (r.error) throw new Error(`cannot run ${args.bin}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${args.bin} exited with ${r.status ?? r.signal}: ${(r.stderr || "").trim().slice(0, 300)}`);
+  const out = JSON.parse(r.stdout);
+  return { header: out.header_html, body: out.html, diagnostics: out.diagnostics };
+}
+
+const clip = (s, n) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+function comparePart(name, kind, expectedHtml, actualHtml, permalink) {
+  const entries = allowlist.filter((e) => e.post === name && e.kind === kind);
+  const actual = normalize(browserView(parse(actualHtml), permalink));
+  const plain = compareTrees(normalize(browserView(parse(expectedHtml), permalink)), actual);
+  if (entries.length === 0) return { equal: !plain, diff: plain, allowErrors: [], allowed: [] };
+  const tree = browserView(parse(expectedHtml), permalink);
+  const allowErrors = [];
+  for (const e of entries) {
+    const err = applyRemoval(tree, e.removed);
+    if (err) allowErrors.push(`allowlist entry "${e.removed}" does not apply: ${err}`);
+  }
+  if (!plain) allowErrors.push(`allowlist entries for ${kind} are not needed: the ${kind} matches without them`);
+  const diff = compareTrees(normalize(tree), actual);
+  return { equal: !diff && allowErrors.length === 0, diff, allowErrors, allowed: entries.map((e) => e.removed) };
+}
+
+function describe(diff, width) {
+  let exp = serialize(diff.expected);
+  let act = serialize(diff.actual);
+  let where = "";
+  if (diff.expected?.text !== undefined && diff.actual?.text !== undefined) {
+    let i = 0;
+    while (i < exp.length && exp[i] === act[i]) i++;
+    if (i > 40) {
+      exp = `…${exp.slice(i - 30)}`;
+      act = `…${act.slice(i - 30)}`;
+    }
+    where = ` at character ${i}`;
+  }
+  return [`${diff.path}: ${diff.what}${where}`, `      expected: ${clip(exp, width)}`, `      actual:   ${clip(act, width)}`];
+}
+
+// ---- main loop ------------------------------------------------------------
+
+const results = [];
+const width = args.verbose ? 2000 : 160;
+let errorDiagnostics = 0;
+for (const name of names) {
+  const entry = index[name];
+  const res = { name, body: false, header: false, lines: [], hardError: false };
+  results.push(res);
+  const permalink = SITE + entry.url_path;
+  let act;
+  try {
+    act = renderActual(path.join(corpus, entry.source));
+  } catch (e) {
+    res.lines.push(`post-preview: ${e.message}`);
+    continue;
+  }
+  // `check --profile rust-blog` must find no error in a post the site published.
+  for (const d of act.diagnostics) {
+    if (d.severity === "error") {
+      errorDiagnostics++;
+      res.lines.push(`error diagnostic ${d.line}:${d.column}: ${d.message}`);
+      res.hardError = true;
+    }
+  }
+  for (const kind of ["header", "body"]) {
+    const expected = readFileSync(path.join(published, `${name}.${kind}.html`), "utf8");
+    const c = comparePart(name, kind, expected, act[kind], permalink);
+    res[kind] = c.equal;
+    for (const err of c.allowErrors) {
+      res.lines.push(`${kind}: ${err}`);
+      res.hardError = true;
+    }
+    if (c.diff) res.lines.push(...describe(c.diff, width).map((l, i) => (i ? l : `${kind} ${l}`)));
+    else if (c.allowed.length && args.verbose) res.lines.push(`${kind}: equal after allowlisted removal(s): ${c.allowed.join("; ")}`);
+  }
+}
+
+let bodies = 0;
+let headers = 0;
+let passed = 0;
+for (const r of results) {
+  bodies += r.body;
+  headers += r.header;
+  const ok = r.body && r.header && !r.hardError;
+  passed += ok;
+  if (!ok || args.verbose) {
+    console.log(`${ok ? "ok  " : "FAIL"} ${r.name}`);
+    for (const l of r.lines) console.log(`    ${l}`);
+  }
+}
+
+const failures = [];
+for (const r of results) {
+  if (ratchet.names.has(r.name) && !(r.body && r.header)) failures.push(`${r.name} is in rust-blog-expected-pass.txt but no longer matches`);
+  if (r.hardError) failures.push(`${r.name}: an error diagnostic, or an allowlist entry that does not describe the difference exactly`);
+}
+if (!args.only.length) {
+  if (bodies < ratchet.bodies) failures.push(`bodies equal dropped: ${bodies} < ${ratchet.bodies} recorded in rust-blog-expected-pass.txt`);
+  if (headers < ratchet.headers) failures.push(`headers equal dropped: ${headers} < ${ratchet.headers} recorded in rust-blog-expected-pass.txt`);
+}
+
+console.log("");
+const of = args.only.length ? names.length : total;
+console.log(`rust-blog: bodies equal: ${bodies}/${of}, headers equal: ${headers}/${of}, error diagnostics: ${errorDiagnostics}`);
+if (args.update) {
+  const pass = results.filter((r) => r.body && r.header).map((r) => r.name);
+  const dropped = [...ratchet.names].filter((s) => !pass.includes(s));
+  if (dropped.length) console.log(`warning: --update drops ${dropped.length} post(s) from the ratchet: ${dropped.join(", ")}`);
+  writeFileSync(
+    RATCHET,
+    "# Fidelity ratchet of the rust-blog profile: posts whose body and header match what\n" +
+      "# Zola 0.22.1 published (one name per line). Written by `node rust-blog.mjs --bin PATH\n" +
+      "# --update`; rust-blog.mjs fails when a listed post stops matching or a figure drops.\n" +
+      `# bodies equal: ${bodies}/${total}, headers equal: ${headers}/${total}\n` +
+      pass.map((s) => `${s}\n`).join(""),
+  );
+  console.log(`updated ${path.relative(process.cwd(), RATCHET) || RATCHET}: ${pass.length} post(s)`);
+} else {
+  for (const f of failures) console.log(`error: ${f}`);
+}
+console.log(`fidelity: ${passed} passed, ${results.length - passed} failed`);
+process.exit(!args.update && failures.length ? 1 : 0);
