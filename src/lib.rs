@@ -349,7 +349,8 @@ impl Renderer {
             &mut diagnostics,
             &mut self.session,
         );
-        diagnostics.sort_by_key(|d| (d.line, d.column));
+        // The profile's problems (positions in the profile) first, then the post's.
+        diagnostics.sort_by_key(|d| (d.origin.is_none(), d.line, d.column));
         let words = body.words;
         Rendered {
             preview: Preview {

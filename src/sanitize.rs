@@ -13,10 +13,11 @@
 //!   `bdo`, `br`, `cite`, `code`, `del`, `dfn`, `em`, `i`, `ins`, `kbd`,
 //!   `mark`, `q`, `s`, `samp`, `small`, `span`, `strong`, `sub`, `sup`,
 //!   `time`, `u`, `var`, `wbr`), blocks (`blockquote`, `details`, `summary`,
-//!   `div`, `p`, `pre`, `section`, `header` (a profile's page header), `figure`,
+//!   `div`, `p`, `pre`, `section`, `aside`, `header` (a profile's page header), `figure`,
 //!   `figcaption`, `h1`–`h6`, `hr`,
 //!   lists `ul` `ol` `li` `dl` `dt` `dd`, tables `table` `caption` `colgroup`
-//!   `col` `thead` `tbody` `tfoot` `tr` `th` `td`), `img`, and `input`, which
+//!   `col` `thead` `tbody` `tfoot` `tr` `th` `td`), `img`, `progress` (a bar,
+//!   with `value` and `max` only: it takes no input), and `input`, which
 //!   is always forced to a checkbox (task lists), with only `checked` and
 //!   `disabled`. (A checkbox outside a form submits nothing.)
 //! - **Tags removed with their content** ([`CLEAN_CONTENT_TAGS`]): scripts and
@@ -71,6 +72,7 @@ use crate::options::Options;
 pub const TAGS: &[&str] = &[
     "a",
     "abbr",
+    "aside",
     "b",
     "bdi",
     "bdo",
@@ -109,6 +111,7 @@ pub const TAGS: &[&str] = &[
     "ol",
     "p",
     "pre",
+    "progress",
     "q",
     "s",
     "samp",
@@ -176,6 +179,7 @@ pub const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("li", &["value"]),
     ("time", &["datetime"]),
     ("details", &["open"]),
+    ("progress", &["value", "max"]),
     ("input", &["checked", "disabled"]),
 ];
 

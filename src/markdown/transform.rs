@@ -584,6 +584,27 @@ impl<'a, 'c> Context<'a, 'c> {
                 }) => {
                     walk.links += 1;
                     walk.literal_links.push(None);
+                    let internal = md
+                        .internal_link_prefix
+                        .as_deref()
+                        .is_some_and(|prefix| dest_url.starts_with(prefix));
+                    if internal {
+                        self.note_unreported();
+                        if !self.reported_cap {
+                            self.diagnostics.push(self.index.diagnostic(
+                                self.body_start + range.start,
+                                Severity::Info,
+                                format!(
+                                    "`{}` names another page by its file: the site writes that \
+                                     page's address when it builds (and fails if there is no such \
+                                     file); the preview cannot know it, so the link has no target here",
+                                    dest_url.trim()
+                                ),
+                            ));
+                        }
+                        out.push(Event::InlineHtml(CowStr::Borrowed("<a>")));
+                        continue;
+                    }
                     self.check_url(dest_url, range.start, "link");
                     out.push(external_link(md, dest_url, title).unwrap_or_else(|| event.clone()));
                 }

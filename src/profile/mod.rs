@@ -39,6 +39,7 @@
 //! | `markdown.heading_anchor` | none | `{ html = "…{id}…", position = "start" \| "end" }`: markup inserted in each heading with an id (`{id}` is the id, HTML-escaped) |
 //! | `markdown.external_links` | `{ rel = [] }` | `rel` words for `http(s):` links written in markdown (Zola's `external_links_*`) |
 //! | `markdown.summary_marker` | none | the HTML that replaces the first `<!-- more -->` comment |
+//! | `markdown.internal_link_prefix` | none | links starting with it (Zola's `@/`) name another page's file: the site writes that page's address when it builds; the preview, which cannot know it, shows the link without a target and says so |
 //! | `links.base_url` | none | the site's address; `Options::base_url` overrides it |
 //! | `links.relative_to` | `"site"` | `"site"`: relative and site-root URLs resolve against `base_url`; `"page"`: against the page's `permalink` (a page-relative asset is next to the page, as Zola's colocated assets are) |
 //! | `links.permalink` | none | a Jinja template of the page's address, from `site.base_url` and `page` (the front matter) |
@@ -209,6 +210,9 @@ pub struct Markdown {
     pub external_links: ExternalLinks,
     /// The HTML that replaces the first `<!-- more -->`.
     pub summary_marker: Option<String>,
+    /// The prefix of links to another page by its file (Zola's `@/`), which
+    /// the site resolves when it builds.
+    pub internal_link_prefix: Option<String>,
 }
 
 impl Default for Markdown {
@@ -228,6 +232,7 @@ impl Default for Markdown {
             heading_anchor: None,
             external_links: ExternalLinks::default(),
             summary_marker: None,
+            internal_link_prefix: None,
         }
     }
 }
@@ -546,6 +551,7 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
             ));
         }
     }
+    problems.sort_by_key(|d| (d.line, d.column));
     let has_error = problems.iter().any(|d| d.severity == Severity::Error);
     match templates {
         Some(templates) if !has_error => (Some((profile, templates)), problems),

@@ -1,1 +1,232 @@
-//! Tests of profiles.
+//! Profile parsing: the built-in profiles, and every kind of mistake in a
+//! profile, each a diagnostic at its own line and column.
+//!
+//! Regenerate the snapshots with `UPDATE_EXPECT=1 cargo test --lib profile`.
+
+use expect_test::{expect, Expect};
+
+use super::*;
+use crate::{render, Options};
+
+/// The problems of a profile's text, one per line.
+fn problems(text: &str) -> String {
+    let (usable, diagnostics) = parse(text);
+    let mut out = String::from(if usable.is_some() {
+        "usable\n"
+    } else {
+        "unusable\n"
+    });
+    for d in diagnostics {
+        assert_eq!(d.origin, Some("profile"));
+        out.push_str(&format!("{}:{} {} {}\n", d.line, d.column, d.severity, d.message));
+    }
+    out
+}
+
+fn check(text: &str, expect: Expect) {
+    expect.assert_eq(&problems(text));
+}
+
+#[test]
+fn builtin_profiles_parse_cleanly() {
+    for (name, text) in BUILTIN {
+        let (usable, diagnostics) = parse(text);
+        assert!(diagnostics.is_empty(), "{name}: {diagnostics:?}");
+        let (profile, _) = usable.unwrap();
+        assert_eq!(profile.name, *name);
+    }
+    for (alias, target) in ALIASES {
+        assert_eq!(builtin_text(alias), builtin_text(target));
+    }
+    assert!(resolve(None).diagnostics.is_empty());
+    assert_eq!(resolve(Some("eleventy")).profile.name, "rust-foundation");
+}
+
+#[test]
+fn the_smallest_profile_is_commonmark() {
+    check("name = \"mine\"\n", expect![[r##"
+        usable
+    "##]]);
+    let (profile, _) = parse("name = \"mine\"").0.unwrap();
+    let commonmark = parse(builtin_text("commonmark").unwrap()).0.unwrap().0;
+    assert_eq!(profile.markdown, commonmark.markdown);
+}
+
+#[test]
+fn mistakes_are_positioned() {
+    check(
+        "name = \"x\"\n[markdown]\nlinkfy = true\n",
+        expect![[r##"
+            unusable
+            3:1 error the profile is not valid: unknown field `linkfy`, expected one of `dialect`, `raw_html`, `breaks`, `linkify`, `smart_punctuation`, `tables`, `strikethrough`, `task_lists`, `heading_attributes`, `footnotes`, `heading_ids`, `heading_anchor`, `external_links`, `summary_marker`, `internal_link_prefix`
+        "##]],
+    );
+    check(
+        "name = \"x\"\n[markdown]\nfootnotes = \"side\"\n",
+        expect![[r##"
+            unusable
+            3:13 error the profile is not valid: unknown variant `side`, expected one of `none`, `pulldown-cmark`, `markdown-it`, `bottom`
+        "##]],
+    );
+    check(
+        "name = \"x\"\n[markdown\n",
+        expect![[r#"
+            unusable
+            2:10 error the profile is not valid: unclosed table, expected `]`
+        "#]],
+    );
+    check(
+        "name = \"x\"\n\n[header]\ntemplate = \"\"\"\n<h1>{{ title }}</h1>\n<p>{% if x %}</p>\n\"\"\"\n",
+        expect![[r#"
+            unusable
+            6:1 error the header template is not valid: unexpected end of input, expected end of block
+        "#]],
+    );
+    check(
+        "name = \"x\"\n[front_matter]\ndate_from = \"path\"\n[[front_matter.fields]]\nkey = \"a\"\ntype = \"text\"\nrequires = [\"b\"]\n",
+        expect![[r#"
+            unusable
+            3:1 error `front_matter.date_from` names `path`, which is not a declared field
+            7:1 error field `a` requires `b`, which is not a declared field
+        "#]],
+    );
+    check(
+        "name = \"x\"\n[markdown]\nheading_anchor = { html = \"<a>#</a>\" }\n",
+        expect![[r#"
+            usable
+            1:1 warning `markdown.heading_anchor` has no effect with `heading_ids = "none"`
+            1:1 warning `markdown.heading_anchor.html` never says `{id}`: every anchor links nowhere
+        "#]],
+    );
+}
+
+#[test]
+fn a_broken_or_unknown_profile_still_renders() {
+    let options = Options {
+        profile: Some("name = \"x\"\n[markdown]\nbreaks = \"yes\"\n".into()),
+        ..Options::default()
+    };
+    let preview = render("---\ntitle: T\ndescription: D\n---\n# Hi\n", &options);
+    // The default profile's heading anchor: the body rendered.
+    assert!(preview.html.contains("direct-link"), "{}", preview.html);
+    let d = &preview.diagnostics[0];
+    assert_eq!((d.origin, d.line, d.column), (Some("profile"), 3, 10));
+    assert!(d.message.ends_with("the preview uses `rust-foundation`"), "{}", d.message);
+
+    let options = Options {
+        profile: Some("hugo".into()),
+        ..Options::default()
+    };
+    let preview = render("# Hi\n", &options);
+    assert!(preview.html.contains("<h1"));
+    assert!(preview.diagnostics[0]
+        .message
+        .starts_with("unknown profile `hugo`: the built-in profiles are rust-foundation, rust-blog, commonmark"));
+}
+
+#[test]
+fn a_header_template_that_fails_is_a_diagnostic() {
+    let options = Options {
+        profile: Some(
+            "name = \"x\"\n[header]\ntemplate = \"{{ title|nope }}\"\n".into(),
+        ),
+        ..Options::default()
+    };
+    let preview = render("---\ntitle: 2024-01-01\n---\nbody\n", &options);
+    assert_eq!(preview.header_html, "");
+    assert!(preview.html.contains("body"));
+    assert!(preview
+        .diagnostics
+        .iter()
+        .any(|d| d.origin == Some("profile") && d.message.contains("header template failed")));
+}
+
+/// A profile a CMS builder writes for their own site: everything it says
+/// shows in the preview.
+#[test]
+fn a_site_of_ones_own() {
+    let profile = r##"
+name = "my-site"
+
+[markdown]
+breaks = true
+smart_punctuation = true
+heading_ids = "zola"
+heading_anchor = { html = '<a href="#{id}" class="h">§</a>', position = "end" }
+external_links = { rel = ["nofollow", "external"] }
+footnotes = "bottom"
+
+[links]
+base_url = "https://example.org"
+relative_to = "page"
+permalink = "{{ site.base_url }}/posts/{{ page.slug }}/"
+
+[front_matter]
+formats = ["yaml"]
+
+[[front_matter.fields]]
+key = "title"
+type = "text"
+required = true
+
+[[front_matter.fields]]
+key = "slug"
+type = "text"
+required = true
+missing = "the post has no address"
+
+[[front_matter.fields]]
+key = "tags"
+type = "list"
+
+[template]
+engine = "zola"
+shortcodes = ["figure"]
+
+[header]
+hidden_tags = ["draft"]
+template = """<h1>{{ title }}</h1><p class="tags">{{ tags|join(" / ") }}</p><a href="{{ permalink }}">link</a>"""
+"##;
+    let options = Options {
+        profile: Some(profile.into()),
+        ..Options::default()
+    };
+    let source = "---\ntitle: \"It's <here>\"\nslug: hello\ntags: [a, draft, b]\n---\n\
+                  # Intro\n\nSee [the docs](https://docs.rs) and ![x](pic.png)\n\"quoted\" -- yes[^1]\n\n\
+                  {{ figure(src=\"a\") }} {{ chart(x=1) }}\n\n[^1]: A note.\n";
+    let preview = render(source, &options);
+    expect![[r##"<h1>It's &lt;here&gt;</h1><p class="tags">a / b</p><a href="https://example.org/posts/hello/">link</a>"##]]
+        .assert_eq(&preview.header_html);
+    expect![[r##"
+        <h1 data-line="6" data-line-end="6" id="intro">Intro<a href="#intro" class="h">§</a></h1>
+        <p data-line="8" data-line-end="9">See <a rel="nofollow external" href="https://docs.rs">the docs</a> and <img src="https://example.org/posts/hello/pic.png" alt="x"><br>
+        “quoted” – yes<sup class="footnote-reference" id="fr-1-1"><a href="#fn-1">1</a></sup></p>
+        <p data-line="11" data-line-end="11">{{ figure(src=“a”) }} {{ chart(x=1) }}</p>
+        <section class="footnotes">
+        <ol class="footnotes-list">
+        <li id="fn-1"><p>A note. <a href="#fr-1-1">↩</a></p>
+        </li>
+        </ol>
+        </section>
+    "##]]
+    .assert_eq(&preview.html);
+    let said: Vec<String> = preview
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}:{} {} {}", d.line, d.column, d.severity, d.message))
+        .collect();
+    expect![[r#"
+        [
+            "11:1 info `figure` is a shortcode: the site renders it when it builds, the preview shows the call",
+            "11:23 error `chart(…)` calls a shortcode the site does not define: the build fails; write `{{/*` and `*/}}` around it to show it as text",
+        ]
+    "#]]
+    .assert_debug_eq(&said);
+
+    // TOML front matter is not this site's.
+    let preview = render("+++\ntitle = \"T\"\nslug = \"s\"\n+++\nx\n", &options);
+    assert_eq!(
+        preview.diagnostics[0].message,
+        "the site does not read front matter between `+++` lines: it reads `---`"
+    );
+}
