@@ -4,7 +4,8 @@
 //! 2. build: the `cargo xtask build` steps (www/pkg)
 //! 3. browsers: Chromium and chromedriver (apt-get when missing)
 //! 4. wasm: `tests/wasm_binding.rs` under wasm-bindgen-test in headless Chromium
-//! 5. fidelity: `tests/fidelity/compare.mjs` against the native binary, then
+//! 5. fidelity: `tests/fidelity/compare.mjs` (the Foundation) and
+//!    `tests/fidelity/rust-blog.mjs` (blog.rust-lang.org) against the native binary, then
 //!    its `node --test` unit tests and `linkify-cases.mjs --check` (if present)
 //! 6. e2e: `node --test tests/browser/` against the static server (if present)
 
@@ -112,7 +113,12 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
             run(Command::new("node")
                 .arg("tests/fidelity/compare.mjs")
                 .arg("--bin")
-                .arg(bin))?;
+                .arg(&bin))?;
+            // The rust-blog profile against what Zola 0.22.1 published.
+            run(Command::new("node")
+                .arg("tests/fidelity/rust-blog.mjs")
+                .arg("--bin")
+                .arg(&bin))?;
             // The comparator's own unit tests, and the generated linkify cases
             // being current (as tests/fidelity/README.md lists them).
             if has_node_tests(&fidelity) {
