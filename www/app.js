@@ -6,7 +6,9 @@ import { mount, renderPage, RENDERED_EVENT, CRASHED_EVENT } from "./post-preview
 
 const DRAFT_KEY = "post-preview:draft";
 const SPLIT_KEY = "post-preview:split";
-const EXAMPLE_URL = new URL("./examples/openssf.md", import.meta.url);
+// An example post for each built-in profile (the Foundation's for the others).
+const EXAMPLES = { "rust-blog": "./examples/rust-blog.md" };
+const exampleUrl = (profile) => new URL(EXAMPLES[profile] || "./examples/openssf.md", import.meta.url);
 const SAVE_INTERVAL_MS = 1000;
 const testMode = new URLSearchParams(location.search).has("test");
 
@@ -60,7 +62,28 @@ document.addEventListener("visibilitychange", () => {
 // ---------------------------------------------------------------------------
 // The preview
 
-const handle = mount(source, previewEl, { preset: "eleventy" });
+// The site profile, chosen in the toolbar and kept across visits.
+const PROFILE_KEY = "post-preview:profile";
+const profileSelect = $("profile");
+function savedProfile() {
+  try {
+    const saved = localStorage.getItem(PROFILE_KEY);
+    return [...profileSelect.options].some((o) => o.value === saved) ? saved : profileSelect.value;
+  } catch {
+    return profileSelect.value;
+  }
+}
+profileSelect.value = savedProfile();
+
+const handle = mount(source, previewEl, { profile: profileSelect.value });
+profileSelect.addEventListener("change", () => {
+  handle.setOptions({ profile: profileSelect.value });
+  try {
+    localStorage.setItem(PROFILE_KEY, profileSelect.value);
+  } catch {
+    // storage unavailable: the choice lasts for this visit
+  }
+});
 
 const noticeEl = $("notice");
 function showNotice(message) {
@@ -189,7 +212,7 @@ previewEl.addEventListener(RENDERED_EVENT, (event) => {
 let exampleText = null;
 async function fetchExample() {
   if (exampleText === null) {
-    const res = await fetch(EXAMPLE_URL);
+    const res = await fetch(exampleUrl(profileSelect.value));
     if (!res.ok) throw new Error(`could not load the example (${res.status})`);
     exampleText = await res.text();
   }
@@ -267,7 +290,7 @@ $("download-md").addEventListener("click", () => {
 
 $("export-html").addEventListener("click", async () => {
   try {
-    const html = await renderPage(source.value, { preset: "eleventy" });
+    const html = await renderPage(source.value, { profile: profileSelect.value });
     download(html, `${slug()}.html`, "text/html;charset=utf-8");
   } catch (err) {
     showNotice(`Export failed: ${err.message || err}`);

@@ -1,11 +1,11 @@
 // post-preview: the one module that pages and embedders import.
 //
 //   import { mount, render, renderPage } from "./post-preview.js";
-//   const handle = mount(textarea, previewElement, { base_url, preset, stylesheet });
+//   const handle = mount(textarea, previewElement, { base_url, profile, stylesheet });
 //
 // or, with no script of one's own beyond importing this module:
 //
-//   <post-preview for="body" base-url="https://site.example" preset="eleventy"
+//   <post-preview for="body" base-url="https://site.example" profile="rust-foundation"
 //                 stylesheet="/css/site.css"></post-preview>
 //
 // The preview lives in a shadow root owned by the preview element, so the
@@ -225,7 +225,9 @@ function coreOptions(options = {}) {
   const out = {};
   const base = options.base_url ?? options.baseUrl;
   if (base) out.base_url = String(base);
-  if (options.preset) out.preset = String(options.preset);
+  // `preset` is the earlier name of `profile`: a built-in profile's name.
+  const profile = options.profile ?? options.preset;
+  if (profile) out.profile = String(profile);
   return out;
 }
 
@@ -640,7 +642,9 @@ class WorkerBinding {
 /**
  * Binds a textarea to a preview rendered in previewElement's shadow root.
  *
- * options: { base_url?, preset?, stylesheet?, worker? } — stylesheet is a URL
+ * options: { base_url?, profile?, preset?, stylesheet?, worker? } — profile is a
+ * built-in profile's name (rust-foundation, rust-blog, commonmark; preset is
+ * its earlier name) or a profile's TOML text; stylesheet is a URL
  * of the host site's CSS, applied to the preview only; worker: true (always
  * render in a Web Worker), false (never), or "auto" (the default: posts of
  * WORKER_THRESHOLD characters or more).
@@ -927,17 +931,19 @@ export function mount(textarea, previewElement, options = {}) {
 }
 
 // ---------------------------------------------------------------------------
-// <post-preview for="textarea-id" base-url preset stylesheet>
+// <post-preview for="textarea-id" base-url profile|profile-src|preset stylesheet>
 
 export class PostPreviewElement extends HTMLElement {
   static get observedAttributes() {
-    return ["for", "base-url", "preset", "stylesheet"];
+    return ["for", "base-url", "preset", "profile", "profile-src", "stylesheet"];
   }
 
   constructor() {
     super();
     this.handle = null;
     this.boundTo = null;
+    // The text of the profile at `profile-src`, once loaded, and for which URL.
+    this.loadedProfile = null;
   }
 
   get textarea() {
@@ -952,11 +958,42 @@ export class PostPreviewElement extends HTMLElement {
     const o = {};
     if (this.hasAttribute("base-url")) o.base_url = this.getAttribute("base-url");
     if (this.hasAttribute("preset")) o.preset = this.getAttribute("preset");
+    if (this.hasAttribute("profile")) o.profile = this.getAttribute("profile");
+    const src = this.getAttribute("profile-src");
+    if (src && this.loadedProfile && this.loadedProfile.src === src) o.profile = this.loadedProfile.text;
     if (this.hasAttribute("stylesheet")) o.stylesheet = this.getAttribute("stylesheet");
     return o;
   }
 
+  /**
+   * Loads the profile file at `profile-src` (a site's own profile, TOML) and
+   * renders with it. Until it arrives the preview uses `profile` (or the
+   * default); a file that cannot be loaded is reported with a
+   * `post-preview:profile-error` event and a console warning.
+   */
+  loadProfile() {
+    const src = this.getAttribute("profile-src");
+    if (!src || (this.loadedProfile && this.loadedProfile.src === src)) return;
+    const url = new URL(src, this.ownerDocument.baseURI).href;
+    fetch(url)
+      .then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.text();
+      })
+      .then((text) => {
+        if (this.getAttribute("profile-src") !== src) return;
+        this.loadedProfile = { src, text };
+        if (this.handle) this.handle.setOptions({ base_url: null, preset: null, profile: null, stylesheet: null, ...this.options() });
+      })
+      .catch((error) => {
+        const message = `post-preview: cannot load the profile at ${url}: ${error.message}`;
+        console.warn(message);
+        this.dispatchEvent(new CustomEvent("post-preview:profile-error", { bubbles: true, composed: true, detail: { url, message } }));
+      });
+  }
+
   connectedCallback() {
+    this.loadProfile();
     this.bind();
   }
 
@@ -967,7 +1004,8 @@ export class PostPreviewElement extends HTMLElement {
   attributeChangedCallback(name, oldValue, newValue) {
     if (!this.isConnected || oldValue === newValue) return;
     if (name === "for") this.bind();
-    else if (this.handle) this.handle.setOptions({ base_url: null, preset: null, stylesheet: null, ...this.options() });
+    else if (name === "profile-src") this.loadProfile();
+    else if (this.handle) this.handle.setOptions({ base_url: null, preset: null, profile: null, stylesheet: null, ...this.options() });
   }
 
   bind() {

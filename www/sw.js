@@ -3,7 +3,7 @@
 // worker's scope are handled; everything else (the post's images) goes to the
 // network untouched. Bump VERSION when the asset list changes.
 
-const VERSION = "v3";
+const VERSION = "v4";
 const CACHE = `post-preview-${VERSION}`;
 const ASSETS = [
   "./",
@@ -17,6 +17,7 @@ const ASSETS = [
   "pkg/post_preview.js",
   "pkg/post_preview_bg.wasm",
   "examples/openssf.md",
+  "examples/rust-blog.md",
   "embed.html",
   "embed.js",
   "embed.css",

@@ -459,8 +459,8 @@ pub(crate) fn type_fields(
             _ => None,
         };
         let Some(value) = value else {
-            // A value of the wrong type is missing too: the page shows none.
-            if spec.required || spec.recommended {
+            // A value of the wrong type was reported as such.
+            if found.is_none() && (spec.required || spec.recommended) {
                 let why = spec
                     .missing
                     .as_deref()

@@ -447,8 +447,6 @@ fn typed_keys_wrong_types() {
             format: yaml
             body_start: 152 ""
             externalurl: "3"
-            1:1 error missing `title`: the page would have an empty heading
-            1:1 warning missing `description`: search engines and link previews will show none
             2:1 error `title` must be text, found a list
             3:1 error `description` must be text, found a mapping
             4:1 error `byline` must be text, found a boolean

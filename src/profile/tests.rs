@@ -18,7 +18,10 @@ fn problems(text: &str) -> String {
     });
     for d in diagnostics {
         assert_eq!(d.origin, Some("profile"));
-        out.push_str(&format!("{}:{} {} {}\n", d.line, d.column, d.severity, d.message));
+        out.push_str(&format!(
+            "{}:{} {} {}\n",
+            d.line, d.column, d.severity, d.message
+        ));
     }
     out
 }
@@ -44,9 +47,12 @@ fn builtin_profiles_parse_cleanly() {
 
 #[test]
 fn the_smallest_profile_is_commonmark() {
-    check("name = \"mine\"\n", expect![[r##"
+    check(
+        "name = \"mine\"\n",
+        expect![[r##"
         usable
-    "##]]);
+    "##]],
+    );
     let (profile, _) = parse("name = \"mine\"").0.unwrap();
     let commonmark = parse(builtin_text("commonmark").unwrap()).0.unwrap().0;
     assert_eq!(profile.markdown, commonmark.markdown);
@@ -111,7 +117,11 @@ fn a_broken_or_unknown_profile_still_renders() {
     assert!(preview.html.contains("direct-link"), "{}", preview.html);
     let d = &preview.diagnostics[0];
     assert_eq!((d.origin, d.line, d.column), (Some("profile"), 3, 10));
-    assert!(d.message.ends_with("the preview uses `rust-foundation`"), "{}", d.message);
+    assert!(
+        d.message.ends_with("the preview uses `rust-foundation`"),
+        "{}",
+        d.message
+    );
 
     let options = Options {
         profile: Some("hugo".into()),
@@ -119,17 +129,15 @@ fn a_broken_or_unknown_profile_still_renders() {
     };
     let preview = render("# Hi\n", &options);
     assert!(preview.html.contains("<h1"));
-    assert!(preview.diagnostics[0]
-        .message
-        .starts_with("unknown profile `hugo`: the built-in profiles are rust-foundation, rust-blog, commonmark"));
+    assert!(preview.diagnostics[0].message.starts_with(
+        "unknown profile `hugo`: the built-in profiles are rust-foundation, rust-blog, commonmark"
+    ));
 }
 
 #[test]
 fn a_header_template_that_fails_is_a_diagnostic() {
     let options = Options {
-        profile: Some(
-            "name = \"x\"\n[header]\ntemplate = \"{{ title|nope }}\"\n".into(),
-        ),
+        profile: Some("name = \"x\"\n[header]\ntemplate = \"{{ title|nope }}\"\n".into()),
         ..Options::default()
     };
     let preview = render("---\ntitle: 2024-01-01\n---\nbody\n", &options);

@@ -31,8 +31,15 @@ const TS_TYPES: &'static str = r#"
 export interface RenderOptions {
     /** Absolute http(s) URL that site-root and relative link/image URLs resolve against. */
     base_url?: string | null;
-    /** Which site the preview imitates. Default: "eleventy". */
+    /** The earlier name of `profile`: "eleventy" (rust-foundation) or "commonmark". */
     preset?: "eleventy" | "commonmark";
+    /**
+     * The site profile: a built-in name ("rust-foundation", the default;
+     * "rust-blog"; "commonmark"; the alias "eleventy") or a profile's TOML
+     * text. A broken profile renders with the default, and its problems are
+     * diagnostics with `origin: "profile"`.
+     */
+    profile?: string | null;
 }
 
 export type Severity = "error" | "warning" | "info";
@@ -43,6 +50,8 @@ export interface Diagnostic {
     line: number;
     column: number;
     message: string;
+    /** Absent for the post; "profile" when line and column are in the site profile. */
+    origin?: "profile";
 }
 
 /** A named attachment (`attachments: {name: url}`). */
