@@ -36,6 +36,7 @@ mod blocks;
 pub mod linkify;
 pub mod slug;
 mod transform;
+pub mod zola_slug;
 
 use std::collections::hash_map::Entry;
 use std::ops::Range;

@@ -460,7 +460,7 @@ impl<'a, 'c> Context<'a, 'c> {
                 Event::End(TagEnd::Heading(level)) => {
                     if let Some((at, title)) = walk.heading.take() {
                         let line = self.index.line(self.body_start + range.start);
-                        let id = self.heading_id(&mut out[at], &title);
+                        let id = self.heading_id(&mut out[at], &title, range.start);
                         let anchor = md
                             .heading_anchor
                             .as_ref()
@@ -775,9 +775,9 @@ impl<'a, 'c> Context<'a, 'c> {
     }
 
     /// Gives a heading its id (set on its start event `start`) by the
-    /// profile's rule, from its text `title`; empty when it has none.
+    /// profile's rule, from its text `title`; `at` is where it is in the body.
     /// `None` when the rule gives it none (an empty slug is still an id).
-    fn heading_id(&mut self, start: &mut Event<'a>, title: &str) -> Option<String> {
+    fn heading_id(&mut self, start: &mut Event<'a>, title: &str, at: usize) -> Option<String> {
         let Event::Start(Tag::Heading { id, .. }) = start else {
             return None;
         };
@@ -788,7 +788,22 @@ impl<'a, 'c> Context<'a, 'c> {
                 Some(self.slugger.slug(super::slug::js_trim(title)))
             }
             (HeadingIds::Zola, Some(explicit)) => Some(self.slugger.take(explicit)),
-            (HeadingIds::Zola, None) => Some(self.slugger.unique(slug::slugify(title))),
+            (HeadingIds::Zola, None) => {
+                let (slug, covered) = super::zola_slug::slugify(title);
+                if !covered {
+                    self.note_unreported();
+                    if !self.reported_cap {
+                        self.diagnostics.push(self.index.diagnostic(
+                            self.body_start + at,
+                            Severity::Info,
+                            "this heading has characters the preview does not transliterate \
+                             (a script other than Latin, Greek or Cyrillic): its id may differ \
+                             from the one the site gives it",
+                        ));
+                    }
+                }
+                Some(self.slugger.unique(slug))
+            }
         };
         *id = chosen.clone().map(CowStr::from);
         chosen
