@@ -2,7 +2,7 @@
 //! `Renderer` gives equals a full `render` of the final text, and a local
 //! edit sanitizes only the units it touched.
 
-use post_preview::{render, Options, Preset, Renderer};
+use post_preview::{render, Options, Renderer};
 use proptest::prelude::*;
 
 #[path = "common/corpus.rs"]
@@ -58,6 +58,13 @@ const SNIPPETS: &[&str] = &[
     "<details><summary>s</summary>\n\n",
     "</details>",
     "\n\n\n",
+    // The rust-blog profile's conventions.
+    "\n## Repeated {#custom-id}\n",
+    "\n\n<!-- more -->\n\n",
+    "<!--more-->",
+    "[page](@/other.md) and ![img](pic.png) and [f](#frag)",
+    "\n[^note]: a bottom footnote[^1]\n\nText[^note].\n",
+    "\n## 🦀 Crab — café\n",
 ];
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -113,12 +120,12 @@ proptest! {
     #[test]
     fn incremental_equals_full(
         post in 0..152usize,
-        commonmark in prop::bool::weighted(0.25),
+        profile in prop::sample::select(vec!["rust-foundation", "rust-foundation", "commonmark", "rust-blog"]),
         edits in prop::collection::vec(edit(), 1..12),
     ) {
         let corpus = corpus();
         let options = Options {
-            preset: if commonmark { Preset::Commonmark } else { Preset::Eleventy },
+            profile: Some(profile.to_owned()),
             ..Options::default()
         };
         let mut renderer = Renderer::new(options.clone());
