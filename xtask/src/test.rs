@@ -7,6 +7,10 @@
 //! 5. fidelity: `tests/fidelity/compare.mjs` against the native binary, then
 //!    its `node --test` unit tests and `linkify-cases.mjs --check` (if present)
 //! 6. e2e: `node --test tests/browser/` against the static server (if present)
+//!
+//! The tests that need the reference corpus (`../shared/corpus/foundation-news`
+//! beside the repository, or `$PP_CORPUS`) report themselves skipped, by name,
+//! when it is absent; under `CI=true` its absence fails the run at once.
 
 use std::path::Path;
 use std::process::Command;
@@ -46,9 +50,42 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
         }
     }
     let mut summary = Summary::default();
+    let corpus = corpus_dir(project);
+    if !corpus.is_dir() {
+        let why = format!(
+            "the reference corpus is not at {}: the tests that need it (the corpus, \
+             front matter corpus and incremental tests, the fidelity test) report themselves \
+             SKIPPED (get it: {CORPUS_WHERE})",
+            corpus.display()
+        );
+        if in_ci() {
+            return Err(Error::new(format!(
+                "{why}; CI=true, so an absent corpus is a failure"
+            )));
+        }
+        summary.note = Some(why);
+    }
     let result = steps(project, &skip, &mut summary);
     summary.print(result.is_ok());
     result
+}
+
+/// Where the reference corpus comes from (as tests/common/corpus.rs says it).
+const CORPUS_WHERE: &str = "the folder `news/` of the public repository \
+    rustfoundation/foundation.rust-lang.org at commit f1af460606d7ea0788976f98d8a24aa9dfb16a0e \
+    (152 posts), at ../shared/corpus/foundation-news beside the repository or at $PP_CORPUS";
+
+/// The reference corpus: `$PP_CORPUS`, else `../shared/corpus/foundation-news`.
+fn corpus_dir(project: &Project) -> std::path::PathBuf {
+    match std::env::var_os("PP_CORPUS") {
+        Some(dir) if !dir.is_empty() => dir.into(),
+        _ => project.root.join("../shared/corpus/foundation-news"),
+    }
+}
+
+/// Is this a CI run (`CI=true`)?
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
 fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
@@ -174,6 +211,8 @@ fn has_node_tests(dir: &Path) -> bool {
 struct Summary {
     rows: Vec<(&'static str, &'static str, Option<Duration>)>,
     started: Option<Instant>,
+    /// Printed under the rows: why some tests skipped themselves.
+    note: Option<String>,
 }
 
 impl Summary {
@@ -200,6 +239,9 @@ impl Summary {
         for (name, status, time) in &self.rows {
             let time = time.map_or_else(String::new, |t| format!("{:>7.1}s", t.as_secs_f64()));
             eprintln!("  {status:<8} {time:>8}  {name}");
+        }
+        if let Some(note) = &self.note {
+            eprintln!("  note: {note}");
         }
         let total = self.started.map_or(0.0, |s| s.elapsed().as_secs_f64());
         eprintln!(
