@@ -207,11 +207,11 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
 
     summary.step("Decap CMS (tests/decap)", skip.decap, || {
         section("test 8/8: post-preview in the real Decap CMS, in headless Chromium");
-        let decap = project.root.join("tests/decap");
-        tools::ensure_node()?;
-        tools::npm_ci_if_needed(&decap)?;
-        let addr = Server::bind(&project.www(), 0)?.spawn();
-        run(node_test(&decap)
+        let vendor = crate::serve::decap_vendor(project)?;
+        let addr = Server::bind(&project.www(), 0)?
+            .mount(crate::serve::DECAP_VENDOR, &vendor)?
+            .spawn();
+        run(node_test(&project.root.join("tests/decap"))
             .env("PP_BASE_URL", format!("http://{addr}"))
             .env("CHROMIUM", chromium()))
     })?;
