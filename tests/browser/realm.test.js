@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launch, newContext, url } from "./harness.js";
+import { launch, newContext, settled, url } from "./harness.js";
 
 let browser;
 before(async () => {
@@ -69,11 +69,6 @@ function bodyShows(page, text, selector = "#p") {
     [text, selector],
     { timeout: 10_000 },
   );
-}
-
-/** Lets pending animation-frame renders run. */
-function frames(page) {
-  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
 }
 
 describe("another realm: an iframe's nodes", () => {
@@ -149,7 +144,7 @@ describe("another realm: an iframe's nodes", () => {
         const doc = document.getElementById("frame").contentDocument;
         doc.getElementById("p").shadowRoot.querySelector('a[href="https://example.org/away"]').click();
       });
-      await frames(page);
+      await settled(page);
       const after = await page.evaluate(() => ({
         opened: window.__opened,
         location: document.getElementById("frame").contentWindow.location.href,
@@ -207,7 +202,7 @@ describe("a source instead of a textarea", () => {
           ([post, text]) => window.__handle.setSource(post.replace("Second paragraph.", `Second paragraph${text}.`)),
           [POST, typed.slice(0, i)],
         );
-        if (i % 3 === 0) await frames(page);
+        if (i % 3 === 0) await settled(page);
       }
       await bodyShows(page, "Second paragraph and more.");
       let state = await page.evaluate(() => {
@@ -234,7 +229,7 @@ describe("a source instead of a textarea", () => {
       // The same text again renders nothing.
       const n = await page.evaluate(() => window.__events.length);
       await page.evaluate((post) => window.__handle.setSource(post.replace("Third paragraph.", "Third *emphatic* paragraph.")), POST);
-      await frames(page);
+      await settled(page);
       assert.equal(await page.evaluate(() => window.__events.length), n);
       assert.ok(n > before.renders);
     });

@@ -64,6 +64,17 @@ let browser;
 before(async () => {
   project = mkdtempSync(path.join(tmpdir(), "post-preview-consumer-"));
   cpSync(FIXTURE, project, { recursive: true });
+  // The page with no bundler is Vite's page with an import map for the bare names.
+  const importMap = JSON.stringify({
+    imports: {
+      "post-preview": "/node_modules/post-preview/post-preview.js",
+      "post-preview/element": "/node_modules/post-preview/element.js",
+    },
+  });
+  writeFileSync(
+    path.join(project, "plain.html"),
+    readFileSync(path.join(FIXTURE, "index.html"), "utf8").replace("</title>", `</title>\n<script type="importmap">${importMap}</script>`),
+  );
   writeFileSync(
     path.join(project, "package.json"),
     JSON.stringify({ name: "consumer", private: true, type: "module", dependencies: { "post-preview": `file:${tarball()}` } }, null, 2),
