@@ -9,7 +9,8 @@
 // from the entry (its front matter fields, then the body) and hands it to a
 // source-driven mount() on a node of that iframe: each change is patched in
 // (unchanged blocks keep their nodes, so nothing flickers and no image
-// loads again), and the diagnostics are listed under the preview. It uses
+// loads again), the edited block is kept in view, and the diagnostics are
+// listed under the preview. It uses
 // nothing but the `h` and `createClass` Decap gives templates (the globals
 // its bundle sets, or the ones passed here).
 
@@ -72,6 +73,20 @@ function showDiagnostics(list, diagnostics, bodyLine) {
 }
 
 /**
+ * Keeps the edited block (`changed`, the rendered event's) in view in the
+ * preview pane: scrolls the pane's own window, never the page around it,
+ * and only when the block is out of sight.
+ */
+function reveal(changed) {
+  if (!changed || !changed.isConnected) return;
+  const win = changed.ownerDocument.defaultView;
+  if (!win) return;
+  const box = changed.getBoundingClientRect();
+  if (box.top >= 0 && box.bottom <= win.innerHeight) return;
+  win.scrollBy(0, box.top - win.innerHeight / 3);
+}
+
+/**
  * Registers post-preview as Decap's preview template for `options.collection`.
  *
  * options: { collection (required), body_field ("body"), h, createClass
@@ -123,7 +138,13 @@ export function registerPostPreview(CMS, options = {}) {
       }
       const host = this.host;
       this.handle = mount(source, host, mountOptions);
-      this.onRendered = (event) => showDiagnostics(this.list, event.detail && event.detail.diagnostics, this.bodyLine);
+      this.onRendered = (event) => {
+        const detail = event.detail || {};
+        showDiagnostics(this.list, detail.diagnostics, this.bodyLine);
+        // The first render shows the top; later ones follow the edit.
+        if (this.rendered) reveal(detail.changed);
+        this.rendered = true;
+      };
       host.addEventListener(RENDERED_EVENT, this.onRendered);
     },
 
@@ -132,6 +153,7 @@ export function registerPostPreview(CMS, options = {}) {
       if (this.host && this.onRendered) this.host.removeEventListener(RENDERED_EVENT, this.onRendered);
       this.handle = null;
       this.onRendered = null;
+      this.rendered = false;
     },
 
     // Callback refs (React 19 has no string refs); null when the node goes.

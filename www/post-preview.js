@@ -1022,9 +1022,7 @@ export class PostPreviewElement extends HTMLElement {
 
   set source(text) {
     this.sourceText = text == null ? null : String(text);
-    if (!this.isConnected) return;
-    if (this.sourceText !== null && this.handle && this.boundTo === null) this.handle.setSource(this.sourceText);
-    else this.bind();
+    if (this.isConnected) this.bind();
   }
 
   options() {

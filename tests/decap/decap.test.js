@@ -219,6 +219,26 @@ describe("post-preview in Decap CMS", () => {
     });
   });
 
+  test("the preview pane follows the edit down a long post", async () => {
+    await openEntry("long-post", async ({ page }) => {
+      await previewShows(page, "Paragraph 60 of the long post");
+      const top = await pane(page).evaluate(() => window.scrollY);
+      assert.equal(top, 0);
+      await bodyEditorEnd(page);
+      await page.keyboard.type(" Edited at the end.", { delay: 20 });
+      await previewShows(page, "Edited at the end.");
+      await page.waitForTimeout(100);
+      const seen = await pane(page).evaluate(() => {
+        const shadow = document.querySelector('[data-pp="decap-preview"]').shadowRoot;
+        const block = [...shadow.querySelectorAll('article[data-pp="body"] > *')].find((e) => e.textContent.includes("Edited at the end."));
+        const box = block.getBoundingClientRect();
+        return { scrollY: window.scrollY, top: box.top, bottom: box.bottom, height: window.innerHeight };
+      });
+      assert.ok(seen.scrollY > 0, JSON.stringify(seen));
+      assert.ok(seen.top >= 0 && seen.bottom <= seen.height, `the edited block is in view: ${JSON.stringify(seen)}`);
+    });
+  });
+
   test("switching between two entries shows each one", async () => {
     await openEntry("hello-decap", async ({ page }) => {
       await previewShows(page, "Decap edits this body");

@@ -17,6 +17,13 @@ window.repoFiles = {
           "## What the preview checks\n\nRaw HTML is sanitized, and what it removes is listed under the preview.\n",
       ),
     },
+    "long-post.md": {
+      content: post(
+        "A long post",
+        "Long enough to scroll: the preview follows the edit.",
+        Array.from({ length: 60 }, (_, i) => `Paragraph ${i + 1} of the long post, with a few words to wrap.`).join("\n\n") + "\n",
+      ),
+    },
     "second-post.md": {
       content: post(
         "A second post",
