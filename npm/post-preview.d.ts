@@ -118,11 +118,18 @@ export const WORKER_THRESHOLD: number;
 export const CHUNK_UNITS: number;
 
 /**
+ * The element's attributes: `for` (the id of the textarea to follow, in the
+ * element's root or document), `base-url`, `preset` and `stylesheet` (the
+ * mount options of the same names).
+ */
+export type PostPreviewAttribute = "for" | "base-url" | "preset" | "stylesheet";
+
+/**
  * `<post-preview for="textarea-id" base-url preset stylesheet>`: follows the
  * textarea named by `for`, or, once `source` is set, that text.
  */
 export class PostPreviewElement extends HTMLElement {
-  static readonly observedAttributes: string[];
+  static readonly observedAttributes: PostPreviewAttribute[];
   /** The textarea named by `for` (in the element's root or document), or null. */
   readonly textarea: HTMLTextAreaElement | null;
   /** The previewed text. Setting it renders that text (and takes over from `for`); null goes back to `for`. */
