@@ -148,7 +148,11 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
     })?;
 
     summary.step(
-        "fidelity (tests/fidelity)",
+        if summary.note.is_some() {
+            "fidelity (tests/fidelity; no corpus: comparisons SKIPPED)"
+        } else {
+            "fidelity (tests/fidelity)"
+        },
         skip.fidelity || !has_fidelity,
         || {
             section("test 5/8: fidelity against the reference pipeline");
