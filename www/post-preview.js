@@ -16,8 +16,11 @@
 
 import { syncScroll } from "./scroll-sync.js";
 
+// Every file is found relative to this module, with `new URL(…,
+// import.meta.url)` written out in full: bundlers (Vite, webpack) see these
+// and emit the files, and served as plain files they resolve as they are.
 const PKG_URL = new URL("./pkg/post_preview.js", import.meta.url);
-const WORKER_URL = new URL("./render-worker.js", import.meta.url);
+const WASM_URL = new URL("./pkg/post_preview_bg.wasm", import.meta.url);
 const PREVIEW_CSS_URL = new URL("./preview.css", import.meta.url);
 
 export const RENDERED_EVENT = "post-preview:rendered";
@@ -60,8 +63,8 @@ const graveyard = [];
 
 function loadModule(gen) {
   const url = gen === 0 ? PKG_URL.href : `${PKG_URL.href}?instance=${gen}`;
-  return import(url).then(async (mod) => {
-    await mod.default();
+  return import(/* @vite-ignore */ url).then(async (mod) => {
+    await mod.default({ module_or_path: WASM_URL });
     return mod;
   });
 }
@@ -241,8 +244,23 @@ function safeHref(url, base) {
   }
 }
 
-function el(tag, props = {}, text) {
-  const node = document.createElement(tag);
+/**
+ * Is `node` an element (named `name`, when given)? Node types and names, not
+ * `instanceof`: a node of another document (an iframe's) belongs to another
+ * realm, whose `Element` is not this one's.
+ */
+function isElement(node, name) {
+  return node != null && node.nodeType === 1 && (name === undefined || node.localName === name);
+}
+
+/** Is `node` an HTML `<textarea>` (of any realm)? */
+function isTextarea(node) {
+  return isElement(node, "textarea") && node.namespaceURI === "http://www.w3.org/1999/xhtml";
+}
+
+/** An element of `doc` (the preview's document, which may be an iframe's) with attributes and text. */
+function makeElement(tag, props = {}, text, doc = document) {
+  const node = doc.createElement(tag);
   for (const [k, v] of Object.entries(props)) node.setAttribute(k, v);
   if (text !== undefined) node.textContent = text;
   return node;
@@ -260,8 +278,9 @@ class JsBinding {
     this.options = options;
     this.frame = 0;
     this.last = null;
-    this.header = root.querySelector('[data-pp="header"]') || root.appendChild(el("header", { "data-pp": "header" }));
-    this.body = root.querySelector('[data-pp="body"]') || root.appendChild(el("article", { "data-pp": "body" }));
+    const doc = root.ownerDocument;
+    this.header = root.querySelector('[data-pp="header"]') || root.appendChild(makeElement("header", { "data-pp": "header" }, undefined, doc));
+    this.body = root.querySelector('[data-pp="body"]') || root.appendChild(makeElement("article", { "data-pp": "body" }, undefined, doc));
     textarea.addEventListener("input", () => this.schedule(), { signal });
   }
   schedule() {
@@ -342,6 +361,7 @@ class WorkerBinding {
     this.started = false; // whether the worker ever answered
     this.textarea = textarea;
     this.root = root;
+    this.doc = root.ownerDocument; // the preview's document (maybe an iframe's)
     this.options = options;
     this.onCrash = onCrash;
     const header = root.querySelector(':scope > header[data-pp="header"]');
@@ -350,8 +370,8 @@ class WorkerBinding {
       this.header = header;
       this.body = body;
     } else {
-      this.header = el("header", { "data-pp": "header" });
-      this.body = el("article", { "data-pp": "body" });
+      this.header = makeElement("header", { "data-pp": "header" }, undefined, this.doc);
+      this.body = makeElement("article", { "data-pp": "body" }, undefined, this.doc);
       root.replaceChildren(this.header, this.body);
     }
     // The top-level nodes of each unit shown, in order (null: unknown). They
@@ -373,7 +393,8 @@ class WorkerBinding {
   }
 
   spawn() {
-    const worker = new Worker(WORKER_URL, { type: "module", name: "post-preview render" });
+    // The URL inline in the constructor, for bundlers to bundle the worker.
+    const worker = new Worker(new URL("./render-worker.js", import.meta.url), { type: "module", name: "post-preview render" });
     worker.onmessage = (event) => this.receive(event.data);
     worker.onerror = (event) => {
       event.preventDefault();
@@ -521,7 +542,7 @@ class WorkerBinding {
     }
     let first = null;
     if (patch.insert.length) {
-      const template = document.createElement("template");
+      const template = this.doc.createElement("template");
       const added = [];
       for (const html of patch.insert) {
         template.innerHTML = html;
@@ -532,7 +553,7 @@ class WorkerBinding {
       // a call takes arguments.
       if (units.length === 0) {
         // A first render (or an empty body): chunk it before it goes in.
-        const chunks = document.createDocumentFragment();
+        const chunks = this.doc.createDocumentFragment();
         for (let i = 0; i < added.length; i += CHUNK_UNITS) {
           const chunk = this.newChunk();
           for (const nodes of added.slice(i, i + CHUNK_UNITS)) chunk.append(...nodes);
@@ -541,7 +562,7 @@ class WorkerBinding {
         body.append(chunks);
         this.units = added;
       } else {
-        const fragment = document.createDocumentFragment();
+        const fragment = this.doc.createDocumentFragment();
         for (const nodes of added) fragment.append(...nodes);
         const { chunk, anchor } = this.place(patch.start);
         chunk.insertBefore(fragment, anchor);
@@ -569,7 +590,7 @@ class WorkerBinding {
 
   newChunk() {
     this.chunks += 1;
-    return el("div", { "data-pp": "chunk" });
+    return makeElement("div", { "data-pp": "chunk" }, undefined, this.doc);
   }
 
   /** Splits `chunk`, which holds unit `at`, into chunks of CHUNK_UNITS when it holds more than twice that. */
@@ -640,7 +661,14 @@ class WorkerBinding {
 // mount
 
 /**
- * Binds a textarea to a preview rendered in previewElement's shadow root.
+ * Binds a textarea, or a source text, to a preview rendered in
+ * previewElement's shadow root.
+ *
+ * The first argument is a `<textarea>` (the preview follows its `input`
+ * events) or a string: the post's source, which the host changes with
+ * `handle.setSource(text)` (for editors that are not a textarea); a change
+ * costs what it touched, as a keystroke does. Either node may belong to
+ * another document, such as a same-origin iframe's.
  *
  * options: { base_url?, profile?, preset?, stylesheet?, worker? } — profile is a
  * built-in profile's name (rust-foundation, rust-blog, commonmark; preset is
@@ -656,12 +684,25 @@ class WorkerBinding {
  *   post-preview:crashed   detail {message, error, recovered}
  *
  * Returns { ready, update(), destroy(), lastPreview(), setOptions(o),
- *           scrollToId(id), shadowRoot, failNextUpdate() (test hook) }.
+ *           setSource(text), source, scrollToId(id), shadowRoot,
+ *           failNextUpdate() (test hook) }.
  */
 export function mount(textarea, previewElement, options = {}) {
-  if (!(textarea instanceof HTMLTextAreaElement)) throw new TypeError("mount: textarea must be a <textarea>");
-  if (!(previewElement instanceof Element)) throw new TypeError("mount: previewElement must be an element");
+  const fromSource = textarea == null || typeof textarea === "string";
+  if (!fromSource && !isTextarea(textarea)) throw new TypeError("mount: textarea must be a <textarea> or a source string");
+  if (!isElement(previewElement)) throw new TypeError("mount: previewElement must be an element");
   installGlobalHandlers();
+
+  // The preview's own document: the host page's, or an iframe's.
+  const doc = previewElement.ownerDocument;
+  const el = (tag, props, text) => makeElement(tag, props, text, doc);
+  // A source string lives in a textarea of our own, out of any document: the
+  // bindings read it and follow its input events as they do an author's.
+  if (fromSource) {
+    const text = textarea ?? "";
+    textarea = doc.createElement("textarea");
+    textarea.value = text;
+  }
 
   let opts = { ...options };
   const shadow = previewElement.shadowRoot || previewElement.attachShadow({ mode: "open" });
@@ -681,7 +722,7 @@ export function mount(textarea, previewElement, options = {}) {
 
   function applyStylesheet() {
     if (opts.stylesheet) {
-      hostSheet.href = new URL(opts.stylesheet, document.baseURI).href;
+      hostSheet.href = new URL(opts.stylesheet, doc.baseURI).href;
       if (!hostSheet.isConnected) baseSheet.after(hostSheet);
     } else {
       hostSheet.removeAttribute("href");
@@ -697,11 +738,12 @@ export function mount(textarea, previewElement, options = {}) {
   const life = new AbortController();
   const own = { signal: life.signal };
   // Editor and preview scroll together unless the host opts out.
-  const sync = opts.sync_scroll === false ? null : syncScroll(textarea, root, own);
+  // (With a source string there is no editor to scroll.)
+  const sync = opts.sync_scroll === false || fromSource ? null : syncScroll(textarea, root, own);
 
   function baseForLinks() {
     const b = opts.base_url ?? opts.baseUrl;
-    return b ? new URL(b, document.baseURI).href : document.baseURI;
+    return b ? new URL(b, doc.baseURI).href : doc.baseURI;
   }
 
   // Badges and attachments from the front matter (text via textContent only).
@@ -757,7 +799,7 @@ export function mount(textarea, previewElement, options = {}) {
 
   // Links never navigate the page away.
   function onLinkActivate(event) {
-    const a = event.composedPath().find((n) => n instanceof HTMLAnchorElement || n instanceof SVGAElement);
+    const a = event.composedPath().find((n) => isElement(n, "a")); // <a> of HTML or SVG, of any realm
     if (!a) return;
     const raw = a.getAttribute("href") ?? a.getAttribute("xlink:href");
     event.preventDefault();
@@ -874,6 +916,21 @@ export function mount(textarea, previewElement, options = {}) {
     update() {
       return ready.then(safeUpdate);
     },
+    /** The source text (the textarea's value, or the string given). */
+    get source() {
+      return textarea.value;
+    },
+    /**
+     * Replaces the source of a mount made from a string; the preview follows
+     * on the next animation frame, patched as after a keystroke.
+     */
+    setSource(text) {
+      if (!fromSource) throw new TypeError("setSource: this preview follows a <textarea>; set its value instead");
+      text = String(text ?? "");
+      if (destroyed || text === textarea.value) return;
+      textarea.value = text;
+      textarea.dispatchEvent(new Event("input"));
+    },
     setOptions(o) {
       opts = { ...opts, ...o };
       applyStylesheet();
@@ -932,6 +989,10 @@ export function mount(textarea, previewElement, options = {}) {
 
 // ---------------------------------------------------------------------------
 // <post-preview for="textarea-id" base-url profile|profile-src|preset stylesheet>
+//
+// Or, for an editor that is not a textarea, no `for` and the `source`
+// property: `element.source = text` renders it (and takes over from `for`);
+// `element.source = null` goes back to the textarea named by `for`.
 
 export class PostPreviewElement extends HTMLElement {
   static get observedAttributes() {
@@ -940,18 +1001,34 @@ export class PostPreviewElement extends HTMLElement {
 
   constructor() {
     super();
+    this.init();
+  }
+
+  /** The constructor's work, shared with the classes made for other realms (definePostPreview). */
+  init() {
     this.handle = null;
     this.boundTo = null;
     // The text of the profile at `profile-src`, once loaded, and for which URL.
     this.loadedProfile = null;
+    this.sourceText = null; // the `source` property (null: follow `for`)
   }
 
   get textarea() {
     const id = this.getAttribute("for");
     if (!id) return null;
     const scope = this.getRootNode();
-    const found = (scope.getElementById ? scope.getElementById(id) : null) || document.getElementById(id);
-    return found instanceof HTMLTextAreaElement ? found : null;
+    const found = (scope.getElementById ? scope.getElementById(id) : null) || this.ownerDocument.getElementById(id);
+    return isTextarea(found) ? found : null;
+  }
+
+  /** The previewed source: the one set here, else the textarea's value (or null). */
+  get source() {
+    return this.sourceText ?? (this.boundTo ? this.boundTo.value : null);
+  }
+
+  set source(text) {
+    this.sourceText = text == null ? null : String(text);
+    if (this.isConnected) this.bind();
   }
 
   options() {
@@ -1009,13 +1086,20 @@ export class PostPreviewElement extends HTMLElement {
   }
 
   bind() {
+    if (this.sourceText !== null) {
+      if (this.handle && this.boundTo === null) return this.handle.setSource(this.sourceText);
+      this.unbind();
+      this.handle = mount(this.sourceText, this, this.options());
+      return;
+    }
     const textarea = this.textarea;
     if (textarea === this.boundTo && this.handle) return;
     this.unbind();
     if (!textarea) {
       // The textarea may come later in the document.
-      if (document.readyState === "loading") {
-        document.addEventListener("DOMContentLoaded", () => this.isConnected && this.bind(), { once: true });
+      const doc = this.ownerDocument;
+      if (doc.readyState === "loading") {
+        doc.addEventListener("DOMContentLoaded", () => this.isConnected && this.bind(), { once: true });
       }
       return;
     }
@@ -1039,6 +1123,33 @@ export class PostPreviewElement extends HTMLElement {
   }
 }
 
-if (typeof customElements !== "undefined" && !customElements.get("post-preview")) {
-  customElements.define("post-preview", PostPreviewElement);
+/**
+ * Defines `<post-preview>` in `win`'s custom element registry (this window's
+ * by default; an iframe's, for elements made in its document) and returns
+ * the class. Another realm's registry needs a class that extends that
+ * realm's HTMLElement: it gets one with PostPreviewElement's members.
+ */
+export function definePostPreview(win = window, name = "post-preview") {
+  const registry = win.customElements;
+  const defined = registry.get(name);
+  if (defined) return defined;
+  let cls = PostPreviewElement;
+  if (win.HTMLElement !== HTMLElement) {
+    cls = class extends win.HTMLElement {
+      constructor() {
+        super();
+        this.init();
+      }
+      static get observedAttributes() {
+        return PostPreviewElement.observedAttributes;
+      }
+    };
+    for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(PostPreviewElement.prototype))) {
+      if (key !== "constructor") Object.defineProperty(cls.prototype, key, descriptor);
+    }
+  }
+  registry.define(name, cls);
+  return cls;
 }
+
+if (typeof customElements !== "undefined") definePostPreview();

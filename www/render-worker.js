@@ -8,7 +8,8 @@
 
 import init, { WorkerRenderer } from "./pkg/post_preview.js";
 
-const ready = init();
+// The wasm's URL written out, for bundlers (see post-preview.js).
+const ready = init({ module_or_path: new URL("./pkg/post_preview_bg.wasm", import.meta.url) });
 let renderer = null;
 
 self.onmessage = async (event) => {

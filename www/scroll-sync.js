@@ -19,27 +19,40 @@ const MIRROR_STYLES = [
   "whiteSpace", "overflowWrap", "wordBreak",
 ];
 
+// Nodes may belong to another document (an iframe's), so another realm: no
+// `instanceof` checks, and each node's own document and window.
+
+/** `node`'s computed style, from its own window. */
+function styleOf(node) {
+  return (node.ownerDocument.defaultView || window).getComputedStyle(node);
+}
+
+/** The element above `n`, crossing shadow roots. */
+function up(n) {
+  return n.parentNode || (n.nodeType === 11 ? n.host || null : null);
+}
+
 /** The nearest element styled to scroll vertically, crossing shadow roots (whether or not it overflows now). */
 function scrollContainerOf(node) {
   let n = node;
   while (n) {
-    if (n instanceof Element && /(auto|scroll)/.test(getComputedStyle(n).overflowY)) return n;
-    n = n.parentNode || (n instanceof ShadowRoot ? n.host : null);
+    if (n.nodeType === 1 && /(auto|scroll)/.test(styleOf(n).overflowY)) return n;
+    n = up(n);
   }
-  return document.scrollingElement;
+  return node.ownerDocument.scrollingElement;
 }
 
 /** The nearest element that scrolls vertically, crossing shadow roots. */
 export function scrollerOf(node) {
   let n = node;
   while (n) {
-    if (n instanceof Element) {
-      const s = getComputedStyle(n);
+    if (n.nodeType === 1) {
+      const s = styleOf(n);
       if (/(auto|scroll)/.test(s.overflowY) && n.scrollHeight > n.clientHeight) return n;
     }
-    n = n.parentNode || (n instanceof ShadowRoot ? n.host : null);
+    n = up(n);
   }
-  return document.scrollingElement;
+  return node.ownerDocument.scrollingElement;
 }
 
 /**
@@ -101,13 +114,13 @@ class LineGeometry {
       this.box?.remove();
       return false;
     }
-    const style = getComputedStyle(t);
+    const style = styleOf(t);
     const styleKey = [t.clientWidth, ...MIRROR_STYLES.map((p) => style[p])].join("\u0000");
     if (styleKey !== this.styleKey) {
       this.styleKey = styleKey;
       this.restyle(style);
     }
-    if (!this.box.isConnected) document.body.append(this.box);
+    if (!this.box.isConnected) t.ownerDocument.body.append(this.box);
     return true;
   }
 
@@ -119,7 +132,8 @@ class LineGeometry {
     if (!this.box) {
       // A zero-size, clipped, contained box: the mirror inside it lays out on
       // its own and never adds to the page's size or scrolling.
-      this.box = document.createElement("div");
+      const doc = this.textarea.ownerDocument;
+      this.box = doc.createElement("div");
       this.box.setAttribute("aria-hidden", "true");
       this.box.setAttribute("data-pp", "scroll-mirror");
       this.box.style.cssText =
@@ -127,7 +141,7 @@ class LineGeometry {
         "overflow:hidden;visibility:hidden;contain:strict;pointer-events:none";
       // In a shadow root of its own: the page's stylesheets (a `div` rule)
       // never reach the rows.
-      this.mirror = document.createElement("div");
+      this.mirror = doc.createElement("div");
       this.box.attachShadow({ mode: "open" }).append(this.mirror);
       this.signal?.addEventListener("abort", () => this.box.remove(), { once: true });
     }
@@ -173,9 +187,10 @@ class LineGeometry {
       }
     }
     const added = [];
-    const frag = document.createDocumentFragment();
+    const doc = this.mirror.ownerDocument;
+    const frag = doc.createDocumentFragment();
     for (let i = a; i < end; i++) {
-      const row = document.createElement("div");
+      const row = doc.createElement("div");
       row.textContent = lines[i] || "\u200b";
       added.push(row);
       frag.append(row);
@@ -188,7 +203,7 @@ class LineGeometry {
     if (added.length) {
       const next = this.rows[old.length - b];
       let chunk = next ? next.parentNode : this.mirror.lastChild;
-      if (!chunk) chunk = this.mirror.appendChild(document.createElement("div"));
+      if (!chunk) chunk = this.mirror.appendChild(doc.createElement("div"));
       chunk.insertBefore(frag, next ?? null);
       split(chunk);
     }
@@ -249,7 +264,7 @@ function split(chunk) {
   const moving = Array.from(chunk.children).slice(MIRROR_CHUNK);
   let after = chunk;
   for (let i = 0; i < moving.length; i += MIRROR_CHUNK) {
-    const next = document.createElement("div");
+    const next = chunk.ownerDocument.createElement("div");
     next.append(...moving.slice(i, i + MIRROR_CHUNK));
     after.after(next);
     after = next;
@@ -380,7 +395,7 @@ export function syncScroll(textarea, root, { signal } = {}) {
     const scroller = scrollerOf(root);
     if (!scroller) return;
     geometry.measure();
-    const padding = parseFloat(getComputedStyle(textarea).paddingTop) || 0;
+    const padding = parseFloat(styleOf(textarea).paddingTop) || 0;
     const line = geometry.lineAt(Math.max(0, textarea.scrollTop - padding));
     const y = previewYOf(scroller, line);
     if (y != null) setScroll("preview", scroller, y);
@@ -397,7 +412,7 @@ export function syncScroll(textarea, root, { signal } = {}) {
     const line = previewLineAt(scroller);
     if (line == null) return;
     geometry.measure();
-    const padding = parseFloat(getComputedStyle(textarea).paddingTop) || 0;
+    const padding = parseFloat(styleOf(textarea).paddingTop) || 0;
     setScroll("editor", textarea, geometry.yOf(line) + (line > 0 ? padding : 0));
   }
 
@@ -408,7 +423,7 @@ export function syncScroll(textarea, root, { signal } = {}) {
   function watchPreview() {
     if (previewScroller && previewScroller.isConnected && root.isConnected) return;
     const s = scrollContainerOf(root);
-    if (s === previewScroller || s === document.scrollingElement) return;
+    if (s === previewScroller || s === root.ownerDocument.scrollingElement) return;
     if (previewScroller) previewScroller.removeEventListener("scroll", onPreviewScroll);
     previewScroller = s;
     previewScroller.addEventListener("scroll", onPreviewScroll, { signal, passive: true });
@@ -422,12 +437,12 @@ export function syncScroll(textarea, root, { signal } = {}) {
   function revealCaret(changed) {
     watchPreview();
     geometry.prebuild();
-    if (document.activeElement !== textarea) return;
+    if (textarea.ownerDocument.activeElement !== textarea) return;
     const mark = ++typing;
     requestAnimationFrame(() => requestAnimationFrame(() => {
       if (typing === mark) typing = 0;
     }));
-    if (!(changed instanceof Element) || !changed.isConnected) return;
+    if (!changed || changed.nodeType !== 1 || !changed.isConnected) return;
     const scroller = previewScroller || scrollerOf(root);
     if (!scroller) return;
     const top = topIn(scroller, changed);

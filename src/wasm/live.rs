@@ -527,10 +527,13 @@ impl Dom<'_> {
                     delete,
                     insert,
                 } => {
+                    // Node types, not `instanceof` (`dyn_into`): the preview
+                    // may live in another realm's document (an iframe's).
                     let Some(text) = self
                         .find(at, path)
-                        .and_then(|n| n.dyn_into::<CharacterData>().ok())
-                        .filter(|t| t.node_type() == Node::TEXT_NODE && t.data() == *old)
+                        .filter(|n| n.node_type() == Node::TEXT_NODE)
+                        .map(|n| n.unchecked_into::<CharacterData>())
+                        .filter(|t| t.data() == *old)
                     else {
                         return Ok(false);
                     };
@@ -545,7 +548,8 @@ impl Dom<'_> {
                 } => {
                     let Some(element) = self
                         .find(at, path)
-                        .and_then(|n| n.dyn_into::<Element>().ok())
+                        .filter(|n| n.node_type() == Node::ELEMENT_NODE)
+                        .map(|n| n.unchecked_into::<Element>())
                         .filter(|e| e.local_name() == *tag && e.get_attribute(name) == *old)
                     else {
                         return Ok(false);

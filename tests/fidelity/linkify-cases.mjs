@@ -29,12 +29,10 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createMarkdownIt, parsePost } from "./reference.mjs";
+import { requireCorpus } from "./corpus.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, "../..");
-const corpus = process.env.PP_CORPUS
-  ? path.resolve(process.env.PP_CORPUS)
-  : path.resolve(REPO, "../shared/corpus/foundation-news");
+const corpus = requireCorpus("fidelity linkify cases (tests/fidelity/linkify-cases.mjs)");
 
 const md = createMarkdownIt();
 const utf8 = (s) => Buffer.byteLength(s, "utf8");

@@ -119,7 +119,7 @@ fn write_package_json(project: &Project, pkg: &Path) -> Result<()> {
 }
 
 /// `version = "..."` in Cargo.toml's `[package]` table.
-fn package_version(root: &Path) -> Result<String> {
+pub fn package_version(root: &Path) -> Result<String> {
     let manifest =
         std::fs::read_to_string(root.join("Cargo.toml")).context(|| "reading Cargo.toml".into())?;
     let mut in_package = false;

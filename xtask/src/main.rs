@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo xtask build                  wasm + JS glue + package.json into www/pkg
+//! cargo xtask pack                   the npm package for embedders (target/npm/*.tgz)
 //! cargo xtask serve [--port N] [--no-build]
 //!                                    serve www/ at http://127.0.0.1:N/ (8080; 0 = any free port)
 //! cargo xtask test [--skip-...]      every test, stopping at the first failure
@@ -20,6 +21,7 @@
 mod bench;
 mod build;
 mod lint;
+mod pack;
 mod security;
 mod serve;
 mod size;
@@ -36,11 +38,13 @@ usage: cargo xtask <command> [options]
 
 commands:
   build                 build the wasm package into www/pkg (release)
+  pack                  build, then write the npm package (npm pack layout) to target/npm/
   serve [--port N] [--no-build]
                         build, then serve www/ at http://127.0.0.1:N/ (default 8080, 0 = any free port)
-  test [--skip-native] [--skip-build] [--skip-wasm] [--skip-fidelity] [--skip-e2e] [--skip-browser]
-                        run every test, stopping at the first failure
-                        (--skip-browser = --skip-wasm --skip-e2e; CI passes none of these)
+  test [--skip-native] [--skip-build] [--skip-wasm] [--skip-fidelity] [--skip-e2e]
+       [--skip-package] [--skip-decap] [--skip-browser]
+                        run every test, stopping at the first failure (--skip-browser =
+                        --skip-wasm --skip-e2e --skip-package --skip-decap; CI passes none of these)
   lint                  cargo fmt --check and clippy -D warnings, native and wasm32
   bench [--no-build] [--quick] [--no-cold] [--only=example,100k,1m]
                         build, then benchmark in headless Chromium (bench/README.md):
@@ -73,6 +77,10 @@ fn run(args: &[String]) -> Result<()> {
         "build" => {
             no_options(rest)?;
             build::build(&project).map(drop)
+        }
+        "pack" => {
+            no_options(rest)?;
+            pack::pack(&project).map(drop)
         }
         "serve" => serve::command(&project, rest),
         "test" => test::command(&project, rest),

@@ -37,14 +37,34 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
         eprintln!("warning: www/pkg is not built; the page will not load (drop --no-build)");
     }
     section("serve");
-    let server = Server::bind(&project.www(), port)?;
+    let mut server = Server::bind(&project.www(), port)?;
+    match decap_vendor(project) {
+        Ok(dist) => server = server.mount(DECAP_VENDOR, &dist)?,
+        Err(error) => {
+            eprintln!("warning: the Decap CMS example (www/decap/) will not load: {error}")
+        }
+    }
     println!(
-        "Serving {} at http://{}/ (Ctrl-C stops)",
+        "Serving {} at http://{}/ (Ctrl-C stops); the Decap CMS example at http://{}/decap/",
         project.www().display(),
+        server.addr,
         server.addr
     );
     server.run();
     Ok(())
+}
+
+/// Where www/decap/ loads Decap CMS from: `/decap/vendor/` is
+/// decap-cms's `dist/` as the Decap tests' lock file pins it.
+pub const DECAP_VENDOR: &str = "/decap/vendor/";
+
+/// decap-cms's `dist/`, installing tests/decap's packages first (`npm ci`)
+/// when needed.
+pub fn decap_vendor(project: &Project) -> Result<PathBuf> {
+    let decap = project.root.join("tests/decap");
+    crate::tools::ensure_node()?;
+    crate::tools::npm_ci_if_needed(&decap)?;
+    Ok(decap.join("node_modules/decap-cms/dist"))
 }
 
 fn parse_port(value: &str) -> Result<u16> {
@@ -56,6 +76,8 @@ fn parse_port(value: &str) -> Result<u16> {
 pub struct Server {
     listener: TcpListener,
     root: PathBuf,
+    /// Other folders served under a path prefix (`/prefix/`), before `root`.
+    mounts: Vec<(String, PathBuf)>,
     pub addr: SocketAddr,
 }
 
@@ -71,16 +93,27 @@ impl Server {
         Ok(Server {
             listener,
             root,
+            mounts: Vec::new(),
             addr,
         })
     }
 
+    /// Also serves `dir` under `prefix` (which starts and ends with `/`).
+    pub fn mount(mut self, prefix: &str, dir: &Path) -> Result<Server> {
+        let dir = dir
+            .canonicalize()
+            .context(|| format!("serving {}", dir.display()))?;
+        self.mounts.push((prefix.to_string(), dir));
+        Ok(self)
+    }
+
     /// Serves until the process ends.
     pub fn run(self) {
+        let roots = std::sync::Arc::new((self.root, self.mounts));
         for stream in self.listener.incoming().flatten() {
-            let root = self.root.clone();
+            let roots = roots.clone();
             std::thread::spawn(move || {
-                let _ = handle(stream, &root);
+                let _ = handle(stream, &roots.0, &roots.1);
             });
         }
     }
@@ -93,7 +126,7 @@ impl Server {
     }
 }
 
-fn handle(stream: TcpStream, root: &Path) -> std::io::Result<()> {
+fn handle(stream: TcpStream, root: &Path, mounts: &[(String, PathBuf)]) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?.take(64 * 1024));
     let mut request_line = String::new();
@@ -108,7 +141,17 @@ fn handle(stream: TcpStream, root: &Path) -> std::io::Result<()> {
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let response = match method {
-        "GET" | "HEAD" => respond(root, target),
+        "GET" | "HEAD" => {
+            // A mounted folder serves the paths under its prefix.
+            let mounted = mounts.iter().find_map(|(prefix, dir)| {
+                let rest = target.strip_prefix(prefix.as_str())?;
+                Some((dir, format!("/{rest}")))
+            });
+            match mounted {
+                Some((dir, target)) => respond(dir, &target),
+                None => respond(root, target),
+            }
+        }
         _ => Response::text(405, "Method Not Allowed", "only GET and HEAD\n"),
     };
     response.write(stream, method == "HEAD")
@@ -233,6 +276,7 @@ pub fn mime_type(path: &Path) -> &'static str {
         "webmanifest" => "application/manifest+json",
         "md" | "markdown" => "text/markdown; charset=utf-8",
         "txt" => "text/plain; charset=utf-8",
+        "yml" | "yaml" => "text/yaml; charset=utf-8",
         "ts" => "text/plain; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",
@@ -292,6 +336,31 @@ mod tests {
     }
 
     #[test]
+    fn serves_a_mounted_folder_under_its_prefix() {
+        let dir = std::env::temp_dir().join(format!("xtask-mount-{}", std::process::id()));
+        let (www, vendor) = (dir.join("www"), dir.join("vendor"));
+        std::fs::create_dir_all(&www).unwrap();
+        std::fs::create_dir_all(&vendor).unwrap();
+        std::fs::write(www.join("index.html"), "root").unwrap();
+        std::fs::write(vendor.join("cms.js"), "vendored").unwrap();
+        std::fs::write(dir.join("secret.txt"), "secret").unwrap();
+        let addr = Server::bind(&www, 0)
+            .unwrap()
+            .mount("/decap/vendor/", &vendor)
+            .unwrap()
+            .spawn();
+        assert!(get(addr, "/decap/vendor/cms.js").ends_with("vendored"));
+        assert!(get(addr, "/").ends_with("root"));
+        for escape in [
+            "/decap/vendor/../secret.txt",
+            "/decap/vendor/%2e%2e/secret.txt",
+        ] {
+            assert!(get(addr, escape).starts_with("HTTP/1.1 403"), "{escape}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn mime_types() {
         for (name, mime) in [
             ("a.js", "text/javascript; charset=utf-8"),
@@ -300,6 +369,7 @@ mod tests {
             ("a.json", "application/json"),
             ("a.md", "text/markdown; charset=utf-8"),
             ("a.PNG", "image/png"),
+            ("config.yml", "text/yaml; charset=utf-8"),
         ] {
             assert_eq!(mime_type(Path::new(name)), mime);
         }

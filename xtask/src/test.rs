@@ -8,6 +8,14 @@
 //!    `tests/fidelity/rust-blog.mjs` (blog.rust-lang.org) against the native binary, then
 //!    its `node --test` unit tests and `linkify-cases.mjs --check` (if present)
 //! 6. e2e: `node --test tests/browser/` against the static server (if present)
+//! 7. package: `cargo xtask pack`'s tarball installed into a fresh project,
+//!    `node --test tests/package/` (tsc, no bundler, Vite, in Chromium)
+//! 8. decap: `node --test tests/decap/`, the real Decap CMS with post-preview
+//!    as its preview template, in Chromium
+//!
+//! The tests that need the reference corpus (`../shared/corpus/foundation-news`
+//! beside the repository, or `$PP_CORPUS`) report themselves skipped, by name,
+//! when it is absent; under `CI=true` its absence fails the run at once.
 
 use std::path::Path;
 use std::process::Command;
@@ -24,6 +32,8 @@ struct Skips {
     wasm: bool,
     fidelity: bool,
     e2e: bool,
+    package: bool,
+    decap: bool,
 }
 
 pub fn command(project: &Project, args: &[String]) -> Result<()> {
@@ -35,9 +45,13 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
             "--skip-wasm" => skip.wasm = true,
             "--skip-fidelity" => skip.fidelity = true,
             "--skip-e2e" => skip.e2e = true,
+            "--skip-package" => skip.package = true,
+            "--skip-decap" => skip.decap = true,
             "--skip-browser" => {
                 skip.wasm = true;
                 skip.e2e = true;
+                skip.package = true;
+                skip.decap = true;
             }
             other => {
                 return Err(Error::new(format!(
@@ -47,9 +61,42 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
         }
     }
     let mut summary = Summary::default();
+    let corpus = corpus_dir(project);
+    if !corpus.is_dir() {
+        let why = format!(
+            "the reference corpus is not at {}: the tests that need it (the corpus, \
+             front matter corpus and incremental tests, the fidelity test) report themselves \
+             SKIPPED (get it: {CORPUS_WHERE})",
+            corpus.display()
+        );
+        if in_ci() {
+            return Err(Error::new(format!(
+                "{why}; CI=true, so an absent corpus is a failure"
+            )));
+        }
+        summary.note = Some(why);
+    }
     let result = steps(project, &skip, &mut summary);
     summary.print(result.is_ok());
     result
+}
+
+/// Where the reference corpus comes from (as tests/common/corpus.rs says it).
+const CORPUS_WHERE: &str = "the folder `news/` of the public repository \
+    rustfoundation/foundation.rust-lang.org at commit f1af460606d7ea0788976f98d8a24aa9dfb16a0e \
+    (152 posts), at ../shared/corpus/foundation-news beside the repository or at $PP_CORPUS";
+
+/// The reference corpus: `$PP_CORPUS`, else `../shared/corpus/foundation-news`.
+fn corpus_dir(project: &Project) -> std::path::PathBuf {
+    match std::env::var_os("PP_CORPUS") {
+        Some(dir) if !dir.is_empty() => dir.into(),
+        _ => project.root.join("../shared/corpus/foundation-news"),
+    }
+}
+
+/// Is this a CI run (`CI=true`)?
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
 fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
@@ -59,25 +106,25 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
     let has_e2e = browser.join("package.json").is_file();
 
     summary.step("native tests", skip.native, || {
-        section("test 1/6: native (cargo test --workspace)");
+        section("test 1/8: native (cargo test --workspace)");
         run(cargo().args(["test", "--workspace"]))
     })?;
 
     let mut test_runner = None;
     summary.step("build www/pkg", skip.build, || {
-        section("test 2/6: build");
+        section("test 2/8: build");
         test_runner = Some(crate::build::build(project)?.bindgen.test_runner);
         Ok(())
     })?;
 
-    let needs_chromium = !skip.wasm || (has_e2e && !skip.e2e);
+    let needs_chromium = !skip.wasm || (has_e2e && !skip.e2e) || !skip.package || !skip.decap;
     summary.step("chromium + chromedriver", !needs_chromium, || {
-        section("test 3/6: Chromium and chromedriver");
+        section("test 3/8: Chromium and chromedriver");
         tools::ensure_chromium()
     })?;
 
     summary.step("wasm binding in headless chromium", skip.wasm, || {
-        section("test 4/6: wasm-bindgen-test in headless Chromium");
+        section("test 4/8: wasm-bindgen-test in headless Chromium");
         if !project.pkg().join("post_preview_bg.wasm").is_file() {
             return Err(Error::new(
                 "www/pkg is not built: tests/wasm_binding.rs loads it (drop --skip-build)",
@@ -102,10 +149,14 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
     })?;
 
     summary.step(
-        "fidelity (tests/fidelity)",
+        if summary.note.is_some() {
+            "fidelity (tests/fidelity; no corpus: comparisons SKIPPED)"
+        } else {
+            "fidelity (tests/fidelity)"
+        },
         skip.fidelity || !has_fidelity,
         || {
-            section("test 5/6: fidelity against the reference pipeline");
+            section("test 5/8: fidelity against the reference pipeline");
             tools::ensure_node()?;
             tools::npm_ci_if_needed(&fidelity)?;
             run(cargo().args(["build", "--bin", "post-preview"]))?;
@@ -137,7 +188,7 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
         "page end-to-end (tests/browser)",
         skip.e2e || !has_e2e,
         || {
-            section("test 6/6: page end-to-end in headless Chromium");
+            section("test 6/8: page end-to-end in headless Chromium");
             if !project.pkg().join("post_preview_bg.wasm").is_file() {
                 return Err(Error::new(
                     "www/pkg is not built: the page needs it (drop --skip-build)",
@@ -147,20 +198,52 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
             tools::npm_ci_if_needed(&browser)?;
             let addr = Server::bind(&project.www(), 0)?.spawn();
             eprintln!("serving {} at http://{addr}/", project.www().display());
-            let chromium = std::env::var_os("CHROMIUM").unwrap_or_else(|| CHROMIUM.into());
-            let mut node = Command::new("node");
-            node.arg("--test");
-            // One browser at a time (the flag exists from Node 20.10 on).
-            if tools::node_version().is_some_and(|v| v >= (20, 10)) {
-                node.arg("--test-concurrency=1");
-            }
-            run(node
-                .arg("tests/browser/")
+            run(node_test(&browser)
                 .env("PP_BASE_URL", format!("http://{addr}"))
-                .env("CHROMIUM", chromium))
+                .env("CHROMIUM", chromium()))
         },
     )?;
+
+    summary.step("npm package (tests/package)", skip.package, || {
+        section("test 7/8: the npm package: installed from its tarball, tsc, no bundler, Vite");
+        let package = project.root.join("tests/package");
+        tools::ensure_node()?;
+        tools::npm_ci_if_needed(&package)?;
+        let tarball = crate::pack::pack_built(project)?;
+        run(node_test(&package)
+            .env("PP_TARBALL", tarball)
+            .env("CHROMIUM", chromium()))
+    })?;
+
+    summary.step("Decap CMS (tests/decap)", skip.decap, || {
+        section("test 8/8: post-preview in the real Decap CMS, in headless Chromium");
+        let vendor = crate::serve::decap_vendor(project)?;
+        let addr = Server::bind(&project.www(), 0)?
+            .mount(crate::serve::DECAP_VENDOR, &vendor)?
+            .spawn();
+        run(node_test(&project.root.join("tests/decap"))
+            .env("PP_BASE_URL", format!("http://{addr}"))
+            .env("CHROMIUM", chromium()))
+    })?;
     Ok(())
+}
+
+/// Chromium's path: `$CHROMIUM`, else Debian's.
+fn chromium() -> std::ffi::OsString {
+    std::env::var_os("CHROMIUM").unwrap_or_else(|| CHROMIUM.into())
+}
+
+/// `node --test` over the `*.test.js` files in `dir`, one file (so one
+/// browser) at a time.
+fn node_test(dir: &Path) -> Command {
+    let mut node = Command::new("node");
+    node.arg("--test");
+    // The flag exists from Node 20.10 on.
+    if tools::node_version().is_some_and(|v| v >= (20, 10)) {
+        node.arg("--test-concurrency=1");
+    }
+    node.arg(dir);
+    node
 }
 
 /// Does `dir` hold `*.test.{js,mjs,cjs}` files (what `node --test` runs)?
@@ -180,6 +263,8 @@ fn has_node_tests(dir: &Path) -> bool {
 struct Summary {
     rows: Vec<(&'static str, &'static str, Option<Duration>)>,
     started: Option<Instant>,
+    /// Printed under the rows: why some tests skipped themselves.
+    note: Option<String>,
 }
 
 impl Summary {
@@ -206,6 +291,9 @@ impl Summary {
         for (name, status, time) in &self.rows {
             let time = time.map_or_else(String::new, |t| format!("{:>7.1}s", t.as_secs_f64()));
             eprintln!("  {status:<8} {time:>8}  {name}");
+        }
+        if let Some(note) = &self.note {
+            eprintln!("  note: {note}");
         }
         let total = self.started.map_or(0.0, |s| s.elapsed().as_secs_f64());
         eprintln!(

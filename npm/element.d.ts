@@ -1,0 +1,2 @@
+// `import "post-preview/element"` defines <post-preview> (see post-preview.d.ts).
+export { PostPreviewElement, definePostPreview } from "./post-preview.js";
