@@ -18,6 +18,7 @@ const ASSETS = [
   "pkg/post_preview_bg.wasm",
   "examples/openssf.md",
   "examples/rust-blog.md",
+  "examples/my-site.toml",
   "embed.html",
   "embed.js",
   "embed.css",
