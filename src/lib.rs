@@ -166,9 +166,9 @@ struct Head {
     parsed: front_matter::Parsed,
     /// What relative URLs resolve against for this front matter.
     base: Option<String>,
-    header_html: String,
-    /// Why the header template failed, when it did.
-    header_error: Option<String>,
+    /// The sanitized header, or why the template failed; `None` until
+    /// rendered (the policy it needs is built after the front matter).
+    header: Option<Result<String, String>>,
 }
 
 impl Renderer {
@@ -265,8 +265,7 @@ impl Renderer {
                     prefix: end.map_or_else(String::new, |end| source[..end].to_owned()),
                     parsed,
                     base,
-                    header_html: String::new(),
-                    header_error: Some(String::new()),
+                    header: None,
                 }
             }
         };
@@ -289,27 +288,21 @@ impl Renderer {
         let Some((policy, _, policy_diagnostics)) = self.policy.as_ref() else {
             unreachable!("the policy was just built")
         };
-        if head.header_error.as_deref() == Some("") {
+        if head.header.is_none() {
             let page = header::Page {
                 front_matter: Some(&head.parsed.front_matter),
                 hidden_tags: &profile.header.hidden_tags,
                 base_url: site_base,
                 permalink: head.base.as_deref(),
             };
-            match resolved.templates.header(&page, policy) {
-                Ok(html) => {
-                    head.header_html = html;
-                    head.header_error = None;
-                }
-                Err(why) => {
-                    head.header_html = String::new();
-                    head.header_error = Some(why);
-                }
-            }
+            head.header = Some(resolved.templates.header(&page, policy));
         }
         let fm = head.parsed.clone();
-        let header_html = head.header_html.clone();
-        let header_error = head.header_error.clone();
+        let (header_html, header_error) = match &head.header {
+            Some(Ok(html)) => (html.clone(), None),
+            Some(Err(why)) => (String::new(), Some(why.clone())),
+            None => (String::new(), None),
+        };
         // An unclosed block is not kept: its prefix would not say so.
         self.head = end.map(|_| head);
         let mut diagnostics = fm.diagnostics;

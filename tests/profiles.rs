@@ -26,9 +26,15 @@ fn corpus(test: &str) -> Option<PathBuf> {
     if dir.join("toml").is_dir() {
         return Some(dir);
     }
-    let why = format!("the rust-blog corpus is not at {} (get {WHERE})", dir.display());
+    let why = format!(
+        "the rust-blog corpus is not at {} (get {WHERE})",
+        dir.display()
+    );
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(!ci, "{test}: {why}; CI=true, so an absent corpus is a failure");
+    assert!(
+        !ci,
+        "{test}: {why}; CI=true, so an absent corpus is a failure"
+    );
     // Straight to the terminal: the test harness captures `eprintln!`.
     let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
     None
