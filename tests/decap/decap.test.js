@@ -1,6 +1,7 @@
 // post-preview as the preview template of the real Decap CMS: decap-cms
-// 3.16.3 from npm (its self-contained dist/decap-cms.js, pinned by this
-// folder's lock file), the test-repo backend (in memory), the example at
+// 3.16.3 from npm (its self-contained dist/decap-cms.js, from the one
+// tarball xtask fetches and checks against a pinned sha512:
+// xtask/src/decap.rs), the test-repo backend (in memory), the example at
 // www/decap/ served by xtask's server (PP_BASE_URL; Decap's dist at
 // /decap/vendor/). Typing goes into Decap's own editors.
 
