@@ -1,6 +1,7 @@
 // post-preview as the preview template of the real Decap CMS: decap-cms
-// 3.16.3 from npm (its self-contained dist/decap-cms.js, pinned by this
-// folder's lock file), the test-repo backend (in memory), the example at
+// 3.16.3 from npm (its self-contained dist/decap-cms.js, from the one
+// tarball xtask fetches and checks against a pinned sha512:
+// xtask/src/decap.rs), the test-repo backend (in memory), the example at
 // www/decap/ served by xtask's server (PP_BASE_URL; Decap's dist at
 // /decap/vendor/). Typing goes into Decap's own editors.
 
@@ -91,12 +92,27 @@ function shown(page) {
 /**
  * Decap's body editor (Slate's contenteditable), the caret at the end of its
  * last text block (a click elsewhere could land in an embedded widget).
+ * Slate takes the focus and the selection on its own schedule, so the keys
+ * are pressed again until the caret is there, with no text after it.
  */
 async function bodyEditorEnd(page) {
   const editor = page.locator('[data-slate-editor="true"]').first();
   await editor.locator("[data-slate-string]").last().click();
-  await page.keyboard.press("Control+End");
-  await page.keyboard.press("End");
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("End");
+    const atEnd = await editor.evaluate((root) => {
+      const selection = root.ownerDocument.getSelection();
+      if (!selection?.isCollapsed || !root.contains(selection.focusNode)) return false;
+      const rest = root.ownerDocument.createRange();
+      rest.setStart(selection.focusNode, selection.focusOffset);
+      rest.setEndAfter(root.lastChild);
+      return rest.toString().replace(/[\s\uFEFF\u200B]/g, "") === "";
+    });
+    if (atEnd) break;
+    if (attempt === 20) throw new Error("the caret never reached the end of Decap's body editor");
+    await page.waitForTimeout(100);
+  }
   return editor;
 }
 

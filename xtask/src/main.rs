@@ -20,6 +20,7 @@
 
 mod bench;
 mod build;
+mod decap;
 mod lint;
 mod pack;
 mod security;

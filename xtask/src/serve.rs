@@ -38,8 +38,8 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
     }
     section("serve");
     let mut server = Server::bind(&project.www(), port)?;
-    match decap_vendor(project) {
-        Ok(dist) => server = server.mount(DECAP_VENDOR, &dist)?,
+    match crate::decap::dist(project) {
+        Ok(dist) => server = server.mount(crate::decap::MOUNT, &dist)?,
         Err(error) => {
             eprintln!("warning: the Decap CMS example (www/decap/) will not load: {error}")
         }
@@ -52,19 +52,6 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
     );
     server.run();
     Ok(())
-}
-
-/// Where www/decap/ loads Decap CMS from: `/decap/vendor/` is
-/// decap-cms's `dist/` as the Decap tests' lock file pins it.
-pub const DECAP_VENDOR: &str = "/decap/vendor/";
-
-/// decap-cms's `dist/`, installing tests/decap's packages first (`npm ci`)
-/// when needed.
-pub fn decap_vendor(project: &Project) -> Result<PathBuf> {
-    let decap = project.root.join("tests/decap");
-    crate::tools::ensure_node()?;
-    crate::tools::npm_ci_if_needed(&decap)?;
-    Ok(decap.join("node_modules/decap-cms/dist"))
 }
 
 fn parse_port(value: &str) -> Result<u16> {

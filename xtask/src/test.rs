@@ -11,7 +11,8 @@
 //! 7. package: `cargo xtask pack`'s tarball installed into a fresh project,
 //!    `node --test tests/package/` (tsc, no bundler, Vite, in Chromium)
 //! 8. decap: `node --test tests/decap/`, the real Decap CMS with post-preview
-//!    as its preview template, in Chromium
+//!    as its preview template, in Chromium (Decap's bundle from its one
+//!    npm tarball, checked: `decap.rs`)
 //!
 //! The tests that need the reference corpus (`../shared/corpus/foundation-news`
 //! beside the repository, or `$PP_CORPUS`) report themselves skipped, by name,
@@ -206,9 +207,7 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
 
     summary.step("npm package (tests/package)", skip.package, || {
         section("test 7/8: the npm package: installed from its tarball, tsc, no bundler, Vite");
-        let package = project.root.join("tests/package");
-        tools::ensure_node()?;
-        tools::npm_ci_if_needed(&package)?;
+        let package = node_tests_installed(project, "tests/package")?;
         let tarball = crate::pack::pack_built(project)?;
         run(node_test(&package)
             .env("PP_TARBALL", tarball)
@@ -217,15 +216,24 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
 
     summary.step("Decap CMS (tests/decap)", skip.decap, || {
         section("test 8/8: post-preview in the real Decap CMS, in headless Chromium");
-        let vendor = crate::serve::decap_vendor(project)?;
+        let decap = node_tests_installed(project, "tests/decap")?;
+        let vendor = crate::decap::dist(project)?;
         let addr = Server::bind(&project.www(), 0)?
-            .mount(crate::serve::DECAP_VENDOR, &vendor)?
+            .mount(crate::decap::MOUNT, &vendor)?
             .spawn();
-        run(node_test(&project.root.join("tests/decap"))
+        run(node_test(&decap)
             .env("PP_BASE_URL", format!("http://{addr}"))
             .env("CHROMIUM", chromium()))
     })?;
     Ok(())
+}
+
+/// The folder `name` of Node tests, its packages installed (`npm ci`) if needed.
+fn node_tests_installed(project: &Project, name: &str) -> Result<std::path::PathBuf> {
+    let dir = project.root.join(name);
+    tools::ensure_node()?;
+    tools::npm_ci_if_needed(&dir)?;
+    Ok(dir)
 }
 
 /// Chromium's path: `$CHROMIUM`, else Debian's.
