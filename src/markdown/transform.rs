@@ -668,8 +668,9 @@ impl<'a, 'c> Context<'a, 'c> {
     }
 
     /// The markdown-it-footnote section that ends the document, or `None`
-    /// when no footnote is referenced.
-    pub fn footnotes_section(&mut self) -> Option<String> {
+    /// when no footnote is referenced, with how many task-list markers it
+    /// wrote (see [`super::write_html`]).
+    pub fn footnotes_section(&mut self) -> Option<(String, usize)> {
         if self.footnote_defs.is_empty() {
             return None;
         }
@@ -680,6 +681,7 @@ impl<'a, 'c> Context<'a, 'c> {
             .map(|(key, n)| (*n, key.clone()))
             .collect();
         notes.sort();
+        let mut tasks = 0;
         let mut html = String::from(
             "<hr class=\"footnotes-sep\">\n<section class=\"footnotes\">\n<ol class=\"footnotes-list\">\n",
         );
@@ -704,11 +706,11 @@ impl<'a, 'c> Context<'a, 'c> {
                 content.push(backrefs);
             }
             html.push_str(&format!("<li id=\"fn{n}\" class=\"footnote-item\">"));
-            pulldown_cmark::html::push_html(&mut html, content.into_iter());
+            tasks += super::write_html(&mut html, content.into_iter());
             html.push_str("</li>\n");
         }
         html.push_str("</ol>\n</section>\n");
-        Some(html)
+        Some((html, tasks))
     }
 
     /// Scans raw HTML (reports removals, counts words, tracks open
