@@ -86,6 +86,11 @@ pub struct Parsed {
     pub body_start: usize,
     /// Problems found, with file-absolute positions.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the block could not be read at all (a syntax error, not a
+    /// mapping, a bound exceeded, an unclosed opener): `front_matter` is then
+    /// the default. Wrong or missing fields in a block that was read do not
+    /// count.
+    pub broken: bool,
 }
 
 /// The deepest nesting of lists and mappings accepted in front matter (real
@@ -124,6 +129,7 @@ pub fn parse(source: &str, index: &LineIndex) -> Parsed {
                 front_matter: FrontMatter::default(),
                 body_start: open,
                 diagnostics,
+                broken: true,
             };
         }
         Split::Block(block) => (Some(block), block.body_start),
@@ -151,6 +157,7 @@ pub fn parse(source: &str, index: &LineIndex) -> Parsed {
             }
         },
     };
+    let broken = parsed.is_none();
     let front_matter = match parsed {
         Some(map) => {
             let cx = match block {
@@ -178,6 +185,7 @@ pub fn parse(source: &str, index: &LineIndex) -> Parsed {
         front_matter,
         body_start,
         diagnostics,
+        broken,
     }
 }
 
