@@ -902,7 +902,7 @@ mod tests {
             expect![[r#"
 
                 1:1: warning: removed the <form> tag (its content is kept): it is not allowed in posts
-                1:19: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
+                1:19: warning: removed <input>: form controls are not allowed in posts
                 1:64: warning: removed <iframe> and its content: it is not allowed in posts
                 1:97: warning: removed <svg> and its content: it is not allowed in posts
                 1:126: warning: removed <math> and its content: it is not allowed in posts
@@ -924,17 +924,17 @@ mod tests {
             expect![[r#"
 
                 <b>b</b>
-                1:1: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-                1:18: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-                1:46: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-                1:84: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-                1:111: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-                1:130: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-                1:158: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-                1:175: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-                2:1: warning: removed <button> and its content: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-                2:32: warning: removed <select> and its content: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-                2:74: warning: removed <textarea> and its content: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
+                1:1: warning: removed <input>: form controls are not allowed in posts
+                1:18: warning: removed <input>: form controls are not allowed in posts
+                1:46: warning: removed <input>: form controls are not allowed in posts
+                1:84: warning: removed <input>: form controls are not allowed in posts
+                1:111: warning: removed <input>: form controls are not allowed in posts
+                1:130: warning: removed <input>: form controls are not allowed in posts
+                1:158: warning: removed <input>: form controls are not allowed in posts
+                1:175: warning: removed <input>: form controls are not allowed in posts
+                2:1: warning: removed <button> and its content: form controls are not allowed in posts
+                2:32: warning: removed <select> and its content: form controls are not allowed in posts
+                2:74: warning: removed <textarea> and its content: form controls are not allowed in posts
                 2:96: warning: removed <embed>: it is not allowed in posts
                 2:109: warning: removed the onclick attribute from <b>: event handlers never run in posts"#]],
         );

@@ -347,16 +347,16 @@ fn only_markdown_writes_checkboxes() {
             </ul>
             </div>
 
-            1:7: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-            2:9: warning: removed <button> and its content: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
+            1:7: warning: removed <input>: form controls are not allowed in posts
+            2:9: warning: removed <button> and its content: form controls are not allowed in posts
             4:1: warning: removed the <form> tag (its content is kept): it is not allowed in posts
-            4:7: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-            4:35: warning: removed <select> and its content: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-            4:61: warning: removed <textarea> and its content: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
-            6:1: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)
+            4:7: warning: removed <input>: form controls are not allowed in posts
+            4:35: warning: removed <select> and its content: form controls are not allowed in posts
+            4:61: warning: removed <textarea> and its content: form controls are not allowed in posts
+            6:1: warning: removed <input>: form controls are not allowed in posts
             8:7: warning: removed the <pp-task> tag (its content is kept): it is not allowed in posts
             9:7: warning: removed the <pp-task-checked> tag (its content is kept): it is not allowed in posts
-            13:13: warning: removed <input>: form controls are not allowed in posts (a task list item, `- [ ]`, shows a checkbox)"##]],
+            13:13: warning: removed <input>: form controls are not allowed in posts"##]],
     );
 }
 
@@ -401,5 +401,25 @@ fn checkboxes_in_every_kind_of_unit() {
         </li>
         </ul>
     "#]],
+    );
+}
+
+#[test]
+fn a_placeholder_swallowed_by_raw_html_is_never_a_checkbox() {
+    // Raw HTML left open across blocks takes the task list into an attribute
+    // value: the serializer escapes its `<`, so the placeholder stays text
+    // and no checkbox is made inside the attribute.
+    check_commonmark(
+        "<div>\n\n<p title=\"\n\n- [ ] x\n\n\">\n\n</div>\n",
+        expect![[r#"
+            <div data-line="1" data-line-end="9">
+            <p title="
+            &lt;ul&gt;
+            &lt;li&gt;&lt;pp-task&gt;&lt;/pp-task&gt;
+            x&lt;/li&gt;
+            &lt;/ul&gt;
+            &lt;p&gt;">
+            </p></div>
+        "#]],
     );
 }
