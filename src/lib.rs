@@ -120,6 +120,13 @@ pub struct Rendered {
     /// How many bytes of the body this render parsed: all of them the first
     /// time, then only around what changed (see [`markdown::Session`]).
     pub parsed_bytes: usize,
+    /// Whether `preview.header_html` is the header of an earlier version: the
+    /// front matter cannot be read now (a half-typed quote or list), so the
+    /// header of the last version whose front matter could be read is shown
+    /// instead of an empty one, until it can be read again (the error is in
+    /// the diagnostics). Never true for the first render of a [`Renderer`],
+    /// so never for [`render`].
+    pub header_stale: bool,
 }
 
 impl Rendered {
@@ -147,6 +154,9 @@ pub struct Renderer {
     /// The previous render's front matter and header: a keystroke in the
     /// body parses neither again.
     head: Option<Head>,
+    /// The header of the last render whose front matter could be read, shown
+    /// (marked stale) while it cannot: see [`Rendered::header_stale`].
+    last_header: Option<String>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -180,6 +190,7 @@ impl Renderer {
             session: markdown::Session::default(),
             policy: None,
             head: None,
+            last_header: None,
         }
     }
 
@@ -197,6 +208,7 @@ impl Renderer {
             self.session.clear();
             self.policy = None;
             self.head = None;
+            self.last_header = None;
             self.options = options;
         }
     }
@@ -298,11 +310,21 @@ impl Renderer {
             head.header = Some(resolved.templates.header(&page, policy));
         }
         let fm = head.parsed.clone();
-        let (header_html, header_error) = match &head.header {
+        let (fresh_header, header_error) = match &head.header {
             Some(Ok(html)) => (html.clone(), None),
             Some(Err(why)) => (String::new(), Some(why.clone())),
             None => (String::new(), None),
         };
+        // While the front matter cannot be read, the last readable one's
+        // header stays, marked stale.
+        let header_stale = fm.broken && self.last_header.is_some();
+        let header_html = match &self.last_header {
+            Some(last) if fm.broken => last.clone(),
+            _ => fresh_header,
+        };
+        if !fm.broken && self.last_header.as_ref() != Some(&header_html) {
+            self.last_header = Some(header_html.clone());
+        }
         // An unclosed block is not kept: its prefix would not say so.
         self.head = end.map(|_| head);
         let mut diagnostics = fm.diagnostics;
@@ -360,6 +382,7 @@ impl Renderer {
             units: body.units,
             sanitized_units: self.session.cache.sanitized,
             parsed_bytes: self.session.parsed_bytes,
+            header_stale,
         }
     }
 }

@@ -13,15 +13,21 @@
 //!   `bdo`, `br`, `cite`, `code`, `del`, `dfn`, `em`, `i`, `ins`, `kbd`,
 //!   `mark`, `q`, `s`, `samp`, `small`, `span`, `strong`, `sub`, `sup`,
 //!   `time`, `u`, `var`, `wbr`), blocks (`blockquote`, `details`, `summary`,
-//!   `div`, `p`, `pre`, `section`, `aside`, `header` (a profile's page header), `figure`,
-//!   `figcaption`, `h1`–`h6`, `hr`,
-//!   lists `ul` `ol` `li` `dl` `dt` `dd`, tables `table` `caption` `colgroup`
-//!   `col` `thead` `tbody` `tfoot` `tr` `th` `td`), `img`, `progress` (a bar,
-//!   with `value` and `max` only: it takes no input), and `input`, which
-//!   is always forced to a checkbox (task lists), with only `checked` and
-//!   `disabled`. (A checkbox outside a form submits nothing.)
+//!   `div`, `p`, `pre`, `section`, `aside`, `header` (a profile's page
+//!   header), `figure`, `figcaption`, `h1`–`h6`, `hr`, lists `ul` `ol` `li`
+//!   `dl` `dt` `dd`, tables `table` `caption` `colgroup` `col` `thead`
+//!   `tbody` `tfoot` `tr` `th` `td`), `img`, and `progress` (a bar, with
+//!   `value` and `max` only: it takes no input). No form control is kept.
+//! - **Task-list checkboxes** come from markdown only (`- [ ]`, `- [x]` in
+//!   the `commonmark` preset), always `disabled`: each marker is written as a
+//!   placeholder element ([`TASK_PLACEHOLDERS`]) that [`Policy::clean_unit`]
+//!   keeps only when the unit holds exactly as many `<pp-task` as markdown
+//!   wrote (so no raw HTML wrote one), and turns into the checkbox
+//!   ([`CHECKBOXES`]) after sanitizing. Raw HTML can never write a checkbox:
+//!   `input` is in no allowlist.
 //! - **Tags removed with their content** ([`CLEAN_CONTENT_TAGS`]): scripts and
-//!   styles, frames, objects and embeds, forms' text controls, `svg` and
+//!   styles, frames, objects and embeds, form controls (`input`, `button`,
+//!   `select`, `textarea`), `svg` and
 //!   `math` (namespace confusion is the root of ammonia's mXSS advisories),
 //!   `template`, `noscript` and the other raw-text elements. Any other tag not
 //!   kept (`form`, `meta`, `base`, `link`, `font`, unknown tags, …) is removed
@@ -103,7 +109,6 @@ pub const TAGS: &[&str] = &[
     "hr",
     "i",
     "img",
-    "input",
     "ins",
     "kbd",
     "li",
@@ -152,6 +157,8 @@ pub const CLEAN_CONTENT_TAGS: &[&str] = &[
     "noembed",
     "noframes",
     "template",
+    "input",
+    "button",
     "textarea",
     "select",
     "title",
@@ -180,8 +187,32 @@ pub const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("time", &["datetime"]),
     ("details", &["open"]),
     ("progress", &["value", "max"]),
-    ("input", &["checked", "disabled"]),
 ];
+
+/// Form controls: removed (with their content) and reported as such. The
+/// only checkboxes in the output are markdown's own, see [`TASK_PLACEHOLDERS`].
+pub const FORM_CONTROLS: &[&str] = &["input", "button", "select", "textarea"];
+
+/// What markdown's task-list markers (unchecked, checked) are written as
+/// before sanitizing: elements of no allowlist but the one
+/// [`Policy::clean_unit`] uses when it can vouch that markdown wrote every
+/// one of them.
+pub const TASK_PLACEHOLDERS: [&str; 2] =
+    ["<pp-task></pp-task>", "<pp-task-checked></pp-task-checked>"];
+
+/// What each of [`TASK_PLACEHOLDERS`] becomes once the unit is sanitized:
+/// a disabled checkbox, the markup pulldown-cmark gives task lists.
+pub const CHECKBOXES: [&str; 2] = [
+    r#"<input disabled="" type="checkbox">"#,
+    r#"<input disabled="" checked="" type="checkbox">"#,
+];
+
+/// How every placeholder starts; raw HTML holding it (in any case) makes a
+/// unit's placeholders untrusted.
+const PLACEHOLDER_START: &str = "<pp-task";
+
+/// The placeholders' tag names, allowed only by [`Policy`]'s `tasks` builder.
+const PLACEHOLDER_TAGS: [&str; 2] = ["pp-task", "pp-task-checked"];
 
 /// URL schemes allowed in `href` and `src`; relative URLs are allowed too.
 pub const URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
@@ -192,6 +223,8 @@ pub const BLANK_REL: &[&str] = &["noopener", "noreferrer"];
 /// The configured sanitizer.
 pub struct Policy {
     builder: ammonia::Builder<'static>,
+    /// The same policy, keeping [`TASK_PLACEHOLDERS`] too.
+    tasks: ammonia::Builder<'static>,
 }
 
 impl Policy {
@@ -223,56 +256,17 @@ impl Policy {
                 None
             }
         });
-        let mut builder = ammonia::Builder::empty();
-        builder
-            .tags(TAGS.iter().copied().collect())
-            .clean_content_tags(CLEAN_CONTENT_TAGS.iter().copied().collect())
-            .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
-            .tag_attributes(
-                TAG_ATTRIBUTES
-                    .iter()
-                    .map(|&(tag, attrs)| (tag, attrs.iter().copied().collect::<HashSet<_>>()))
-                    .collect::<HashMap<_, _>>(),
-            )
-            .set_tag_attribute_value("input", "type", "checkbox")
-            .url_schemes(URL_SCHEMES.iter().copied().collect())
-            .link_rel(None)
-            .strip_comments(true)
-            .attribute_filter(filter_attribute);
-        match base {
-            Some(base) => {
-                builder.url_relative(ammonia::UrlRelative::Custom(Box::new(ResolveAgainst(base))));
-            }
-            None => {
-                builder.url_relative(ammonia::UrlRelative::Custom(Box::new(KeepIfResolvable)));
-            }
+        let tasks = builder(base.clone(), &PLACEHOLDER_TAGS);
+        Policy {
+            builder: builder(base, &[]),
+            tasks,
         }
-        Policy { builder }
     }
 
     /// Sanitizes an HTML fragment (parsed as the content of a `<div>`), and
     /// gives `target="_blank"` links their `rel` words.
     pub fn clean(&self, html: &str) -> String {
-        let once = self.builder.clean(html).to_string();
-        // The tree the sanitizer builds is not always the tree a browser
-        // builds from its serialization: foster-parented table content, a
-        // removed element's children hoisted into a parent that the parser
-        // would have closed (`<h1><x><h2>`), misnested formatting elements.
-        // Re-cleaning the output parses it as the browser will, so what we
-        // emit is a fixed point of the browser's parser (the XSS suite
-        // checks it). The second pass runs only on output that differs from
-        // its input; HTML with no raw HTML in it takes `clean_generated`.
-        let cleaned = if once == html {
-            once
-        } else {
-            let twice = self.builder.clean(&once).to_string();
-            if twice == once {
-                once
-            } else {
-                twice
-            }
-        };
-        add_blank_rel(&cleaned)
+        self.clean_unit(html, true, 0)
     }
 
     /// [`Policy::clean`] for HTML that holds no author-written raw HTML: what
@@ -280,7 +274,59 @@ impl Policy {
     /// foreign content, so the browser gives it back unchanged and one pass
     /// suffices. The sanitizer still runs: every piece of HTML passes it.
     pub fn clean_generated(&self, html: &str) -> String {
-        add_blank_rel(&self.builder.clean(html).to_string())
+        self.clean_unit(html, false, 0)
+    }
+
+    /// Sanitizes a unit in which markdown wrote `tasks` task-list markers as
+    /// [`TASK_PLACEHOLDERS`], with the fixed-point pass when it holds
+    /// `raw_html`. The placeholders become [`CHECKBOXES`] only when the unit
+    /// holds exactly `tasks` occurrences of `<pp-task` (in any case): then no
+    /// raw HTML wrote one, since a start tag's name is never written any other
+    /// way (no entity, no tree-builder step makes one). Otherwise every
+    /// placeholder is removed like any tag not allowed.
+    pub fn clean_unit(&self, html: &str, raw_html: bool, tasks: usize) -> String {
+        let trusted = tasks > 0 && count_ignore_ascii_case(html, PLACEHOLDER_START) == tasks;
+        let builder = if trusted { &self.tasks } else { &self.builder };
+        let once = builder.clean(html).to_string();
+        // The tree the sanitizer builds is not always the tree a browser
+        // builds from its serialization: foster-parented table content, a
+        // removed element's children hoisted into a parent that the parser
+        // would have closed (`<h1><x><h2>`), misnested formatting elements.
+        // Re-cleaning the output parses it as the browser will, so what we
+        // emit is a fixed point of the browser's parser (the XSS suite
+        // checks it). The second pass runs only on output that differs from
+        // its input, and only for raw HTML.
+        let cleaned = if !raw_html || once == html {
+            once
+        } else {
+            let twice = builder.clean(&once).to_string();
+            if twice == once {
+                once
+            } else {
+                twice
+            }
+        };
+        let cleaned = add_blank_rel(&cleaned);
+        if trusted {
+            TASK_PLACEHOLDERS
+                .iter()
+                .zip(CHECKBOXES)
+                .fold(cleaned, |html, (from, to)| html.replace(from, to))
+        } else {
+            cleaned
+        }
+    }
+
+    /// The sanitizer applied again to its own output (for checks that it is
+    /// a fixed point): the checkboxes of task lists, which only markdown
+    /// writes, are read as the placeholders they were written as.
+    pub fn clean_again(&self, output: &str) -> String {
+        let tasks = CHECKBOXES.iter().map(|c| output.matches(c).count()).sum();
+        let html = TASK_PLACEHOLDERS
+            .iter()
+            .zip(CHECKBOXES)
+            .fold(output.to_owned(), |html, (to, from)| html.replace(from, to));
+        self.clean_unit(&html, true, tasks)
     }
 
     /// Whether a URL survives the policy: http(s), mailto, or relative.
@@ -360,6 +406,44 @@ impl Policy {
             elements: state.elements,
         }
     }
+}
+
+/// The ammonia builder of the policy (see `# Defaults`), allowing
+/// `extra_tags` besides [`TAGS`].
+fn builder(base: Option<Url>, extra_tags: &[&'static str]) -> ammonia::Builder<'static> {
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(TAGS.iter().chain(extra_tags).copied().collect())
+        .clean_content_tags(CLEAN_CONTENT_TAGS.iter().copied().collect())
+        .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
+        .tag_attributes(
+            TAG_ATTRIBUTES
+                .iter()
+                .map(|&(tag, attrs)| (tag, attrs.iter().copied().collect::<HashSet<_>>()))
+                .collect::<HashMap<_, _>>(),
+        )
+        .url_schemes(URL_SCHEMES.iter().copied().collect())
+        .link_rel(None)
+        .strip_comments(true)
+        .attribute_filter(filter_attribute);
+    match base {
+        Some(base) => {
+            builder.url_relative(ammonia::UrlRelative::Custom(Box::new(ResolveAgainst(base))));
+        }
+        None => {
+            builder.url_relative(ammonia::UrlRelative::Custom(Box::new(KeepIfResolvable)));
+        }
+    }
+    builder
+}
+
+/// How many times `needle` (ASCII) occurs in `haystack`, ignoring ASCII case.
+fn count_ignore_ascii_case(haystack: &str, needle: &str) -> usize {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .filter(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+        .count()
 }
 
 /// What [`Policy::scan`] learned about a piece of raw HTML.
@@ -653,11 +737,17 @@ impl TokenSink for ReportSink {
                 }
                 let mut findings = vec![];
                 let mut result = TokenSinkResult::Continue;
+                let void = VOID_ELEMENTS.contains(&name.as_str());
                 if CLEAN_CONTENT_TAGS.contains(&name.as_str()) {
-                    findings.push(format!(
-                        "removed <{name}> and its content: it is not allowed in posts"
-                    ));
-                    if !tag.self_closing {
+                    let what = if void { "" } else { " and its content" };
+                    let why = if FORM_CONTROLS.contains(&name.as_str()) {
+                        "form controls are not allowed in posts"
+                    } else {
+                        "it is not allowed in posts"
+                    };
+                    findings.push(format!("removed <{name}>{what}: {why}"));
+                    // A void element has no content and no end tag.
+                    if !tag.self_closing && !void {
                         state.removed_depth.push(name.clone());
                     }
                     if let Some(kind) = raw_kind(&name) {
@@ -725,8 +815,7 @@ fn attribute_removal(tag: &str, attr: &str, value: &str) -> Option<String> {
     let allowed = GENERIC_ATTRIBUTES.contains(&attr)
         || TAG_ATTRIBUTES
             .iter()
-            .any(|(t, attrs)| *t == tag && attrs.contains(&attr))
-        || (tag == "input" && attr == "type");
+            .any(|(t, attrs)| *t == tag && attrs.contains(&attr));
     if !allowed {
         return Some(if attr.starts_with("on") {
             "event handlers never run in posts".to_owned()
@@ -824,10 +913,9 @@ mod tests {
         check(
             r#"<form action="/x"><input type="text" name="q" value="v"></form><iframe src="https://x"></iframe><svg><a href="/s">s</a></svg><math><mi>x</mi></math><meta http-equiv="refresh" content="0"><base href="//evil"><link rel="stylesheet" href="x"><style>*{}</style>"#,
             expect![[r#"
-                <input type="checkbox">
+
                 1:1: warning: removed the <form> tag (its content is kept): it is not allowed in posts
-                1:19: warning: removed the name attribute from <input>: it is not allowed on this element
-                1:19: warning: removed the value attribute from <input>: it is not allowed on this element
+                1:19: warning: removed <input>: form controls are not allowed in posts
                 1:64: warning: removed <iframe> and its content: it is not allowed in posts
                 1:97: warning: removed <svg> and its content: it is not allowed in posts
                 1:126: warning: removed <math> and its content: it is not allowed in posts
@@ -836,6 +924,52 @@ mod tests {
                 1:208: warning: removed the <link> tag (its content is kept): it is not allowed in posts
                 1:240: warning: removed <style> and its content: it is not allowed in posts"#]],
         );
+    }
+
+    #[test]
+    fn removes_every_form_control() {
+        // Each is removed and reported at its position, void ones included;
+        // findings after a void removed element (`<embed>`, `<input>`) are
+        // still reported.
+        check(
+            "<input type=text><input type=password name=p><input type=checkbox disabled checked><input type=hidden value=v><input type=submit><input type=image src=x.png><input type=file><input>\n\
+             <button type=submit>Go</button><select name=s><option>1</option></select><textarea>t</textarea><embed src=x><b onclick=x>b</b>",
+            expect![[r#"
+
+                <b>b</b>
+                1:1: warning: removed <input>: form controls are not allowed in posts
+                1:18: warning: removed <input>: form controls are not allowed in posts
+                1:46: warning: removed <input>: form controls are not allowed in posts
+                1:84: warning: removed <input>: form controls are not allowed in posts
+                1:111: warning: removed <input>: form controls are not allowed in posts
+                1:130: warning: removed <input>: form controls are not allowed in posts
+                1:158: warning: removed <input>: form controls are not allowed in posts
+                1:175: warning: removed <input>: form controls are not allowed in posts
+                2:1: warning: removed <button> and its content: form controls are not allowed in posts
+                2:32: warning: removed <select> and its content: form controls are not allowed in posts
+                2:74: warning: removed <textarea> and its content: form controls are not allowed in posts
+                2:96: warning: removed <embed>: it is not allowed in posts
+                2:109: warning: removed the onclick attribute from <b>: event handlers never run in posts"#]],
+        );
+    }
+
+    #[test]
+    fn task_placeholders_only_when_markdown_wrote_them_all() {
+        let index = LineIndex::new("");
+        let policy = Policy::new(&Options::default(), &index, &mut vec![]);
+        let [open, checked] = TASK_PLACEHOLDERS;
+        let unit = format!("<ul><li>{open}a</li><li>{checked}b</li></ul>");
+        expect![[r#"<ul><li><input disabled="" type="checkbox">a</li><li><input disabled="" checked="" type="checkbox">b</li></ul>"#]].assert_eq(&policy.clean_unit(&unit, false, 2));
+        // One more `<pp-task` than markdown wrote (raw HTML wrote it, in any
+        // case): none is trusted. Fewer: the same.
+        let forged = format!("<ul><li>{open}a</li><li><PP-Task></pp-task>b</li></ul>");
+        expect!["<ul><li>a</li><li>b</li></ul>"].assert_eq(&policy.clean_unit(&forged, true, 1));
+        expect!["<ul><li>a</li><li>b</li></ul>"].assert_eq(&policy.clean_unit(&unit, false, 3));
+        // Without markers the placeholders are tags like any not allowed.
+        expect!["<ul><li>a</li><li>b</li></ul>"].assert_eq(&policy.clean(&unit));
+        // The output is a fixed point of `clean_again`.
+        let out = policy.clean_unit(&unit, false, 2);
+        assert_eq!(policy.clean_again(&out), out);
     }
 
     #[test]

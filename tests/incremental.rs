@@ -2,7 +2,7 @@
 //! `Renderer` gives equals a full `render` of the final text, and a local
 //! edit sanitizes only the units it touched.
 
-use post_preview::{render, Options, Renderer};
+use post_preview::{front_matter, render, LineIndex, Options, Rendered, Renderer, Severity};
 use proptest::prelude::*;
 
 #[path = "common/corpus.rs"]
@@ -133,7 +133,8 @@ proptest! {
         };
         let mut renderer = Renderer::new(options.clone());
         let mut history = vec![corpus[post].clone()];
-        renderer.render(&history[0]);
+        let mut header = Header::default();
+        header.check(&renderer.render(&history[0]), &history[0], &options);
         for e in &edits {
             apply(&mut history, e);
             let text = history.last().unwrap();
@@ -141,7 +142,7 @@ proptest! {
             let full = render(text, &options);
             prop_assert_eq!(&incremental.preview.html, &full.html);
             prop_assert_eq!(incremental.units.iter().map(|u| u.tagged()).collect::<String>(), full.html.clone());
-            prop_assert_eq!(&incremental.preview.header_html, &full.header_html);
+            header.check(&incremental, text, &options);
             prop_assert_eq!(&incremental.preview.front_matter, &full.front_matter);
             prop_assert_eq!(&incremental.preview.diagnostics, &full.diagnostics);
             prop_assert_eq!(&incremental.preview.outline, &full.outline);
@@ -279,15 +280,95 @@ fn front_matter_edits_show() {
         },
     ] {
         let mut renderer = Renderer::new(options.clone());
+        let mut header = Header::default();
         for text in steps.iter().chain(steps.iter().rev()) {
-            let incremental = renderer.render(text).preview;
+            let rendered = renderer.render(text);
+            header.check(&rendered, text, &options);
+            let incremental = rendered.preview;
             let full = render(text, &options);
             assert_eq!(incremental.front_matter, full.front_matter, "{text:?}");
-            assert_eq!(incremental.header_html, full.header_html, "{text:?}");
             assert_eq!(incremental.diagnostics, full.diagnostics, "{text:?}");
             assert_eq!(incremental.html, full.html, "{text:?}");
         }
     }
+}
+
+/// What the header of a [`Renderer`]'s render must be: a whole render's,
+/// except while the front matter cannot be read after a version that could
+/// be: then that version's header, marked stale.
+#[derive(Default)]
+struct Header {
+    /// The header of the last version whose front matter could be read.
+    last: Option<String>,
+}
+
+impl Header {
+    fn check(&mut self, rendered: &Rendered, text: &str, options: &Options) {
+        let broken = front_matter::parse(text, &LineIndex::new(text)).broken;
+        let whole = render(text, options).header_html;
+        let header = &rendered.preview.header_html;
+        match &self.last {
+            Some(last) if broken => {
+                assert!(rendered.header_stale, "not marked stale: {text:?}");
+                assert_eq!(header, last, "{text:?}");
+            }
+            _ => {
+                assert!(!rendered.header_stale, "marked stale: {text:?}");
+                assert_eq!(header, &whole, "{text:?}");
+            }
+        }
+        if !broken {
+            self.last = Some(whole);
+        }
+    }
+}
+
+/// The case: typing a front matter keystroke by keystroke (an opened
+/// quote, a half-typed list) keeps the last readable version's header, marked
+/// stale, with the error in the diagnostics, until it can be read again. A
+/// one-off `render` has no earlier version: its header is the empty one.
+#[test]
+fn a_broken_front_matter_keeps_the_last_header() {
+    let start = "---\ntitle: Hello\ntags: [a]\n---\nBody.\n";
+    let typed = "---\ntitle: \"Hello, world\"\ntags: [a, b]\n---\nBody.\n";
+    let mut renderer = Renderer::new(Options::default());
+    let mut header = Header::default();
+    let first = renderer.render(start);
+    assert!(first.preview.header_html.contains("<h1>Hello</h1>"));
+    header.check(&first, start, &Options::default());
+    // Retype the front matter from `title: ` on, one character at a time.
+    let from = start.find("Hello").unwrap();
+    let mut stale = 0;
+    for end in from..=typed.find("\n---\n").unwrap() {
+        let text = format!(
+            "{}{}",
+            &typed[..end],
+            &start[start.find("\n---\n").unwrap()..]
+        );
+        let rendered = renderer.render(&text);
+        header.check(&rendered, &text, &Options::default());
+        if rendered.header_stale {
+            stale += 1;
+            assert!(
+                rendered
+                    .preview
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.severity == Severity::Error),
+                "the error stays: {text:?}"
+            );
+            let once = render(&text, &Options::default());
+            assert!(
+                once.header_html.starts_with("<h1></h1><h2></h2>"),
+                "{text:?}"
+            );
+        }
+    }
+    assert!(stale >= 2, "{stale} stale renders");
+    let done = renderer.render(typed);
+    assert!(!done.header_stale);
+    assert!(done.preview.header_html.contains("<h1>Hello, world</h1>"));
+    assert!(done.preview.header_html.contains(">b</a>"));
 }
 
 /// Renders corpus post number `post`, then makes `edits` one after another:

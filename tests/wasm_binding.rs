@@ -350,9 +350,10 @@ async fn live_binding_renders_once_per_frame_and_dispatches() {
     let detail = event.detail();
     assert_eq!(
         sorted_keys(&detail),
-        "changed,diagnostics,front_matter,ms,outline,stats"
+        "changed,diagnostics,front_matter,header_stale,ms,outline,stats"
     );
     assert!(get(&detail, "ms").as_f64().unwrap() >= 0.0);
+    assert_eq!(get(&detail, "header_stale"), JsValue::FALSE);
     // The block the render replaced ("Second"), for scroll sync to reveal.
     let changed: web_sys::Element = get(&detail, "changed").unchecked_into();
     assert!(changed
@@ -367,6 +368,27 @@ async fn live_binding_renders_once_per_frame_and_dispatches() {
     assert!(is_plain_object(&last));
     assert!(get(&last, "html").as_string().unwrap().contains("Second"));
     assert_eq!(textarea.value(), value, "the textarea is never written");
+    binding.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn live_binding_keeps_a_stale_header_marked() {
+    init();
+    let (textarea, root) = fixture("---\ntitle: Kept\n---\nbody\n");
+    let binding =
+        LiveBinding::new(&textarea, &root, &JsValue::UNDEFINED, &JsValue::UNDEFINED).unwrap();
+    binding.update().unwrap();
+    let header = child(&root, ":scope > header[data-pp=header]");
+    assert!(!header.has_attribute("data-pp-stale"));
+    // An opened quote: the front matter cannot be read.
+    input(&textarea, "---\ntitle: \"Kept\n---\nbody\n");
+    next_frame().await;
+    assert!(header.inner_html().contains("Kept"), "the header stays");
+    assert!(header.has_attribute("data-pp-stale"), "marked out of date");
+    input(&textarea, "---\ntitle: \"Kept, again\"\n---\nbody\n");
+    next_frame().await;
+    assert!(header.inner_html().contains("Kept, again"));
+    assert!(!header.has_attribute("data-pp-stale"));
     binding.destroy();
 }
 

@@ -301,7 +301,7 @@ class JsBinding {
       new CustomEvent(RENDERED_EVENT, {
         bubbles: true,
         composed: true,
-        detail: { ms: performance.now() - t0, diagnostics, outline, stats, front_matter },
+        detail: { ms: performance.now() - t0, diagnostics, outline, stats, front_matter, header_stale: false },
       }),
     );
   }
@@ -471,7 +471,16 @@ class WorkerBinding {
         new CustomEvent(RENDERED_EVENT, {
           bubbles: true,
           composed: true,
-          detail: { ms: data.ms + main, main_ms: main, diagnostics, outline, stats, front_matter, changed },
+          detail: {
+            ms: data.ms + main,
+            main_ms: main,
+            diagnostics,
+            outline,
+            stats,
+            front_matter,
+            changed,
+            header_stale: data.patch.header_stale,
+          },
         }),
       );
     }
@@ -493,6 +502,8 @@ class WorkerBinding {
     }
     // The header's HTML and every unit's are sanitized by the core.
     if (patch.header !== null) this.header.innerHTML = patch.header;
+    // The header of an earlier version while the front matter cannot be read.
+    this.header.toggleAttribute("data-pp-stale", patch.header_stale);
     // A keystroke in a paragraph: edit its nodes in place when the worker
     // says how and every check passes (else they are replaced below).
     const morphed = patch.morph ? this.morph(patch) : undefined;

@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use post_preview::{render, Options, Preset, Renderer};
+use post_preview::{front_matter, render, LineIndex, Options, Preset, Renderer};
 
 const INSERTS: &[char] = &[
     '\n', '`', '~', '#', '-', '=', '[', ']', '^', ':', '<', '>', '*', ' ', 'a', '|', '!', '/', '(', ')',
@@ -34,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut renderer = Renderer::new(options.clone());
     let mut text = document.to_owned();
-    renderer.render(&text);
+    // The header of the last version whose front matter could be read: what
+    // the renderer shows (flagged stale) while it cannot be.
+    let first = renderer.render(&text).preview.header_html;
+    let mut readable = (!front_matter::parse(&text, &LineIndex::new(&text)).broken).then_some(first);
     for edit in edits.chunks_exact(3).take(24) {
         let mut at = (usize::from(edit[0]) << 8 | usize::from(edit[1])) % (text.len() + 1);
         while !text.is_char_boundary(at) {
@@ -49,10 +52,25 @@ fuzz_target!(|data: &[u8]| {
             }
             text.replace_range(at..end, "");
         }
-        let incremental = renderer.render(&text).preview;
+        let rendered = renderer.render(&text);
+        let stale = rendered.header_stale;
+        let incremental = rendered.preview;
         let whole = render(&text, &options);
         assert_eq!(incremental.html, whole.html, "body of {text:?}");
-        assert_eq!(incremental.header_html, whole.header_html);
+        let broken = front_matter::parse(&text, &LineIndex::new(&text)).broken;
+        match &readable {
+            Some(last) if broken => {
+                assert!(stale, "not flagged stale: {text:?}");
+                assert_eq!(&incremental.header_html, last);
+            }
+            _ => {
+                assert!(!stale, "flagged stale: {text:?}");
+                assert_eq!(incremental.header_html, whole.header_html);
+            }
+        }
+        if !broken {
+            readable = Some(whole.header_html.clone());
+        }
         assert_eq!(incremental.diagnostics, whole.diagnostics, "diagnostics of {text:?}");
         assert_eq!(incremental.outline, whole.outline);
         assert_eq!(incremental.stats, whole.stats);

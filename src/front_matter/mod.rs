@@ -87,6 +87,11 @@ pub struct Parsed {
     pub body_start: usize,
     /// Problems found, with file-absolute positions.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the block could not be read at all (a syntax error, not a
+    /// mapping, a bound exceeded, an unclosed opener): `front_matter` is then
+    /// the default. Wrong or missing fields in a block that was read do not
+    /// count.
+    pub broken: bool,
 }
 
 /// The deepest nesting of lists and mappings accepted in front matter (real
@@ -132,6 +137,7 @@ pub fn parse_with(source: &str, index: &LineIndex, rules: &FrontMatterRules) -> 
                 front_matter: FrontMatter::default(),
                 body_start: open,
                 diagnostics,
+                broken: true,
             };
         }
         Split::Block(block) => {
@@ -181,6 +187,7 @@ pub fn parse_with(source: &str, index: &LineIndex, rules: &FrontMatterRules) -> 
             }
         },
     };
+    let broken = parsed.is_none();
     let front_matter = match parsed {
         Some(map) => {
             let cx = match block {
@@ -208,6 +215,7 @@ pub fn parse_with(source: &str, index: &LineIndex, rules: &FrontMatterRules) -> 
         front_matter,
         body_start,
         diagnostics,
+        broken,
     }
 }
 

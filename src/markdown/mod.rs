@@ -48,7 +48,7 @@ use unicase::UniCase;
 
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::profile::{Footnotes, Markdown};
-use crate::sanitize::{add_attributes_to_first_element, Policy};
+use crate::sanitize::{add_attributes_to_first_element, Policy, TASK_PLACEHOLDERS};
 use crate::Heading;
 
 /// How deeply elements may nest, markdown and raw HTML together. Deeper
@@ -105,8 +105,8 @@ pub struct Body {
 /// when the options change. Only the latest render's units are kept.
 #[derive(Debug, Default)]
 pub struct UnitCache {
-    previous: HashMap<String, Arc<str>>,
-    current: HashMap<String, Arc<str>>,
+    previous: HashMap<(String, usize), Arc<str>>,
+    current: HashMap<(String, usize), Arc<str>>,
     /// Units sanitized in the latest render (the others were cache hits).
     pub sanitized: usize,
 }
@@ -118,21 +118,27 @@ impl UnitCache {
         self.current.clear();
     }
 
-    fn clean(&mut self, raw: String, has_raw_html: bool, policy: &Policy) -> Arc<str> {
+    /// The sanitized `raw`, written with `tasks` task-list placeholders
+    /// (see [`Policy::clean_unit`]).
+    fn clean(
+        &mut self,
+        raw: String,
+        has_raw_html: bool,
+        tasks: usize,
+        policy: &Policy,
+    ) -> Arc<str> {
         // foldhash: fast on long keys, and seeded per process, so crafted
-        // collisions cannot turn the cache quadratic.
-        match self.current.entry(raw) {
+        // collisions cannot turn the cache quadratic. The count of markdown's
+        // task placeholders is part of the key: the same string with a
+        // placeholder written by raw HTML is cleaned differently.
+        match self.current.entry((raw, tasks)) {
             Entry::Occupied(seen) => seen.get().clone(),
             Entry::Vacant(new) => {
                 let clean = match self.previous.remove(new.key()) {
                     Some(clean) => clean,
                     None => {
                         self.sanitized += 1;
-                        Arc::from(if has_raw_html {
-                            policy.clean(new.key())
-                        } else {
-                            policy.clean_generated(new.key())
-                        })
+                        Arc::from(policy.clean_unit(&new.key().0, has_raw_html, tasks))
                     }
                 };
                 new.insert(clean).clone()
@@ -495,9 +501,9 @@ fn finish(
     policy: &Policy,
     out: &mut Body,
 ) {
-    if let Some(footnotes) = ctx.footnotes_section() {
+    if let Some((footnotes, tasks)) = ctx.footnotes_section() {
         // Footnote content may hold raw HTML.
-        let html = cache.clean(footnotes, true, policy);
+        let html = cache.clean(footnotes, true, tasks, policy);
         out.units.push(Unit { html, lines: None });
     }
     out.outline = std::mem::take(&mut ctx.outline);
@@ -824,10 +830,10 @@ impl<'a> Env<'a, '_> {
         let base_line = self.index.line(self.body_start + start);
         let unit = (!events.is_empty()).then(|| {
             let mut raw = String::new();
-            pulldown_cmark::html::push_html(&mut raw, events.drain(..));
+            let tasks = write_html(&mut raw, events.drain(..));
             // Line numbers are added after sanitizing, so a unit that only
             // moved (lines inserted above it) is still a cache hit.
-            let html = self.cache.clean(raw, raw_html, self.policy);
+            let html = self.cache.clean(raw, raw_html, tasks, self.policy);
             let lines = lines.filter(|_| starts_with_element(&html));
             self.out.units.push(Unit {
                 html: html.clone(),
@@ -854,6 +860,26 @@ impl<'a> Env<'a, '_> {
             footnote_labels: footnotes.2,
         });
     }
+}
+
+/// Writes `events` as HTML with pulldown-cmark's writer, each task-list
+/// marker as its placeholder (the sanitizer turns them into disabled
+/// checkboxes). Returns how many markers it wrote.
+pub(crate) fn write_html<'a>(out: &mut String, events: impl Iterator<Item = Event<'a>>) -> usize {
+    let mut tasks = 0;
+    let events = events.map(|event| match event {
+        Event::TaskListMarker(checked) => {
+            tasks += 1;
+            // pulldown-cmark's writer ends its checkbox with a newline too.
+            Event::InlineHtml(CowStr::from(format!(
+                "{}\n",
+                TASK_PLACEHOLDERS[usize::from(checked)]
+            )))
+        }
+        other => other,
+    });
+    pulldown_cmark::html::push_html(out, events);
+    tasks
 }
 
 /// The bytes the reference links among `events` expand to (what

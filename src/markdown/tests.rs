@@ -304,3 +304,122 @@ fn refused_links_are_text_like_markdown_it() {
             1:1: warning: removed the link target: the URL scheme `javascript:` is not allowed (only http, https, mailto and relative URLs are)"#]],
     );
 }
+
+#[test]
+fn only_markdown_writes_checkboxes() {
+    // Raw form controls are removed wherever they are (in a task item, in or
+    // out of a removed form, with `disabled` forged), and so is a raw
+    // placeholder: it makes the unit's placeholders untrusted, so even the
+    // task items beside it lose their checkbox rather than gain a forged one.
+    check_commonmark(
+        "- [ ] <input type=\"checkbox\" disabled checked> a\n- [x] b <button>Go</button>\n\n\
+         <form><input type=password name=p><select><option>1</select><textarea>t</textarea></form>\n\n\
+         <input type=\"checkbox\" disabled=\"\"> c\n\n\
+         - [ ] <pp-task></pp-task> d\n- [ ] <PP-TASK-CHECKED></pp-task-checked> e\n\n\
+         - [ ] f[^1]\n\n[^1]: - [x] <input type=radio> in a note\n",
+        expect![[r##"
+            <ul data-line="1" data-line-end="2">
+            <li><input disabled="" type="checkbox">
+             a</li>
+            <li><input disabled="" checked="" type="checkbox">
+            b </li>
+            </ul>
+
+            <p data-line="6" data-line-end="6"> c</p>
+            <ul data-line="8" data-line-end="11">
+            <li>
+            <p>
+             d</p>
+            </li>
+            <li>
+            <p>
+             e</p>
+            </li>
+            <li>
+            <p>
+            f<sup class="footnote-reference"><a href="#1">1</a></sup></p>
+            </li>
+            </ul>
+            <div data-line="13" data-line-end="13" class="footnote-definition" id="1"><sup class="footnote-definition-label">1</sup>
+            <ul>
+            <li><input disabled="" checked="" type="checkbox">
+             in a note</li>
+            </ul>
+            </div>
+
+            1:7: warning: removed <input>: form controls are not allowed in posts
+            2:9: warning: removed <button> and its content: form controls are not allowed in posts
+            4:1: warning: removed the <form> tag (its content is kept): it is not allowed in posts
+            4:7: warning: removed <input>: form controls are not allowed in posts
+            4:35: warning: removed <select> and its content: form controls are not allowed in posts
+            4:61: warning: removed <textarea> and its content: form controls are not allowed in posts
+            6:1: warning: removed <input>: form controls are not allowed in posts
+            8:7: warning: removed the <pp-task> tag (its content is kept): it is not allowed in posts
+            9:7: warning: removed the <pp-task-checked> tag (its content is kept): it is not allowed in posts
+            13:13: warning: removed <input>: form controls are not allowed in posts"##]],
+    );
+}
+
+#[test]
+fn checkboxes_in_every_kind_of_unit() {
+    // Generated only, raw HTML in the item, loose lists, nested lists: one
+    // disabled checkbox per marker. The eleventy preset has no task lists.
+    let src = "- [ ] plain\n- [x] <b>raw</b>\n\n  loose\n  - [ ] nested\n";
+    check_commonmark(
+        src,
+        expect![[r#"
+        <ul data-line="1" data-line-end="5">
+        <li>
+        <p><input disabled="" type="checkbox">
+        plain</p>
+        </li>
+        <li>
+        <p><input disabled="" checked="" type="checkbox">
+        <b>raw</b></p>
+        <p>loose</p>
+        <ul>
+        <li><input disabled="" type="checkbox">
+        nested</li>
+        </ul>
+        </li>
+        </ul>
+    "#]],
+    );
+    check(
+        src,
+        expect![[r#"
+        <ul data-line="1" data-line-end="5">
+        <li>
+        <p>[ ] plain</p>
+        </li>
+        <li>
+        <p>[x] <b>raw</b></p>
+        <p>loose</p>
+        <ul>
+        <li>[ ] nested</li>
+        </ul>
+        </li>
+        </ul>
+    "#]],
+    );
+}
+
+#[test]
+fn a_placeholder_swallowed_by_raw_html_is_never_a_checkbox() {
+    // Raw HTML left open across blocks takes the task list into an attribute
+    // value: the serializer escapes its `<`, so the placeholder stays text
+    // and no checkbox is made inside the attribute.
+    check_commonmark(
+        "<div>\n\n<p title=\"\n\n- [ ] x\n\n\">\n\n</div>\n",
+        expect![[r#"
+            <div data-line="1" data-line-end="9">
+            <p title="
+            &lt;ul&gt;
+            &lt;li&gt;&lt;pp-task&gt;&lt;/pp-task&gt;
+            x&lt;/li&gt;
+            &lt;/ul&gt;
+            &lt;p&gt;">
+            </p></div>
+        "#]],
+    );
+}

@@ -720,8 +720,10 @@ impl<'a, 'c> Context<'a, 'c> {
     }
 
     /// The footnotes section that ends the document (markdown-it-footnote's
-    /// or Zola's bottom footnotes), or `None` when no footnote is referenced.
-    pub fn footnotes_section(&mut self) -> Option<String> {
+    /// or Zola's bottom footnotes), or `None` when no footnote is
+    /// referenced, with how many task-list markers it wrote (see
+    /// [`super::write_html`]).
+    pub fn footnotes_section(&mut self) -> Option<(String, usize)> {
         if self.footnote_defs.is_empty() {
             return None;
         }
@@ -732,6 +734,7 @@ impl<'a, 'c> Context<'a, 'c> {
             .map(|(key, n)| (*n, key.clone()))
             .collect();
         notes.sort();
+        let mut tasks = 0;
         let bottom = self.md.footnotes == Footnotes::Bottom;
         let mut html = String::from(if bottom {
             "<section class=\"footnotes\">\n<ol class=\"footnotes-list\">\n"
@@ -767,11 +770,11 @@ impl<'a, 'c> Context<'a, 'c> {
             } else {
                 html.push_str(&format!("<li id=\"fn{n}\" class=\"footnote-item\">"));
             }
-            pulldown_cmark::html::push_html(&mut html, content.into_iter());
+            tasks += super::write_html(&mut html, content.into_iter());
             html.push_str("</li>\n");
         }
         html.push_str("</ol>\n</section>\n");
-        Some(html)
+        Some((html, tasks))
     }
 
     /// Gives a heading its id (set on its start event `start`) by the

@@ -18,6 +18,10 @@ use web_sys::{
 
 use super::{console_error_value, init_once, js_error, options_from_js, to_js, Parts};
 use crate::markdown::Unit;
+
+/// The attribute on `<header data-pp="header">` while it shows the header of
+/// an earlier version (the front matter cannot be read now).
+const STALE: &str = "data-pp-stale";
 use crate::patch::NodeEdit;
 use crate::{Rendered, Renderer};
 
@@ -68,6 +72,10 @@ struct View {
 #[derive(Default)]
 struct Shown {
     header: Option<String>,
+    /// Whether the header carries `data-pp-stale` (see [`Rendered::header_stale`]).
+    ///
+    /// [`Rendered::header_stale`]: crate::Rendered::header_stale
+    header_stale: bool,
     /// The body's units as shown.
     body: Option<ShownBody>,
 }
@@ -260,7 +268,7 @@ impl Inner {
         let changed = patch(
             &self.view,
             &mut self.shown.borrow_mut(),
-            &rendered.preview.header_html,
+            (&rendered.preview.header_html, rendered.header_stale),
             &rendered.units,
         )?;
         let ms = now() - start;
@@ -274,6 +282,11 @@ impl Inner {
             &detail,
             &"changed".into(),
             &changed.map_or(JsValue::NULL, Into::into),
+        )?;
+        Reflect::set(
+            &detail,
+            &"header_stale".into(),
+            &rendered.header_stale.into(),
         )?;
         self.parts
             .borrow_mut()
@@ -324,7 +337,8 @@ impl View {
 }
 
 /// Writes the preview into the view, touching only what changed: the header
-/// when its HTML differs; in the body, the nodes of the units whose HTML
+/// when its HTML differs (and its `data-pp-stale` mark when `header`'s
+/// staleness changes); in the body, the nodes of the units whose HTML
 /// differs from what is shown (the same units at the start and the end are
 /// left alone, so their images do not reload and `<details>` keep their
 /// state), and the line attributes of kept units that moved. A changed unit
@@ -335,12 +349,16 @@ impl View {
 fn patch(
     view: &View,
     shown: &mut Shown,
-    header: &str,
+    (header, stale): (&str, bool),
     units: &[Unit],
 ) -> Result<Option<Element>, JsValue> {
     if shown.header.as_deref() != Some(header) {
         view.header.set_inner_html(header);
         shown.header = Some(header.to_owned());
+    }
+    if shown.header_stale != stale || view.header.has_attribute(STALE) != stale {
+        view.header.toggle_attribute_with_force(STALE, stale)?;
+        shown.header_stale = stale;
     }
     let tagger = &view.tagger;
     let body = &view.body;

@@ -121,6 +121,12 @@ export interface RenderedDetail {
     front_matter: FrontMatter;
     /** The first block element the render inserted (the edited block), or null. */
     changed: Element | null;
+    /**
+     * Whether the header shown is an earlier version's: the front matter cannot be
+     * read now (its error is in `diagnostics`). The header element then carries
+     * `data-pp-stale`.
+     */
+    header_stale: boolean;
 }
 
 /** In-place edits of one shown unit's nodes (see `patch::morph`). */
@@ -141,6 +147,8 @@ export type NodeEdit =
 export interface WorkerPatch {
     /** The header's sanitized HTML, or null when it did not change. */
     header: string | null;
+    /** Whether the header is an earlier version's (the front matter cannot be read now). */
+    header_stale: boolean;
     /** Whether the page must empty the body first (the first answer, or after `reset()`). */
     reset: boolean;
     /** Remove `remove` units starting at unit `start`, and insert `insert` there. */

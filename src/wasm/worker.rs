@@ -74,7 +74,8 @@ impl WorkerRenderer {
     }
 
     /// Renders `source` and answers with a `WorkerPatch`: `header` (the
-    /// header's HTML, or `null` when unchanged), `start` and `remove` (the
+    /// header's HTML, or `null` when unchanged), `header_stale` (whether it is
+    /// an earlier version's, see [`crate::Rendered::header_stale`]), `start` and `remove` (the
     /// shown units to remove), `insert` (the tagged HTML of the units to
     /// insert there), `moved` (flat `[unit, first line, last line, …]` of kept
     /// units to re-tag, indices after the patch), `units` (how many there are
@@ -99,6 +100,7 @@ impl WorkerRenderer {
             set("header", &JsValue::from_str(header))?;
             self.header = Some(header.clone());
         }
+        set("header_stale", &rendered.header_stale.into())?;
         set("reset", &reset.into())?;
         set("start", &(diff.prefix as u32).into())?;
         set("remove", &(diff.removed as u32).into())?;

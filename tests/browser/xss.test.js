@@ -6,7 +6,10 @@
 // - be a fixed point of the browser's parser: parsing and serializing them
 //   again (twice) gives the same string back (no mutation XSS);
 // - hold only elements of the sanitizer's allowlist (src/sanitize.rs TAGS), in
-//   the HTML namespace, and no `on*` attribute;
+//   the HTML namespace, and no `on*` attribute; the one exception is
+//   markdown's task-list checkbox, exactly as src/sanitize.rs CHECKBOXES
+//   writes it (disabled), and no more of them than the source has `[ ]` and
+//   `[x]` markers (none in the eleventy preset);
 // - hold no URL whose scheme, once the browser has parsed it, is other than
 //   http, https or mailto;
 // - clobber nothing: no id or name of a preview mounted in a shadow root is
@@ -37,6 +40,17 @@ function allowedTags() {
   assert.ok(block, "TAGS not found in src/sanitize.rs");
   return [...block[1].matchAll(/"([a-z0-9]+)"/g)].map((m) => m[1]);
 }
+
+/** Markdown's task-list checkboxes, read from the sanitizer (CHECKBOXES). */
+function allowedCheckboxes() {
+  const src = readFileSync(new URL("../../src/sanitize.rs", import.meta.url), "utf8");
+  const block = src.match(/pub const CHECKBOXES: \[&str; 2\] = \[([\s\S]*?)\];/);
+  assert.ok(block, "CHECKBOXES not found in src/sanitize.rs");
+  return [...block[1].matchAll(/r#"(.*?)"#/g)].map((m) => m[1]);
+}
+
+/** At most how many checkboxes markdown writes for `source` (one per `[ ]`/`[x]`). */
+const taskMarkers = (source, preset) => (preset === "commonmark" ? (source.match(/\[[ xX]\]/g) ?? []).length : 0);
 
 const ALL = cases();
 const PAGE = "/__xss__/page.html";
@@ -106,8 +120,10 @@ async function openTestPage(context, csp) {
 
 /** Runs a batch of cases inside the page; returns [{n, id, problems}]. */
 function runBatch(page, batch, tags) {
+  const checkboxes = allowedCheckboxes();
+  assert.equal(checkboxes.length, 2);
   return page.evaluate(
-    async ({ batch, tags }) => {
+    async ({ batch, tags, checkboxes }) => {
       const SAFE = new Set(["http:", "https:", "mailto:"]);
       const URL_ATTRS = new Set([
         "href", "src", "srcset", "ping", "action", "formaction", "poster", "xlink:href", "background",
@@ -183,10 +199,14 @@ function runBatch(page, batch, tags) {
         plain.append(box);
         const roots = [box, shadow];
         let elements = 0;
+        const inputs = box.querySelectorAll("input").length;
+        if (inputs > c.markers) problems.push(`${inputs} checkboxes for ${c.markers} task-list markers`);
         for (const root of roots) {
           for (const el of root.querySelectorAll("*")) {
             elements++;
-            if (el.namespaceURI !== HTML_NS || !tags.includes(el.localName)) problems.push(`element <${el.localName}> (${el.namespaceURI})`);
+            if (el.namespaceURI === HTML_NS && el.localName === "input") {
+              if (!checkboxes.includes(el.outerHTML) || !el.disabled) problems.push(`form control ${el.outerHTML}`);
+            } else if (el.namespaceURI !== HTML_NS || !tags.includes(el.localName)) problems.push(`element <${el.localName}> (${el.namespaceURI})`);
             for (const a of el.attributes) {
               const name = a.name.toLowerCase();
               if (name.startsWith("on")) problems.push(`attribute ${el.localName}[${a.name}]`);
@@ -227,7 +247,7 @@ function runBatch(page, batch, tags) {
       hosts.replaceChildren();
       return results;
     },
-    { batch, tags },
+    { batch, tags, checkboxes },
   );
 }
 
@@ -259,7 +279,7 @@ describe("xss: every payload in every context, rendered by the wasm", () => {
         let elements = 0;
         for (const preset of ["eleventy", "commonmark"]) {
           for (let i = 0; i < ALL.length; i += BATCH) {
-            const batch = ALL.slice(i, i + BATCH).map(({ n, id, source }) => ({ n, id, source, preset }));
+            const batch = ALL.slice(i, i + BATCH).map(({ n, id, source }) => ({ n, id, source, preset, markers: taskMarkers(source, preset) }));
             let results;
             try {
               results = await runBatch(page, batch, tags);
@@ -336,6 +356,8 @@ describe("xss: the same payloads typed into the real page", () => {
           const root = document.getElementById("preview").shadowRoot;
           const out = [];
           const safe = new Set(["http:", "https:", "mailto:"]);
+          // The page's preset (eleventy) has no task lists: no form control at all.
+          for (const el of root.querySelectorAll('[data-pp="root"] :is(input, button, select, textarea)')) out.push(`form control ${el.outerHTML}`);
           for (const el of root.querySelectorAll('[data-pp="root"] *, [data-pp="badges"] *, [data-pp="attachments"] *')) {
             for (const a of el.attributes) if (/^on/i.test(a.name)) out.push(`${el.localName}[${a.name}]`);
             if (el instanceof HTMLAnchorElement && el.hasAttribute("href") && !safe.has(el.protocol)) out.push(`link to ${el.protocol}`);

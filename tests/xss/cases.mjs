@@ -29,6 +29,7 @@ export const HTML_CONTEXTS = {
   inline: (p) => `Before ${p} after.\n`,
   "html-block": (p) => `<div class="ctx">\n${p}\n</div>\n\nAfter.\n`,
   "list-item": (p) => `- first\n- ${indent(p, 2)}\n- last\n`,
+  "task-item": (p) => `- [ ] ${indent(p, 2)}\n- [x] done\n`,
   blockquote: (p) => `> ${quoteLines(p)}\n`,
   "front-matter": (p) =>
     `---\ntitle: ${q(p)}\ndescription: ${q(p)}\nbyline: ${q(p)}\ntags: [${q(p)}, ok]\n---\nBody.\n`,

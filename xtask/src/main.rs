@@ -10,7 +10,7 @@
 //! cargo xtask bench [--no-build] [--quick] [--no-cold] [--only=...]
 //!                                    the benchmark (bench/): keystroke latency, cold start, wasm size
 //! cargo xtask size                   the wasm's bytes by crate (link map), gzipped alone
-//! cargo xtask deny                   cargo-deny: licenses, bans, sources
+//! cargo xtask deny                   cargo-deny: licenses, bans, sources, advisories
 //! cargo xtask fuzz [--seconds N]     the cargo-fuzz targets, N seconds each
 //! ```
 //!
@@ -52,7 +52,9 @@ commands:
                         per-keystroke latency vs a markdown-it baseline, cold start, wasm size
   size                  build the wasm with a link map and report its bytes by crate
                         and by engine (code, data, gzip -9 of each alone)
-  deny                  supply chain: cargo deny check licenses bans sources
+  deny                  supply chain: cargo deny check licenses bans sources, then advisories
+                        (against $PP_ADVISORY_DB or ../shared/advisory-db without fetching,
+                        required under CI=true; elsewhere cargo-deny fetches the database)
   fuzz [--seconds N]    build the cargo-fuzz targets and run each for N seconds (default 30)
   help                  this text
 ";
