@@ -136,3 +136,50 @@ fn usage_and_io_errors_exit_2_with_a_message() {
     );
     assert_eq!(run(&["--help"], b"").status.code(), Some(0));
 }
+
+#[test]
+fn profiles_by_name_by_file_and_their_mistakes() {
+    let post = temp_file(
+        "zola.md",
+        b"+++\npath = \"2024/01/02/x\"\ntitle = \"T\"\nauthors = [\"A\"]\n+++\n{{closure}} and {{ gist(id=1) }}\n",
+    );
+    // A built-in name; `--preset` is the same option's earlier name.
+    for flag in ["--profile", "--preset"] {
+        let out = run(&["check", flag, "rust-blog", &post], b"");
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            text,
+            format!("{post}:6:17: error: `gist(…)` calls a shortcode the site does not define: the build fails; write `{{{{/*` and `*/}}}}` around it to show it as text\n")
+        );
+    }
+    // A profile file with a mistake: said at its own line, under its name,
+    // and the post is still checked (with the default profile).
+    let profile = temp_file("site.toml", b"name = \"s\"\n\n[markdown]\nbreaks = 1\n");
+    let out = run(&["check", "--profile", &profile, &post, &post], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!(
+            "{profile}:4:10: error: the profile is not valid: invalid type"
+        )),
+        "{text}"
+    );
+    // Said once, however many posts.
+    assert_eq!(text.matches(&format!("{profile}:")).count(), 1, "{text}");
+    assert!(
+        text.contains(&format!(
+            "{post}:6:1: error: `{{{{` starts a Liquid expression"
+        )),
+        "{text}"
+    );
+    // Neither a built-in name nor a readable file: a usage error.
+    let out = run(&["render", "--profile", "no-such-site", &post], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("`no-such-site` is neither a built-in profile (rust-foundation, rust-blog, commonmark) nor a readable profile file"),
+        "{err}"
+    );
+}
