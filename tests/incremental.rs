@@ -413,3 +413,41 @@ fn undo_of_an_opened_fence() {
         &[Edit::Paste(0.4120695206032553, "\n```\n"), Edit::Undo(1)],
     );
 }
+
+/// Found by the conformance inputs' property test (CommonMark's blockquote
+/// and HTML examples, with a paste): pulldown-cmark starts the range of an
+/// indented code block, and of an HTML block indented by one to three
+/// spaces, after the indentation, so a unit recorded there started
+/// mid-line, and a window parsed from it read `code\nbarx` as one
+/// paragraph, or lost the HTML's leading spaces. Units now start at the
+/// start of their line.
+#[test]
+fn typing_after_an_indented_block() {
+    for (before, after) in [
+        ("p\n\n    code\nbar\n", "p\n\n    code\nbarx\n"),
+        (">\n    code\nbar\n", ">\n    code\nbarx\n"),
+        ("# h\n    code\nbar\n", "# h\n    code\nbarx\n"),
+        (
+            "# h\n\n <div>x</div>\n\nfoo\n",
+            "# h\n\n <div>x</div>\n\nafoo\n",
+        ),
+        (
+            "# h\n\n <!--> x -->\n\nfoo\n",
+            "# h\n\n <!--> x -->\n\nafoo\n",
+        ),
+    ] {
+        for profile in ["rust-foundation", "commonmark", "rust-blog"] {
+            let options = Options {
+                profile: Some(profile.to_owned()),
+                ..Options::default()
+            };
+            let mut renderer = Renderer::new(options.clone());
+            renderer.render(before);
+            assert_eq!(
+                renderer.render(after).preview.html,
+                render(after, &options).html,
+                "{profile}: {before:?} -> {after:?}"
+            );
+        }
+    }
+}

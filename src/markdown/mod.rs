@@ -570,14 +570,19 @@ fn render_in_pieces(
         }
         parsed += text.len();
         let blocks = blocks::split(&events);
-        if window_end == body.len() || blocks.iter().any(|b| b.source.start == window_end) {
+        if window_end == body.len()
+            || blocks
+                .iter()
+                .any(|b| line_start_of_block(body, b.source.start) == window_end)
+        {
             break (events, blocks, window_end);
         }
         // Grow geometrically: a fence opened at the top costs a few
         // parses, not one per unit.
         after = (after + (after - before).max(1)).min(olds.len());
     };
-    let window_blocks = &blocks[..blocks.partition_point(|b| b.source.start < window_end)];
+    let window_blocks = &blocks
+        [..blocks.partition_point(|b| line_start_of_block(body, b.source.start) < window_end)];
     if before == 0 && window_blocks.is_empty() {
         // The window is the body's start and holds no block: the units
         // would not tile the body from 0.
@@ -752,13 +757,13 @@ impl<'a> Env<'a, '_> {
         let mut mark = ctx.mark();
         let mut first = true;
         for block in blocks::split(events) {
-            if block.source.start >= end {
+            if line_start_of_block(self.body, block.source.start) >= end {
                 break;
             }
             let this_start = *unit_start.get_or_insert(if std::mem::take(&mut first) {
                 start
             } else {
-                block.source.start
+                line_start_of_block(self.body, block.source.start)
             });
             let block_events = &events[block.events.clone()];
             unit_expansion += expansion(block_events);
@@ -880,6 +885,20 @@ pub(crate) fn write_html<'a>(out: &mut String, events: impl Iterator<Item = Even
     });
     pulldown_cmark::html::push_html(out, events);
     tasks
+}
+
+/// Where the unit of a top-level block starting at `at` starts: at the start
+/// of its line. pulldown-cmark starts the range of an indented code block,
+/// and of an HTML block indented by one to three spaces, after the
+/// indentation; a unit starting mid-line would be parsed again, in a window,
+/// without its indentation (`code\nbar` read as a paragraph).
+fn line_start_of_block(body: &str, at: usize) -> usize {
+    let line = body[..at].rfind('\n').map_or(0, |i| i + 1);
+    if body[line..at].bytes().all(|b| b == b' ' || b == b'\t') {
+        line
+    } else {
+        at
+    }
 }
 
 /// The bytes the reference links among `events` expand to (what
