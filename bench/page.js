@@ -110,7 +110,9 @@ class Baseline {
 
 const ppHost = document.getElementById("pp-preview");
 const baseHost = document.getElementById("base-preview");
-const handle = mount(document.getElementById("pp-source"), ppHost, { preset: "eleventy" });
+// The site profile: `?profile=NAME` (bench/run.mjs --profile=NAME), else the default.
+const profile = new URLSearchParams(location.search).get("profile") || "rust-foundation";
+const handle = mount(document.getElementById("pp-source"), ppHost, { profile });
 const baseline = new Baseline(document.getElementById("base-source"), baseHost);
 // When post-preview's binding dispatched its rendered event (right after its
 // DOM update), before mount()'s own listener (badges, revealCaret) runs.

@@ -4,7 +4,7 @@
 // the wasm size. A benchmark, not a test: it fails only when it cannot measure
 // (setup errors, or a preview that did not show an edit).
 //
-//   PP_BASE_URL=http://127.0.0.1:8096 node bench/run.mjs [--quick] [--only=example,100k,1m] [--no-cold]
+//   PP_BASE_URL=http://127.0.0.1:8096 node bench/run.mjs [--quick] [--only=example,100k,1m] [--no-cold] [--profile=NAME]
 //
 // Environment:
 //   PP_BASE_URL   (required) a static server on www/, with www/pkg built
@@ -46,13 +46,15 @@ const option = (name) => {
   return a ? a.slice(name.length + 1) : null;
 };
 for (const a of args) {
-  if (!["--quick", "--no-cold"].includes(a) && !a.startsWith("--only=")) {
-    console.error(`bench: unexpected argument ${a} (takes --quick, --only=example,100k,1m, --no-cold)`);
+  if (!["--quick", "--no-cold"].includes(a) && !a.startsWith("--only=") && !a.startsWith("--profile=")) {
+    console.error(`bench: unexpected argument ${a} (takes --quick, --only=example,100k,1m, --no-cold, --profile=NAME)`);
     process.exit(2);
   }
 }
 const quick = flag("--quick");
 const only = option("--only")?.split(",").filter(Boolean) ?? null;
+// post-preview's site profile (the same documents, rendered by its rules).
+const profile = option("--profile") ?? "rust-foundation";
 const envInt = (name, fallback) => {
   const v = process.env[name];
   if (v === undefined || v === "") return fallback;
@@ -201,7 +203,7 @@ async function keystrokes(browser, docs) {
   const errors = [];
   watchErrors(page, errors);
   page.on("crash", () => console.error("bench: the page crashed"));
-  await page.goto(`${base}/bench/page.html`);
+  await page.goto(`${base}/bench/page.html?profile=${encodeURIComponent(profile)}`);
   await page.waitForFunction(() => window.bench, null, { timeout: 30_000 });
   await page.evaluate(() => window.bench.ready);
   const info = await page.evaluate(() => window.bench.info());
@@ -443,7 +445,7 @@ function describe(result) {
   const { env, docs } = result;
   return [
     `Chromium ${env.chromium} (headless), ${env.cpus} × ${env.cpu_model}, Node ${env.node}, load average ${env.loadavg_before[0]} before / ${env.loadavg_after[0]} after; tree ${env.commit}${env.dirty ? " (with uncommitted changes)" : ""}; ${result.date}.`,
-    `Documents: ${docs.map((d) => `${d.label} = ${d.bytes.toLocaleString("en")} bytes`).join(", ")}. ` +
+    `Profile: ${profile}. Documents: ${docs.map((d) => `${d.label} = ${d.bytes.toLocaleString("en")} bytes`).join(", ")}. ` +
       `Samples per cell: ${result.config.samples} (1 MB: ${result.config.samples_1m}) after ${result.config.warmup} (1 MB: ${result.config.warmup_1m}) warm-up keystrokes; ` +
       `timer resolution ${result.page.timer_resolution_ms} ms (cross-origin isolated: ${result.page.crossOriginIsolated}).`,
   ].join("\n");

@@ -18,10 +18,12 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
         match arg.as_str() {
             "--no-build" => build = false,
             "--quick" | "--no-cold" => pass.push(arg.clone()),
-            other if other.starts_with("--only=") => pass.push(arg.clone()),
+            other if other.starts_with("--only=") || other.starts_with("--profile=") => {
+                pass.push(arg.clone())
+            }
             other => {
                 return Err(Error::new(format!(
-                    "unexpected argument `{other}` (bench takes --no-build, --quick, --no-cold, --only=example,100k,1m)"
+                    "unexpected argument `{other}` (bench takes --no-build, --quick, --no-cold, --only=example,100k,1m, --profile=NAME)"
                 )))
             }
         }
