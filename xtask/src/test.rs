@@ -4,8 +4,9 @@
 //! 2. build: the `cargo xtask build` steps (www/pkg)
 //! 3. browsers: Chromium and chromedriver (apt-get when missing)
 //! 4. wasm: `tests/wasm_binding.rs` under wasm-bindgen-test in headless Chromium
-//! 5. fidelity: `tests/fidelity/compare.mjs` against the native binary, then
-//!    its `node --test` unit tests and `linkify-cases.mjs --check` (if present)
+//! 5. fidelity: `tests/fidelity/compare.mjs` and `conformance.mjs` against
+//!    the native binary, then their `node --test` unit tests and
+//!    `linkify-cases.mjs --check` (if present)
 //! 6. e2e: `node --test tests/browser/` against the static server (if present)
 
 use std::path::Path;
@@ -112,7 +113,16 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
             run(Command::new("node")
                 .arg("tests/fidelity/compare.mjs")
                 .arg("--bin")
-                .arg(bin))?;
+                .arg(&bin))?;
+            // The markdown packages' fixtures and the rust-blog posts: it
+            // reports itself skipped when ../shared is absent (a failure
+            // under CI=true).
+            if fidelity.join("conformance.mjs").is_file() {
+                run(Command::new("node")
+                    .arg("tests/fidelity/conformance.mjs")
+                    .arg("--bin")
+                    .arg(&bin))?;
+            }
             // The comparator's own unit tests, and the generated linkify cases
             // being current (as tests/fidelity/README.md lists them).
             if has_node_tests(&fidelity) {
