@@ -12,8 +12,9 @@
 //! - **Tags kept** ([`TAGS`]): text-level markup (`a`, `abbr`, `b`, `bdi`,
 //!   `bdo`, `br`, `cite`, `code`, `del`, `dfn`, `em`, `i`, `ins`, `kbd`,
 //!   `mark`, `q`, `s`, `samp`, `small`, `span`, `strong`, `sub`, `sup`,
-//!   `time`, `u`, `var`, `wbr`), blocks (`blockquote`, `details`, `summary`,
-//!   `div`, `p`, `pre`, `section`, `figure`, `figcaption`, `h1`–`h6`, `hr`,
+//!   `time`, `u`, `var`, `wbr`, and `progress`, a bar posts draw with
+//!   `value` and `max`), blocks (`blockquote`, `details`, `summary`, `div`,
+//!   `p`, `pre`, `section`, `aside`, `figure`, `figcaption`, `h1`–`h6`, `hr`,
 //!   lists `ul` `ol` `li` `dl` `dt` `dd`, tables `table` `caption` `colgroup`
 //!   `col` `thead` `tbody` `tfoot` `tr` `th` `td`), `img`, and `input`, which
 //!   is always forced to a checkbox (task lists), with only `checked` and
@@ -46,8 +47,10 @@
 //!   `mask`, `clip-path` and `content` never pass), and the preview's host
 //!   has `contain: content`, so what they paint stays inside the preview. A
 //!   value may hold numbers, keywords, strings, colours and only the
-//!   functions `rgb[a]`, `hsl[a]`, `calc`, `min`, `max` and `clamp`: never
-//!   `url(`, `image-set(`, `var(`, `expression(` or any other, so a kept
+//!   functions `rgb[a]`, `hsl[a]`, `calc`, `min`, `max`, `clamp` and `var`
+//!   (which reads a custom property of the page's stylesheet, as posts use
+//!   the site's colours; a post cannot define one): never `url(`,
+//!   `image-set(`, `attr(`, `expression(` or any other, so a kept
 //!   declaration loads nothing and runs nothing. A declaration with a CSS
 //!   escape (`posi\74ion`), a comment, `@`, a brace or an angle bracket, or
 //!   an unterminated string or parenthesis is removed whole; property names
@@ -91,6 +94,7 @@ use crate::options::Options;
 pub const TAGS: &[&str] = &[
     "a",
     "abbr",
+    "aside",
     "b",
     "bdi",
     "bdo",
@@ -128,6 +132,7 @@ pub const TAGS: &[&str] = &[
     "ol",
     "p",
     "pre",
+    "progress",
     "q",
     "s",
     "samp",
@@ -204,6 +209,7 @@ pub const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("li", &["value"]),
     ("time", &["datetime"]),
     ("details", &["open"]),
+    ("progress", &["value", "max"]),
     ("input", &["checked", "disabled"]),
 ];
 
@@ -310,9 +316,13 @@ pub const STYLE_PROPERTIES: &[&str] = &[
 ];
 
 /// The only CSS functions a kept declaration's value may call: colours and
-/// arithmetic. Anything else (`url`, `image-set`, `var`, `attr`,
-/// `expression`, …) removes the declaration.
-pub const STYLE_FUNCTIONS: &[&str] = &["rgb", "rgba", "hsl", "hsla", "calc", "min", "max", "clamp"];
+/// arithmetic, and `var` (custom properties of the page's stylesheet; the
+/// value's other functions, a fallback's included, are checked too).
+/// Anything else (`url`, `image-set`, `attr`, `expression`, …) removes the
+/// declaration.
+pub const STYLE_FUNCTIONS: &[&str] = &[
+    "rgb", "rgba", "hsl", "hsla", "calc", "min", "max", "clamp", "var",
+];
 
 /// URL schemes allowed in `href` and `src`; relative URLs are allowed too.
 pub const URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
@@ -1180,7 +1190,7 @@ mod tests {
     #[test]
     fn hostile_styles_are_removed_and_reported_where_written() {
         check(
-            "<p style=\"color: red; position: fixed; z-index: 9; transform: scale(9)\">a</p>\n<span style='background: url(https://x.org/a.png); width: 1px'>b</span><div style=\"width: expression(alert(1)); behavior: url(x.htc); -moz-binding: url(x.xml#x)\">c</div>\n<b style=\"posi\\74ion: fixed; color: red /* x */; @import 'x'; color: var(--pp-bg); TOP: 0; color: red !important; font-family: 'unclosed\">d</b><i style=\"posi&#116;ion: fixed\">e</i>",
+            "<p style=\"color: red; position: fixed; z-index: 9; transform: scale(9)\">a</p>\n<span style='background: url(https://x.org/a.png); width: 1px'>b</span><div style=\"width: expression(alert(1)); behavior: url(x.htc); -moz-binding: url(x.xml#x)\">c</div>\n<b style=\"posi\\74ion: fixed; color: red /* x */; @import 'x'; color: var(--x, url(https://x.org/a.png)); TOP: 0; color: red !important; font-family: 'unclosed\">d</b><i style=\"posi&#116;ion: fixed\">e</i>",
             expect![[r#"
                 <p style="color: red">a</p>
                 <span style="width: 1px">b</span><div>c</div>
@@ -1188,17 +1198,17 @@ mod tests {
                 1:23: warning: removed `position: fixed` from the style of <p>: the property `position` is not allowed (only properties that lay out or colour the element itself are)
                 1:40: warning: removed `z-index: 9` from the style of <p>: the property `z-index` is not allowed (only properties that lay out or colour the element itself are)
                 1:52: warning: removed `transform: scale(9)` from the style of <p>: the property `transform` is not allowed (only properties that lay out or colour the element itself are)
-                2:14: warning: removed `background: url(https://x.org/a.png)` from the style of <span>: `url(` is not allowed in styles (only rgb, rgba, hsl, hsla, calc, min, max, clamp)
-                2:84: warning: removed `width: expression(alert(1))` from the style of <div>: `expression(` is not allowed in styles (only rgb, rgba, hsl, hsla, calc, min, max, clamp)
+                2:14: warning: removed `background: url(https://x.org/a.png)` from the style of <span>: `url(` is not allowed in styles (only rgb, rgba, hsl, hsla, calc, min, max, clamp, var)
+                2:84: warning: removed `width: expression(alert(1))` from the style of <div>: `expression(` is not allowed in styles (only rgb, rgba, hsl, hsla, calc, min, max, clamp, var)
                 2:113: warning: removed `behavior: url(x.htc)` from the style of <div>: the property `behavior` is not allowed (only properties that lay out or colour the element itself are)
                 2:135: warning: removed `-moz-binding: url(x.xml#x)` from the style of <div>: the property `-moz-binding` is not allowed (only properties that lay out or colour the element itself are)
                 3:11: warning: removed `posi\74ion: fixed` from the style of <b>: CSS escapes are not allowed in styles
                 3:30: warning: removed `color: red /* x */` from the style of <b>: comments are not allowed in styles
                 3:50: warning: removed `@import 'x'` from the style of <b>: `@` is not allowed in styles
-                3:63: warning: removed `color: var(--pp-bg)` from the style of <b>: `var(` is not allowed in styles (only rgb, rgba, hsl, hsla, calc, min, max, clamp)
-                3:84: warning: removed `TOP: 0` from the style of <b>: the property `TOP` is not allowed (only properties that lay out or colour the element itself are)
-                3:115: warning: removed `font-family: 'unclosed` from the style of <b>: it is not a complete declaration (a string or parenthesis is not closed)
-                3:144: warning: removed `position: fixed` from the style of <i>: the property `position` is not allowed (only properties that lay out or colour the element itself are)"#]],
+                3:63: warning: removed `color: var(--x, url(https://x.org/a.png))` from the style of <b>: `url(` is not allowed in styles (only rgb, rgba, hsl, hsla, calc, min, max, clamp, var)
+                3:106: warning: removed `TOP: 0` from the style of <b>: the property `TOP` is not allowed (only properties that lay out or colour the element itself are)
+                3:137: warning: removed `font-family: 'unclosed` from the style of <b>: it is not a complete declaration (a string or parenthesis is not closed)
+                3:166: warning: removed `position: fixed` from the style of <i>: the property `position` is not allowed (only properties that lay out or colour the element itself are)"#]],
         );
     }
 

@@ -11,7 +11,7 @@
 //   http, https or mailto;
 // - hold no inline style that Chromium reads as positioning, transforming,
 //   masking or filtering an element, or whose value loads or reads anything
-//   (`url(`, `image-set(`, `var(`, …);
+//   (`url(`, `image-set(`, `attr(`, …);
 // - clobber nothing: no id or name of a preview mounted in a shadow root is
 //   reachable as a window or document property;
 // - run nothing: after the output is inserted (in a plain element and in a
@@ -121,7 +121,7 @@ function runBatch(page, batch, tags) {
       // takes an element out of the post's flow or stacking, and no value
       // that loads or reads anything.
       const UNSAFE_STYLE = /^(position|top|right|bottom|left|inset.*|z-index|transform.*|translate|rotate|scale|filter|backdrop-filter|mask.*|-webkit-mask.*|clip-path|clip|content|offset.*|will-change|contain|isolation|mix-blend-mode|zoom)$/;
-      const UNSAFE_VALUE = /url\(|image-set\(|image\(|element\(|var\(|attr\(|expression/i;
+      const UNSAFE_VALUE = /url\(|image-set\(|image\(|element\(|attr\(|expression/i;
       const EVENTS = [
         ["mouseover", MouseEvent], ["mouseenter", MouseEvent], ["mousemove", MouseEvent], ["mousedown", MouseEvent],
         ["mouseup", MouseEvent], ["click", MouseEvent], ["dblclick", MouseEvent], ["auxclick", MouseEvent],

@@ -57,7 +57,6 @@ const CATEGORIES = {
   footnotes: "markdown-it-footnote's inline footnotes `^[text]` and its block rules",
   "commonmark-0.30": "CommonMark 0.30 (markdown-it 12) vs 0.31 (pulldown-cmark) edge cases",
   linkify: "linkify-it 3 rules not yet reproduced",
-  "safe-styles": "inline styles and presentational attributes the sanitizer drops though they are safe (issue 16: keep what is safe to keep)",
   other: "other emulation differences",
 };
 

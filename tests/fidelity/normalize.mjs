@@ -184,7 +184,9 @@ export function resolvePath(root, path) {
  * Applies one security removal to a parse5 tree (mutates it). `removed` is
  * `element PATH` (the element and its content), `tag PATH` (the element,
  * its content kept in its place, as the sanitizer removes a tag it does
- * not know) or `attribute NAME at PATH`; a PATH with `[*]` steps applies to
+ * not know), `attribute NAME at PATH` or `declaration PROPERTY at PATH` (one
+ * property's declarations out of the element's `style`, the others kept as
+ * the sanitizer writes them); a PATH with `[*]` steps applies to
  * every element it finds, and to at least one. Returns an error string or null.
  */
 export function applyRemoval(root, removed) {
@@ -201,6 +203,22 @@ export function applyRemoval(root, removed) {
     }
     return null;
   }
+  m = /^declaration (\S+) at (\/\S+)$/.exec(removed);
+  if (m) {
+    const els = resolvePaths(root, m[2]);
+    if (!els.length) return `no element at ${m[2]}`;
+    for (const el of els) {
+      const i = el.attrs.findIndex((a) => a.name === "style");
+      if (i === -1) return `element at ${m[2]} has no style attribute`;
+      // As the sanitizer writes what it keeps: the other declarations, trimmed, joined with "; ".
+      const all = el.attrs[i].value.split(";").map((d) => d.trim()).filter(Boolean);
+      const kept = all.filter((d) => d.split(":")[0].trim().toLowerCase() !== m[1]);
+      if (kept.length === all.length) return `the style at ${m[2]} has no declaration ${m[1]}`;
+      if (kept.length) el.attrs[i].value = kept.join("; ");
+      else el.attrs.splice(i, 1);
+    }
+    return null;
+  }
   m = /^attribute (\S+) at (\/\S+)$/.exec(removed);
   if (m) {
     const els = resolvePaths(root, m[2]);
@@ -212,5 +230,5 @@ export function applyRemoval(root, removed) {
     }
     return null;
   }
-  return `cannot parse removal ${JSON.stringify(removed)} (expected "element PATH", "tag PATH" or "attribute NAME at PATH")`;
+  return `cannot parse removal ${JSON.stringify(removed)} (expected "element PATH", "tag PATH", "attribute NAME at PATH" or "declaration PROPERTY at PATH")`;
 }

@@ -73,6 +73,16 @@ test("a [*] step applies a removal to every element it names", () => {
   assert.match(applyRemoval(parse("<p><a>x</a><a title=t>y</a></p>"), "attribute title at /p[1]/a[*]"), /no attribute title/);
 });
 
+test("a declaration removal takes one property out of a style, as the sanitizer writes the rest", () => {
+  const tree = parse('<table style="width: 100vw; position: relative; left: 50%;margin-left: -49vw;"></table><p style="position:fixed">p</p>');
+  assert.equal(applyRemoval(tree, "declaration position at /table[1]"), null);
+  assert.equal(applyRemoval(tree, "declaration left at /table[1]"), null);
+  assert.equal(applyRemoval(tree, "declaration position at /p[1]"), null);
+  assert.equal(compareTrees(normalize(tree), normalize(parse('<table style="width: 100vw; margin-left: -49vw"></table><p>p</p>'))), null);
+  assert.match(applyRemoval(tree, "declaration z-index at /table[1]"), /no declaration z-index/);
+  assert.match(applyRemoval(tree, "declaration color at /p[1]"), /no style attribute/);
+});
+
 test("reference header", () => {
   const h = renderHeader({
     title: "A & B",

@@ -158,7 +158,7 @@ fn without_line_attributes(html: &str) -> String {
 /// What a kept `style` attribute must never hold, checked apart from the
 /// sanitizer's own parser: a property outside the allowlist (names split
 /// at `;` and `:` outside strings), a function that loads or computes from outside
-/// (`url(`, `expression(`, `var(`, `image-set(`, `attr(`), an escape, a
+/// (`url(`, `expression(`, `image-set(`, `attr(`), an escape, a
 /// comment or an at-rule.
 fn style_problems(tag: &str, style: &str) -> Vec<String> {
     let mut found = vec![];
@@ -166,7 +166,6 @@ fn style_problems(tag: &str, style: &str) -> Vec<String> {
     for bad in [
         "url(",
         "expression",
-        "var(",
         "image-set",
         "attr(",
         "\\",
