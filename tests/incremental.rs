@@ -8,6 +8,9 @@ use proptest::prelude::*;
 #[path = "common/corpus.rs"]
 mod corpus_files;
 
+#[path = "common/conformance.rs"]
+mod conformance;
+
 fn corpus() -> Vec<String> {
     corpus_files::posts()
 }
@@ -107,8 +110,90 @@ fn apply(history: &mut Vec<String>, edit: &Edit) {
     history.push(next);
 }
 
+/// Renders `start`, then each edit of `edits` with one `Renderer`, and
+/// checks every render against a full render of the same text.
+fn check_edits(start: &str, options: &Options, edits: &[Edit]) -> Result<(), TestCaseError> {
+    let mut renderer = Renderer::new(options.clone());
+    let mut history = vec![start.to_owned()];
+    renderer.render(&history[0]);
+    for e in edits {
+        apply(&mut history, e);
+        let text = history.last().unwrap();
+        let incremental = renderer.render(text);
+        let full = render(text, options);
+        prop_assert_eq!(&incremental.preview.html, &full.html);
+        prop_assert_eq!(
+            incremental
+                .units
+                .iter()
+                .map(|u| u.tagged())
+                .collect::<String>(),
+            full.html.clone()
+        );
+        prop_assert_eq!(&incremental.preview.header_html, &full.header_html);
+        prop_assert_eq!(&incremental.preview.front_matter, &full.front_matter);
+        prop_assert_eq!(&incremental.preview.diagnostics, &full.diagnostics);
+        prop_assert_eq!(&incremental.preview.outline, &full.outline);
+        prop_assert_eq!(&incremental.preview.stats, &full.stats);
+    }
+    Ok(())
+}
+
+fn preset(commonmark: bool) -> Options {
+    Options {
+        preset: if commonmark {
+            Preset::Commonmark
+        } else {
+            Preset::Eleventy
+        },
+        ..Options::default()
+    }
+}
+
+/// The seed documents from `../shared` (None when absent): runs of
+/// consecutive fixture inputs, and the rust-blog posts.
+fn conformance_seeds() -> Option<&'static (Vec<String>, Vec<String>)> {
+    static SEEDS: std::sync::OnceLock<Option<(Vec<String>, Vec<String>)>> =
+        std::sync::OnceLock::new();
+    SEEDS
+        .get_or_init(|| {
+            Some((
+                conformance::fixture_inputs()?,
+                conformance::rust_blog_posts()?,
+            ))
+        })
+        .as_ref()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The same, starting from what authors type beyond the corpus: a run
+    /// of up to 8 consecutive inputs of the markdown packages' fixtures
+    /// (markdown-it, markdown-it-footnote, linkify-it) joined as one post,
+    /// or a rust-blog post.
+    #[test]
+    #[ignore = "finds typing_after_an_indented_code_block within 256 cases: run it once that is fixed"]
+    fn incremental_equals_full_on_conformance_inputs(
+        first in any::<prop::sample::Index>(),
+        run in 1..8usize,
+        rust_blog in prop::bool::weighted(0.2),
+        commonmark in prop::bool::weighted(0.25),
+        edits in prop::collection::vec(edit(), 1..12),
+    ) {
+        let Some((fixtures, posts)) = conformance_seeds() else {
+            conformance::skip("incremental_equals_full_on_conformance_inputs", &conformance::shared());
+            return Ok(());
+        };
+        prop_assert!(fixtures.len() > 900 && posts.len() > 1000, "{} fixture inputs, {} posts", fixtures.len(), posts.len());
+        let start = if rust_blog {
+            posts[first.index(posts.len())].clone()
+        } else {
+            let i = first.index(fixtures.len());
+            fixtures[i..(i + run).min(fixtures.len())].join("\n")
+        };
+        check_edits(&start, &preset(commonmark), &edits)?;
+    }
 
     #[test]
     fn incremental_equals_full(
@@ -116,27 +201,33 @@ proptest! {
         commonmark in prop::bool::weighted(0.25),
         edits in prop::collection::vec(edit(), 1..12),
     ) {
-        let corpus = corpus();
-        let options = Options {
-            preset: if commonmark { Preset::Commonmark } else { Preset::Eleventy },
-            ..Options::default()
-        };
+        check_edits(&corpus()[post], &preset(commonmark), &edits)?;
+    }
+}
+
+/// Found by `incremental_equals_full_on_conformance_inputs` (CommonMark's
+/// blockquote examples with an indented code block pasted in): pulldown-cmark
+/// starts an indented code block's range after its indentation, so a unit
+/// recorded there starts mid-line, and a window parsed from it reads
+/// `code\nbarx` as one paragraph. Any indented code block that is not the
+/// body's first block, followed by a paragraph line, then a keystroke in
+/// that line.
+#[test]
+#[ignore = "known bug in markdown::Session's window start (src/markdown/mod.rs): to fix there"]
+fn typing_after_an_indented_code_block() {
+    for (before, after) in [
+        ("p\n\n    code\nbar\n", "p\n\n    code\nbarx\n"),
+        (">\n    code\nbar\n", ">\n    code\nbarx\n"),
+        ("# h\n    code\nbar\n", "# h\n    code\nbarx\n"),
+    ] {
+        let options = Options::default();
         let mut renderer = Renderer::new(options.clone());
-        let mut history = vec![corpus[post].clone()];
-        renderer.render(&history[0]);
-        for e in &edits {
-            apply(&mut history, e);
-            let text = history.last().unwrap();
-            let incremental = renderer.render(text);
-            let full = render(text, &options);
-            prop_assert_eq!(&incremental.preview.html, &full.html);
-            prop_assert_eq!(incremental.units.iter().map(|u| u.tagged()).collect::<String>(), full.html.clone());
-            prop_assert_eq!(&incremental.preview.header_html, &full.header_html);
-            prop_assert_eq!(&incremental.preview.front_matter, &full.front_matter);
-            prop_assert_eq!(&incremental.preview.diagnostics, &full.diagnostics);
-            prop_assert_eq!(&incremental.preview.outline, &full.outline);
-            prop_assert_eq!(&incremental.preview.stats, &full.stats);
-        }
+        renderer.render(before);
+        assert_eq!(
+            renderer.render(after).preview.html,
+            render(after, &options).html,
+            "{before:?} -> {after:?}"
+        );
     }
 }
 
