@@ -190,45 +190,52 @@ export function resolvePath(root, path) {
  * every element it finds, and to at least one. Returns an error string or null.
  */
 export function applyRemoval(root, removed) {
-  let m = /^(element|tag) (\/\S+)$/.exec(removed);
-  if (m) {
-    const els = resolvePaths(root, m[2]);
-    if (!els.length) return `no element at ${m[2]}`;
+  const forms = [
+    [/^(?:element|tag) (\/\S+)$/, removeElement],
+    [/^declaration (\S+) at (\/\S+)$/, removeDeclaration],
+    [/^attribute (\S+) at (\/\S+)$/, removeAttribute],
+  ];
+  for (const [pattern, remove] of forms) {
+    const m = pattern.exec(removed);
+    if (!m) continue;
+    const path = m[m.length - 1];
+    const els = resolvePaths(root, path);
+    if (!els.length) return `no element at ${path}`;
     for (const el of els) {
-      const parent = el.parentNode;
-      const siblings = parent.tagName === "template" && parent.content ? parent.content.childNodes : parent.childNodes;
-      const kept = m[1] === "tag" ? childNodesOf(el) : [];
-      for (const k of kept) k.parentNode = parent;
-      siblings.splice(siblings.indexOf(el), 1, ...kept);
-    }
-    return null;
-  }
-  m = /^declaration (\S+) at (\/\S+)$/.exec(removed);
-  if (m) {
-    const els = resolvePaths(root, m[2]);
-    if (!els.length) return `no element at ${m[2]}`;
-    for (const el of els) {
-      const i = el.attrs.findIndex((a) => a.name === "style");
-      if (i === -1) return `element at ${m[2]} has no style attribute`;
-      // As the sanitizer writes what it keeps: the other declarations, trimmed, joined with "; ".
-      const all = el.attrs[i].value.split(";").map((d) => d.trim()).filter(Boolean);
-      const kept = all.filter((d) => d.split(":")[0].trim().toLowerCase() !== m[1]);
-      if (kept.length === all.length) return `the style at ${m[2]} has no declaration ${m[1]}`;
-      if (kept.length) el.attrs[i].value = kept.join("; ");
-      else el.attrs.splice(i, 1);
-    }
-    return null;
-  }
-  m = /^attribute (\S+) at (\/\S+)$/.exec(removed);
-  if (m) {
-    const els = resolvePaths(root, m[2]);
-    if (!els.length) return `no element at ${m[2]}`;
-    for (const el of els) {
-      const i = el.attrs.findIndex((a) => a.name === m[1]);
-      if (i === -1) return `element at ${m[2]} has no attribute ${m[1]}`;
-      el.attrs.splice(i, 1);
+      const err = remove(el, m[1], removed.startsWith("tag "));
+      if (err) return `element at ${path} ${err}`;
     }
     return null;
   }
   return `cannot parse removal ${JSON.stringify(removed)} (expected "element PATH", "tag PATH", "attribute NAME at PATH" or "declaration PROPERTY at PATH")`;
+}
+
+/** Takes `el` out of its parent; with `keepContent`, its children take its place. */
+function removeElement(el, _path, keepContent) {
+  const parent = el.parentNode;
+  const siblings = parent.tagName === "template" && parent.content ? parent.content.childNodes : parent.childNodes;
+  const kept = keepContent ? childNodesOf(el) : [];
+  for (const k of kept) k.parentNode = parent;
+  siblings.splice(siblings.indexOf(el), 1, ...kept);
+  return null;
+}
+
+/** Takes `property`'s declarations out of `el`'s style, the others written as the sanitizer writes them (trimmed, joined with "; "). */
+function removeDeclaration(el, property) {
+  const i = el.attrs.findIndex((a) => a.name === "style");
+  if (i === -1) return "has no style attribute";
+  const all = el.attrs[i].value.split(";").map((d) => d.trim()).filter(Boolean);
+  const kept = all.filter((d) => d.split(":")[0].trim().toLowerCase() !== property);
+  if (kept.length === all.length) return `has no declaration ${property} in its style`;
+  if (kept.length) el.attrs[i].value = kept.join("; ");
+  else el.attrs.splice(i, 1);
+  return null;
+}
+
+/** Takes attribute `name` off `el`. */
+function removeAttribute(el, name) {
+  const i = el.attrs.findIndex((a) => a.name === name);
+  if (i === -1) return `has no attribute ${name}`;
+  el.attrs.splice(i, 1);
+  return null;
 }

@@ -3,11 +3,16 @@
 //! of the differential tests.
 //!
 //! Test-only: the differential tests in `tests.rs` compare [`super::find_links`]
-//! and [`super::pretest`] with it, on recorded and on random text.
+//! and [`super::pretest`] with it, on recorded and on random text. It runs
+//! the module's own patterns (and `host_fuzzy_test`, which the module
+//! replaced by a byte scan) by brute force, so what it checks is the
+//! module's search strategy: the byte scans, hints and memos that decide
+//! where the patterns are tried. The patterns themselves are checked against
+//! the real linkify-it (`linkify-cases.json`, the conformance fixtures).
 
 #![allow(clippy::all)]
 
-use super::{Link, PUNCTUATION, TLDS};
+use super::{Link, PUNCTUATION};
 use std::sync::OnceLock;
 
 /// Finds the links markdown-it 12's linkify makes in one run of plain text.
@@ -73,8 +78,7 @@ pub(super) fn pretest(source: &str) -> bool {
         return true;
     }
     let chars: Vec<char> = source.chars().collect();
-    let p = patterns();
-    schema_search(&chars, 0).is_some() || search(&p.host_fuzzy_test, &chars).is_some()
+    schema_search(&chars, 0).is_some() || search(host_fuzzy_test(), &chars).is_some()
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
@@ -172,7 +176,7 @@ impl<'a> Scanner<'a> {
         }
 
         // Fuzzy links.
-        if let Some(tld_pos) = self.host_hint(p, shift) {
+        if let Some(tld_pos) = self.host_hint(shift) {
             if best.as_ref().is_none_or(|b| tld_pos < b.start) {
                 let link =
                     search_prefixed(s, shift, &mut self.fuzzy, is_link_prefix, &p.link_fuzzy);
@@ -294,14 +298,14 @@ impl<'a> Scanner<'a> {
     }
 
     /// `text.search(host_fuzzy_test)` from `shift`, relative to `shift`.
-    fn host_hint(&mut self, p: &Patterns, shift: usize) -> Option<usize> {
+    fn host_hint(&mut self, shift: usize) -> Option<usize> {
         match self.host_hint {
             Memo::Found { at, .. } if at >= shift => return Some(at - shift),
             Memo::NoneFrom(from) if from <= shift => return None,
             _ => {}
         }
         let s = &self.chars[shift..];
-        match (0..=s.len()).find(|&pos| match_at(&p.host_fuzzy_test, s, pos).is_some()) {
+        match (0..=s.len()).find(|&pos| match_at(host_fuzzy_test(), s, pos).is_some()) {
             Some(pos) => {
                 self.host_hint = Memo::Found {
                     at: shift + pos,
@@ -451,25 +455,6 @@ fn is_zcc(c: char) -> bool {
     is_z(c) || is_cc(c)
 }
 
-/// `src_pseudo_letter`: any character but separators, spaces, punctuation and controls.
-fn is_pseudo_letter(c: char) -> bool {
-    !(is_text_separator(c) || is_zpcc(c))
-}
-
-/// JavaScript's `.`: anything but a line terminator.
-fn is_dot_char(c: char) -> bool {
-    !matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
-}
-
-fn is_digit(c: char) -> bool {
-    c.is_ascii_digit()
-}
-
-/// The characters of an `xn--` label: `[a-z0-9\-]` (case-insensitive).
-fn is_xn_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-'
-}
-
 /// linkify-it's two-letter country codes (`tlds_2ch_src_re`).
 pub(super) fn is_country_code(a: char, b: char) -> bool {
     const CC: &str = "a[cdefgilmnoqrstuwxz]|b[abdefghijmnorstvwyz]|c[acdfghiklmnoruvwxyz]|d[ejkmoz]|e[cegrstu]|f[ijkmor]|g[abdefghilmnpqrstuwy]|h[kmnrtu]|i[delmnoqrst]|j[emop]|k[eghimnprwyz]|l[abcikrstuvy]|m[acdeghklmnopqrstuvwxyz]|n[acefgilopruz]|om|p[aefghklmnrstwy]|qa|r[eosuw]|s[abcdeghijklmnortuvxyz]|t[cdfghjklmnortvwz]|u[agksyz]|v[aceginu]|w[fs]|y[et]|z[amw]";
@@ -491,43 +476,12 @@ pub(super) fn is_country_code(a: char, b: char) -> bool {
 }
 
 // ---------------------------------------------------------------------------
-// A small backtracking matcher with JavaScript regex semantics
+// The matcher, over chars (the patterns are the module's own: only the
+// search strategy is this port's)
 // ---------------------------------------------------------------------------
 
-/// A regex node. Alternation is ordered, repetition greedy, as in JavaScript.
-enum Node {
-    /// One character of a class.
-    Class(fn(char) -> bool),
-    /// A literal, case-insensitive (the `i` flag).
-    Lit(&'static str),
-    /// Two characters (a country code).
-    Pair(fn(char, char) -> bool),
-    Seq(Vec<Node>),
-    Alt(Vec<Node>),
-    /// `node{min,max}`, greedy. `?` backtracks fully; longer repetitions take
-    /// each iteration's first match and backtrack over the count, which is
-    /// exact for linkify-it's patterns (every repeated part has a single
-    /// possible end, or ends the pattern) and keeps the stack flat.
-    Rep(Box<Node>, usize, usize),
-    /// `(?=node)` or, negated, `(?!node)`.
-    Look(Box<Node>, bool),
-    /// `$`.
-    End,
-}
-
-use Node::{Alt, Class, End, Lit, Pair, Seq};
-
-fn rep(node: Node, min: usize, max: usize) -> Node {
-    Node::Rep(Box::new(node), min, max)
-}
-fn ahead(node: Node) -> Node {
-    Node::Look(Box::new(node), false)
-}
-fn not_ahead(node: Node) -> Node {
-    Node::Look(Box::new(node), true)
-}
-
-const MANY: usize = usize::MAX;
+use super::Node::{self, Alt, Class, End, Lit, Pair, Seq};
+use super::{chars_eq_ci, digit, patterns, tlds, Patterns};
 
 /// Where `node` matches at `pos` (anchored), the end of its first match.
 fn match_at(node: &Node, s: &[char], pos: usize) -> Option<usize> {
@@ -537,12 +491,6 @@ fn match_at(node: &Node, s: &[char], pos: usize) -> Option<usize> {
         true
     });
     end
-}
-
-fn chars_eq_ci(a: char, b: char) -> bool {
-    a == b
-        || (a.is_ascii() && b.is_ascii() && a.eq_ignore_ascii_case(&b))
-        || (!a.is_ascii() && !b.is_ascii() && a.to_lowercase().eq(b.to_lowercase()))
 }
 
 fn lit_at(s: &[char], pos: usize, lit: &str) -> bool {
@@ -585,306 +533,19 @@ fn run_seq(nodes: &[Node], s: &[char], i: usize, k: &mut dyn FnMut(usize) -> boo
     }
 }
 
-// ---------------------------------------------------------------------------
-// linkify-it's patterns (lib/re.js and index.js)
-// ---------------------------------------------------------------------------
-
-struct Patterns {
-    /// `host_fuzzy_test`.
-    host_fuzzy_test: Node,
-    /// `link_no_ip_fuzzy` without its prefix group.
-    link_fuzzy: Node,
-    /// `email_fuzzy` without its prefix group.
-    email_fuzzy: Node,
-    /// The `http:` validator, after the schema.
-    http: Node,
-    /// The `//` validator.
-    no_http: Node,
-    /// The `mailto:` validator.
-    mailto: Node,
-}
-
-fn patterns() -> &'static Patterns {
-    static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(build)
-}
-
-fn pseudo_letter() -> Node {
-    Class(is_pseudo_letter)
-}
-
-fn xn() -> Node {
-    Seq(vec![Lit("xn--"), rep(Class(is_xn_char), 1, 59)])
-}
-
-/// `src_domain`.
-fn domain() -> Node {
-    Alt(vec![
-        xn(),
-        pseudo_letter(),
-        Seq(vec![
-            pseudo_letter(),
-            rep(Alt(vec![Lit("-"), pseudo_letter()]), 0, 61),
-            pseudo_letter(),
-        ]),
-    ])
-}
-
-/// `src_tlds`: the default TLDs, the country codes, `xn--` labels.
-fn tlds() -> Node {
-    let mut alts: Vec<Node> = TLDS.iter().map(|t| Lit(t)).collect();
-    alts.push(Pair(is_country_code));
-    alts.push(xn());
-    Alt(alts)
-}
-
-/// `(?:(?:domain)\.)+(?:TLDS)`.
-fn host_no_ip_fuzzy() -> Node {
-    Seq(vec![rep(Seq(vec![domain(), Lit(".")]), 1, MANY), tlds()])
-}
-
-/// `src_host`: `(?:(?:domain)\.)*domain`.
-fn host() -> Node {
-    Seq(vec![rep(Seq(vec![domain(), Lit(".")]), 0, MANY), domain()])
-}
-
-fn digit() -> Node {
-    Class(is_digit)
-}
-
-/// `src_ip4`.
-fn ip4() -> Node {
-    let octet = || {
+/// linkify-it's `host_fuzzy_test`, which the module replaced by a byte scan.
+fn host_fuzzy_test() -> &'static Node {
+    static P: OnceLock<Node> = OnceLock::new();
+    P.get_or_init(|| {
         Alt(vec![
-            Seq(vec![Lit("25"), Class(|c| ('0'..='5').contains(&c))]),
-            Seq(vec![Lit("2"), Class(|c| ('0'..='4').contains(&c)), digit()]),
-            Seq(vec![
-                rep(Class(|c| c == '0' || c == '1'), 0, 1),
-                digit(),
-                rep(digit(), 0, 1),
-            ]),
-        ])
-    };
-    Seq(vec![rep(Seq(vec![octet(), Lit(".")]), 3, 3), octet()])
-}
-
-/// `src_auth`: `(?:(?:(?!ZCc|[@/\[\]()]).)+@)?`.
-fn auth() -> Node {
-    rep(
-        Seq(vec![
-            rep(
-                Class(|c| {
-                    !is_zcc(c) && !matches!(c, '@' | '/' | '[' | ']' | '(' | ')') && is_dot_char(c)
-                }),
-                1,
-                MANY,
-            ),
-            Lit("@"),
-        ]),
-        0,
-        1,
-    )
-}
-
-/// `src_port`.
-fn port() -> Node {
-    let range = |lo: char, hi: char| -> Node {
-        // fn pointers cannot capture: pick the class by its bounds
-        match (lo, hi) {
-            ('0', '4') => Class(|c| ('0'..='4').contains(&c)),
-            ('0', '2') => Class(|c| ('0'..='2').contains(&c)),
-            ('0', '5') => Class(|c| ('0'..='5').contains(&c)),
-            _ => Class(|c| ('1'..='5').contains(&c)),
-        }
-    };
-    rep(
-        Seq(vec![
-            Lit(":"),
-            Alt(vec![
-                Seq(vec![
-                    Lit("6"),
-                    Alt(vec![
-                        Seq(vec![range('0', '4'), rep(digit(), 3, 3)]),
-                        Seq(vec![
-                            Lit("5"),
-                            Alt(vec![
-                                Seq(vec![range('0', '4'), rep(digit(), 2, 2)]),
-                                Seq(vec![
-                                    Lit("5"),
-                                    Alt(vec![
-                                        Seq(vec![range('0', '2'), digit()]),
-                                        Seq(vec![Lit("3"), range('0', '5')]),
-                                    ]),
-                                ]),
-                            ]),
-                        ]),
-                    ]),
-                ]),
-                Seq(vec![rep(range('1', '5'), 0, 1), rep(digit(), 1, 4)]),
-            ]),
-        ]),
-        0,
-        1,
-    )
-}
-
-/// `src_host_terminator`:
-/// `(?=$|[><｜]|ZPCc)(?!-|_|:\d|\.-|\.(?!$|ZPCc))`.
-fn host_terminator() -> Node {
-    Seq(vec![
-        ahead(Alt(vec![End, Class(is_text_separator), Class(is_zpcc)])),
-        not_ahead(Alt(vec![
-            Lit("-"),
-            Lit("_"),
-            Seq(vec![Lit(":"), digit()]),
-            Lit(".-"),
-            Seq(vec![Lit("."), not_ahead(Alt(vec![End, Class(is_zpcc)]))]),
-        ])),
-    ])
-}
-
-/// `(?!ZCc|X).`, one character of a bracketed part of a path.
-fn inner(close: char) -> Node {
-    Class(match close {
-        ']' => |c| !is_zcc(c) && c != ']' && is_dot_char(c),
-        ')' => |c| !is_zcc(c) && c != ')' && is_dot_char(c),
-        '}' => |c| !is_zcc(c) && c != '}' && is_dot_char(c),
-        '"' => |c| !is_zcc(c) && c != '"' && is_dot_char(c),
-        _ => |c| !is_zcc(c) && c != '\'' && is_dot_char(c),
-    })
-}
-
-/// `src_path` (without the `---` option).
-fn path() -> Node {
-    let any = || Class(is_dot_char);
-    let zcc = || Class(is_zcc);
-    let part = Alt(vec![
-        Seq(vec![
-            not_ahead(Alt(vec![
-                zcc(),
-                Class(is_text_separator),
-                Class(|c| {
-                    matches!(
-                        c,
-                        '(' | ')'
-                            | '['
-                            | ']'
-                            | '{'
-                            | '}'
-                            | '.'
-                            | ','
-                            | '"'
-                            | '\''
-                            | '?'
-                            | '!'
-                            | '-'
-                            | ';'
-                    )
-                }),
-            ])),
-            any(),
-        ]),
-        Seq(vec![Lit("["), rep(inner(']'), 0, MANY), Lit("]")]),
-        Seq(vec![Lit("("), rep(inner(')'), 0, MANY), Lit(")")]),
-        Seq(vec![Lit("{"), rep(inner('}'), 0, MANY), Lit("}")]),
-        Seq(vec![Lit("\""), rep(inner('"'), 1, MANY), Lit("\"")]),
-        Seq(vec![Lit("'"), rep(inner('\''), 1, MANY), Lit("'")]),
-        Seq(vec![
-            Lit("'"),
-            ahead(Alt(vec![pseudo_letter(), Lit("-")])),
-            any(),
-        ]),
-        Seq(vec![
-            rep(Lit("."), 2, MANY),
-            Class(|c| c.is_ascii_alphanumeric() || matches!(c, '%' | '/' | '&')),
-        ]),
-        Seq(vec![Lit("."), not_ahead(Alt(vec![zcc(), Lit(".")])), any()]),
-        rep(Lit("-"), 1, MANY),
-        Seq(vec![Lit(","), not_ahead(zcc()), any()]),
-        Seq(vec![Lit(";"), not_ahead(zcc()), any()]),
-        Seq(vec![
-            rep(Lit("!"), 1, MANY),
-            not_ahead(Alt(vec![zcc(), Lit("!")])),
-            any(),
-        ]),
-        Seq(vec![Lit("?"), not_ahead(Alt(vec![zcc(), Lit("?")])), any()]),
-    ]);
-    rep(
-        Alt(vec![
-            Seq(vec![
-                Class(|c| matches!(c, '/' | '?' | '#')),
-                rep(part, 1, MANY),
-            ]),
-            Lit("/"),
-        ]),
-        0,
-        1,
-    )
-}
-
-/// `src_email_name`.
-fn email_name() -> Node {
-    Seq(vec![
-        Class(|c| c.is_ascii_alphanumeric() || "-;:&=+$,._".contains(c)),
-        rep(
-            Class(|c| c.is_ascii_alphanumeric() || "-;:&=+$,\"._".contains(c)),
-            0,
-            MANY,
-        ),
-    ])
-}
-
-fn build() -> Patterns {
-    Patterns {
-        host_fuzzy_test: Alt(vec![
             Lit("localhost"),
             Lit("www."),
-            Seq(vec![Lit("."), rep(digit(), 1, 3), Lit(".")]),
+            Seq(vec![Lit("."), Node::Rep(Box::new(digit()), 1, 3), Lit(".")]),
             Seq(vec![
                 Lit("."),
                 tlds(),
                 Alt(vec![Class(is_zpcc), Lit(">"), End]),
             ]),
-        ]),
-        link_fuzzy: Seq(vec![
-            not_ahead(Class(|c| {
-                matches!(
-                    c,
-                    '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '\u{ff5c}'
-                )
-            })),
-            host_no_ip_fuzzy(),
-            port(),
-            host_terminator(),
-            path(),
-        ]),
-        email_fuzzy: Seq(vec![
-            email_name(),
-            Lit("@"),
-            Alt(vec![ip4(), host_no_ip_fuzzy()]),
-            host_terminator(),
-        ]),
-        http: Seq(vec![
-            Lit("//"),
-            auth(),
-            host(),
-            port(),
-            host_terminator(),
-            path(),
-        ]),
-        no_http: Seq(vec![
-            auth(),
-            Alt(vec![
-                Lit("localhost"),
-                Seq(vec![
-                    rep(Seq(vec![domain(), Lit(".")]), 1, MANY),
-                    Alt(vec![xn(), rep(pseudo_letter(), 1, 63)]),
-                ]),
-            ]),
-            port(),
-            host_terminator(),
-            path(),
-        ]),
-        mailto: Seq(vec![email_name(), Lit("@"), host(), host_terminator()]),
-    }
+        ])
+    })
 }
