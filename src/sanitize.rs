@@ -57,7 +57,8 @@
 //!   are matched case-insensitively, as browsers do (`-moz-binding` and
 //!   `behavior` are not listed). An attribute whose declarations all pass is
 //!   kept exactly as written; otherwise the kept ones are joined with `; `,
-//!   and each removed declaration is reported at its position in the source.
+//!   and each removed declaration is reported at its position in the source
+//!   (the first 100 of one attribute; the rest counted).
 //! - **URLs** ([`URL_SCHEMES`]): `http`, `https`, `mailto` and relative URLs.
 //!   Any other scheme is removed, however it is obfuscated: ammonia parses
 //!   URLs with the WHATWG URL parser (after HTML entity decoding), as browsers
@@ -483,15 +484,37 @@ impl Policy {
                 .unwrap_or(0);
             let at = find_tag(html, cursor, &tag.name, line_start).unwrap_or(cursor);
             cursor = (at + 1).min(html.len());
+            // A declaration is pointed at where it is written, when the
+            // source spells it as the decoded value does (no entities): the
+            // tag's text is searched once, left to right, so repeated
+            // declarations each get their own place and a tag with many
+            // costs its length, not its length times their number.
+            let mut tag_text: Option<&str> = None;
+            let mut within_cursor = 0;
+            // Positions within a tag only move forward: count columns on
+            // from the last one (a style of thousands of removed
+            // declarations on one line would otherwise be quadratic).
+            let mut last: Option<(usize, (u32, u32))> = None;
             for finding in tag.findings {
-                // A declaration is pointed at where it is written, when the
-                // source spells it as the decoded value does (no entities).
                 let within = finding.needle.and_then(|needle| {
-                    html.get(at..tag_end(html, at))
-                        .and_then(|tag| tag.find(&needle))
+                    let text = *tag_text
+                        .get_or_insert_with(|| html.get(at..tag_end(html, at)).unwrap_or(""));
+                    let found = within_cursor + text.get(within_cursor..)?.find(&needle)?;
+                    within_cursor = found + needle.len();
+                    Some(found)
                 });
                 let position = offset + at + within.unwrap_or(0);
-                diagnostics.push(index.diagnostic(position, Severity::Warning, finding.message));
+                let (line, column) = match last {
+                    Some(from) => index.line_col_after(from, position),
+                    None => index.line_col(position),
+                };
+                last = Some((position, (line, column)));
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    line,
+                    column,
+                    message: finding.message,
+                });
             }
         }
         Scan {
@@ -998,22 +1021,37 @@ fn raw_kind(name: &str) -> Option<RawKind> {
     }
 }
 
+/// Removed declarations of one `style` attribute reported one by one; the
+/// rest are counted in one more finding (the markdown phase lists 500
+/// problems at most anyway, and one tag is reported in one piece).
+const MAX_STYLE_FINDINGS: usize = 100;
+
 /// Each declaration the policy removes from `<tag style="style">`, to report.
 fn style_findings(tag: &str, style: &str) -> Vec<Finding> {
-    style_declarations(style)
-        .into_iter()
-        .filter_map(|d| {
-            let why = d.removal?;
-            let shown = match d.text.char_indices().nth(60) {
-                Some((cut, _)) => format!("{}…", &d.text[..cut]),
-                None => d.text.to_owned(),
-            };
-            Some(Finding {
-                message: format!("removed `{shown}` from the style of <{tag}>: {why}"),
-                needle: Some(d.text.to_owned()),
-            })
-        })
-        .collect()
+    let mut findings: Vec<Finding> = vec![];
+    let mut more = 0;
+    for d in style_declarations(style) {
+        let Some(why) = d.removal else { continue };
+        if findings.len() == MAX_STYLE_FINDINGS {
+            more += 1;
+            continue;
+        }
+        let shown = match d.text.char_indices().nth(60) {
+            Some((cut, _)) => format!("{}…", &d.text[..cut]),
+            None => d.text.to_owned(),
+        };
+        findings.push(Finding {
+            message: format!("removed `{shown}` from the style of <{tag}>: {why}"),
+            needle: Some(d.text.to_owned()),
+        });
+    }
+    if more > 0 {
+        findings.push(
+            format!("removed {more} more declarations from the style of <{tag}> (not listed)")
+                .into(),
+        );
+    }
+    findings
 }
 
 /// Why the policy removes attribute `attr="value"` from a kept `<tag>`, if it does.
@@ -1210,6 +1248,33 @@ mod tests {
                 3:137: warning: removed `font-family: 'unclosed` from the style of <b>: it is not a complete declaration (a string or parenthesis is not closed)
                 3:166: warning: removed `position: fixed` from the style of <i>: the property `position` is not allowed (only properties that lay out or colour the element itself are)"#]],
         );
+    }
+
+    #[test]
+    fn repeated_declarations_are_each_reported_where_written() {
+        check(
+            r#"<p style="top: 0; color: red; top: 0">a</p>"#,
+            expect![[r#"
+                <p style="color: red">a</p>
+                1:11: warning: removed `top: 0` from the style of <p>: the property `top` is not allowed (only properties that lay out or colour the element itself are)
+                1:31: warning: removed `top: 0` from the style of <p>: the property `top` is not allowed (only properties that lay out or colour the element itself are)"#]],
+        );
+    }
+
+    #[test]
+    fn a_style_lists_at_most_so_many_removals() {
+        let html = format!("<p style=\"{}color: red\">a</p>", "top: 0; ".repeat(103));
+        let index = LineIndex::new(&html);
+        let mut diagnostics = vec![];
+        let policy = Policy::new(&Options::default(), &index, &mut diagnostics);
+        policy.scan(&html, 0, &index, &mut diagnostics, &mut vec![]);
+        assert_eq!(diagnostics.len(), MAX_STYLE_FINDINGS + 1);
+        assert_eq!(diagnostics[99].column, 11 + 99 * 8);
+        expect![[
+            r#"1:1: warning: removed 3 more declarations from the style of <p> (not listed)"#
+        ]]
+        .assert_eq(&diagnostics[100].to_string());
+        assert_eq!(policy.clean(&html), r#"<p style="color: red">a</p>"#);
     }
 
     #[test]
