@@ -103,6 +103,32 @@ impl<'a> LineIndex<'a> {
         (line as u32 + 1, column as u32 + 1)
     }
 
+    /// [`LineIndex::line_col`] of `offset`, counted on from `from`, an
+    /// earlier offset with its line and column: for many positions in
+    /// increasing order on one long line this is linear, where
+    /// `line_col` walks the line from its start each time. An `offset`
+    /// before `from` is looked up from scratch.
+    pub fn line_col_after(&self, from: (usize, (u32, u32)), offset: usize) -> (u32, u32) {
+        let (start, (mut line, mut column)) = from;
+        let offset = offset.min(self.text.len());
+        if offset < start || !self.text.is_char_boundary(start) {
+            return self.line_col(offset);
+        }
+        for (i, c) in self.text[start..].char_indices() {
+            if start + i >= offset {
+                break;
+            }
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else if !(start + i == 0 && c == '\u{feff}') {
+                // (a BOM is not a column)
+                column += 1;
+            }
+        }
+        (line, column)
+    }
+
     /// The 1-based line of byte `offset`.
     pub fn line(&self, offset: usize) -> u32 {
         let offset = offset.min(self.text.len());
@@ -135,6 +161,24 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counting_on_agrees_with_looking_up() {
+        let text = "\u{feff}ab\r\ncé <x>\n\n😀 y z";
+        let idx = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for &from in &offsets {
+            for &to in &offsets {
+                assert_eq!(
+                    idx.line_col_after((from, idx.line_col(from)), to),
+                    idx.line_col(to),
+                    "{from} -> {to}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn lines_and_columns() {

@@ -33,15 +33,40 @@
 //!   kept (`form`, `meta`, `base`, `link`, `font`, unknown tags, …) is removed
 //!   and its content kept.
 //! - **Attributes** ([`GENERIC_ATTRIBUTES`], [`TAG_ATTRIBUTES`]): `class`,
-//!   `id`, `title`, `lang`, `dir` and `aria-hidden` (heading anchors) everywhere; `a`: `href`, `target`, `rel`;
-//!   `img`: `src`, `alt`, `width`, `height`; table cells: `colspan`,
-//!   `rowspan`, and `style` only as exactly one `text-align` declaration; a few
-//!   harmless structural ones (`ol start`, `li value`, `time datetime`,
-//!   `details open`). Every event handler (`on*`), `style` elsewhere,
-//!   `srcset`, `ping`, `formaction`, `xlink:href`, `poster` and `name` are
-//!   removed. Ids are kept as written (heading and footnote anchors must match
-//!   the site); the preview renders in a shadow root, so they cannot clobber
-//!   the host page's globals.
+//!   `id`, `title`, `lang`, `dir`, `aria-hidden` (heading anchors) and
+//!   `style` (below) everywhere; `a`:
+//!   `href`, `target`, `rel`; `img`: `src`, `alt`, `width`, `height`; table
+//!   cells: `colspan`, `rowspan`; `align` on `p`, `div`, `h1`–`h6`, `table`,
+//!   `td`, `th` (`left`, `right`, `center`, `justify`) and `img` (`left`,
+//!   `right`, `top`, `middle`, `bottom`): presentational, as posts use them
+//!   ([`ALIGN_VALUES`]); a few harmless structural ones (`ol start`,
+//!   `li value`, `time datetime`, `details open`). Every event handler
+//!   (`on*`), `srcset`, `ping`, `formaction`, `xlink:href`, `poster` and
+//!   `name` are removed. Ids are kept as written (heading and footnote
+//!   anchors must match the site); the preview renders in a shadow root, so
+//!   they cannot clobber the host page's globals.
+//! - **Inline styles** ([`STYLE_PROPERTIES`], [`STYLE_FUNCTIONS`]): a `style`
+//!   attribute keeps the declarations that only lay out or colour the
+//!   element itself: sizes, margins and padding, alignment, `display` and
+//!   flex layout, `float`/`clear`, overflow, colours and backgrounds,
+//!   borders, outlines and shadows, fonts and text decoration, lists. None
+//!   of them can take the element out of the post's flow or stacking
+//!   (`position`, `inset`/`top`/`left`…, `z-index`, `transform`, `filter`,
+//!   `mask`, `clip-path` and `content` never pass), and the preview's host
+//!   has `contain: content`, so what they paint stays inside the preview. A
+//!   value may hold numbers, keywords, strings, colours and only the
+//!   functions `rgb[a]`, `hsl[a]`, `calc`, `min`, `max`, `clamp` and `var`
+//!   (which reads a custom property of the page's stylesheet, as posts use
+//!   the site's colours; a post cannot define one): never `url(`,
+//!   `image-set(`, `attr(`, `expression(` or any other, so a kept
+//!   declaration loads nothing and runs nothing. A declaration with a CSS
+//!   escape (`posi\74ion`), a comment, `@`, a brace or an angle bracket, or
+//!   an unterminated string or parenthesis is removed whole; property names
+//!   are matched case-insensitively, as browsers do (`-moz-binding` and
+//!   `behavior` are not listed). An attribute whose declarations all pass is
+//!   kept exactly as written; otherwise the kept ones are joined with `; `,
+//!   and each removed declaration is reported at its position in the source
+//!   (the first 100 of one attribute; the rest counted).
 //! - **URLs** ([`URL_SCHEMES`]): `http`, `https`, `mailto` and relative URLs.
 //!   Any other scheme is removed, however it is obfuscated: ammonia parses
 //!   URLs with the WHATWG URL parser (after HTML entity decoding), as browsers
@@ -171,15 +196,24 @@ pub const CLEAN_CONTENT_TAGS: &[&str] = &[
     "fencedframe",
 ];
 
-/// Attributes allowed on every kept tag.
-pub const GENERIC_ATTRIBUTES: &[&str] = &["aria-hidden", "class", "dir", "id", "lang", "title"];
+/// Attributes allowed on every kept tag (`style` filtered by [`STYLE_PROPERTIES`]).
+pub const GENERIC_ATTRIBUTES: &[&str] = &["aria-hidden", "class", "dir", "id", "lang", "style", "title"];
 
-/// Attributes allowed on specific tags.
+/// Attributes allowed on specific tags (`align` filtered by [`ALIGN_VALUES`]).
 pub const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("a", &["href", "target", "rel"]),
-    ("img", &["src", "alt", "width", "height"]),
-    ("td", &["colspan", "rowspan", "style"]),
-    ("th", &["colspan", "rowspan", "style", "scope"]),
+    ("img", &["src", "alt", "width", "height", "align"]),
+    ("td", &["colspan", "rowspan", "align"]),
+    ("th", &["colspan", "rowspan", "scope", "align"]),
+    ("p", &["align"]),
+    ("div", &["align"]),
+    ("table", &["align"]),
+    ("h1", &["align"]),
+    ("h2", &["align"]),
+    ("h3", &["align"]),
+    ("h4", &["align"]),
+    ("h5", &["align"]),
+    ("h6", &["align"]),
     ("col", &["span"]),
     ("colgroup", &["span"]),
     ("ol", &["start", "reversed"]),
@@ -187,6 +221,117 @@ pub const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("time", &["datetime"]),
     ("details", &["open"]),
     ("progress", &["value", "max"]),
+];
+
+/// The values `align` may take: on `img` the vertical ones too, elsewhere
+/// the horizontal ones (matched case-insensitively, written lowercase).
+pub const ALIGN_VALUES: &[(&str, &[&str])] = &[
+    ("img", &["left", "right", "top", "middle", "bottom"]),
+    ("*", &["left", "right", "center", "justify"]),
+];
+
+/// CSS properties a `style` attribute keeps: they lay out, size, colour or
+/// decorate the element itself and nothing else. See the module's `# Defaults`.
+pub const STYLE_PROPERTIES: &[&str] = &[
+    // sizes
+    "width",
+    "height",
+    "min-width",
+    "min-height",
+    "max-width",
+    "max-height",
+    "box-sizing",
+    "aspect-ratio",
+    // margins and padding
+    "margin",
+    "margin-top",
+    "margin-right",
+    "margin-bottom",
+    "margin-left",
+    "padding",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
+    // alignment
+    "text-align",
+    "vertical-align",
+    // display and flex layout
+    "display",
+    "flex",
+    "flex-direction",
+    "flex-wrap",
+    "flex-flow",
+    "flex-grow",
+    "flex-shrink",
+    "flex-basis",
+    "order",
+    "justify-content",
+    "align-items",
+    "align-content",
+    "align-self",
+    "gap",
+    "row-gap",
+    "column-gap",
+    "float",
+    "clear",
+    "overflow",
+    "overflow-x",
+    "overflow-y",
+    // colours and backgrounds (values never hold url(): see STYLE_FUNCTIONS)
+    "color",
+    "background",
+    "background-color",
+    "opacity",
+    // borders, outlines, shadows
+    "border",
+    "border-top",
+    "border-right",
+    "border-bottom",
+    "border-left",
+    "border-width",
+    "border-style",
+    "border-color",
+    "border-radius",
+    "border-collapse",
+    "border-spacing",
+    "outline",
+    "box-shadow",
+    // fonts and text
+    "font",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-weight",
+    "font-variant",
+    "line-height",
+    "letter-spacing",
+    "word-spacing",
+    "text-decoration",
+    "text-decoration-color",
+    "text-decoration-line",
+    "text-decoration-style",
+    "text-transform",
+    "text-indent",
+    "white-space",
+    "word-break",
+    "overflow-wrap",
+    // lists and tables
+    "list-style",
+    "list-style-type",
+    "list-style-position",
+    "table-layout",
+    "caption-side",
+    "cursor",
+];
+
+/// The only CSS functions a kept declaration's value may call: colours and
+/// arithmetic, and `var` (custom properties of the page's stylesheet; the
+/// value's other functions, a fallback's included, are checked too).
+/// Anything else (`url`, `image-set`, `attr`, `expression`, …) removes the
+/// declaration.
+pub const STYLE_FUNCTIONS: &[&str] = &[
+    "rgb", "rgba", "hsl", "hsla", "calc", "min", "max", "clamp", "var",
 ];
 
 /// Form controls: removed (with their content) and reported as such. The
@@ -396,8 +541,38 @@ impl Policy {
                 .unwrap_or(0);
             let at = find_tag(html, cursor, &tag.name, line_start).unwrap_or(cursor);
             cursor = (at + 1).min(html.len());
-            for message in tag.findings {
-                diagnostics.push(index.diagnostic(offset + at, Severity::Warning, message));
+            // A declaration is pointed at where it is written, when the
+            // source spells it as the decoded value does (no entities): the
+            // tag's text is searched once, left to right, so repeated
+            // declarations each get their own place and a tag with many
+            // costs its length, not its length times their number.
+            let mut tag_text: Option<&str> = None;
+            let mut within_cursor = 0;
+            // Positions within a tag only move forward: count columns on
+            // from the last one (a style of thousands of removed
+            // declarations on one line would otherwise be quadratic).
+            let mut last: Option<(usize, (u32, u32))> = None;
+            for finding in tag.findings {
+                let within = finding.needle.and_then(|needle| {
+                    let text = *tag_text
+                        .get_or_insert_with(|| html.get(at..tag_end(html, at)).unwrap_or(""));
+                    let found = within_cursor + text.get(within_cursor..)?.find(&needle)?;
+                    within_cursor = found + needle.len();
+                    Some(found)
+                });
+                let position = offset + at + within.unwrap_or(0);
+                let (line, column) = match last {
+                    Some(from) => index.line_col_after(from, position),
+                    None => index.line_col(position),
+                };
+                last = Some((position, (line, column)));
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    line,
+                    column,
+                    message: finding.message,
+                    origin: None,
+                });
             }
         }
         Scan {
@@ -491,28 +666,139 @@ fn resolvable(url: &str) -> bool {
         .is_ok_and(|u| URL_SCHEMES.contains(&u.scheme()))
 }
 
-/// ammonia's per-attribute hook: `target` only `_blank`, `style` only one
-/// `text-align`.
+/// ammonia's per-attribute hook: `target` only `_blank`, `style` only the
+/// declarations [`style_declarations`] keeps, `align` only [`ALIGN_VALUES`].
 fn filter_attribute<'a>(element: &str, attribute: &str, value: &'a str) -> Option<Cow<'a, str>> {
     match (element, attribute) {
         ("a", "target") => value
             .eq_ignore_ascii_case("_blank")
             .then_some(Cow::Borrowed("_blank")),
-        ("td" | "th", "style") => text_align(value).map(|a| Cow::Owned(format!("text-align:{a}"))),
+        (_, "style") => {
+            let declarations = style_declarations(value);
+            if declarations.iter().all(|d| d.removal.is_none()) {
+                return Some(Cow::Borrowed(value));
+            }
+            let kept: Vec<&str> = declarations
+                .iter()
+                .filter(|d| d.removal.is_none())
+                .map(|d| d.text)
+                .collect();
+            (!kept.is_empty()).then(|| Cow::Owned(kept.join("; ")))
+        }
+        (_, "align") => align_value(element, value).map(Cow::Borrowed),
         _ => Some(Cow::Borrowed(value)),
     }
 }
 
-/// `text-align: X` (one declaration, optional `;`), X in left/right/center.
-fn text_align(style: &str) -> Option<&'static str> {
-    let decl = style.trim().strip_suffix(';').unwrap_or(style.trim());
-    let (prop, value) = decl.split_once(':')?;
-    if !prop.trim().eq_ignore_ascii_case("text-align") {
-        return None;
-    }
-    ["left", "right", "center"]
-        .into_iter()
+/// The value `align="value"` keeps on `element`, lowercase, if any.
+fn align_value(element: &str, value: &str) -> Option<&'static str> {
+    let allowed = ALIGN_VALUES
+        .iter()
+        .find(|(tag, _)| *tag == element || *tag == "*")
+        .map_or(&[][..], |(_, values)| *values);
+    allowed
+        .iter()
+        .copied()
         .find(|a| value.trim().eq_ignore_ascii_case(a))
+}
+
+/// One declaration of a `style` attribute: its text (trimmed, without the
+/// `;`) and why it is removed.
+struct Declaration<'a> {
+    text: &'a str,
+    removal: Option<String>,
+}
+
+/// Splits a `style` attribute's value into declarations (at `;` outside
+/// strings and parentheses, as CSS does) and judges each by the policy.
+fn style_declarations(style: &str) -> Vec<Declaration<'_>> {
+    let mut out = vec![];
+    let mut start = 0;
+    let mut quote = None;
+    let mut depth = 0usize;
+    // A string that a line break ends is a CSS "bad string": the browser drops its declaration.
+    let mut bad_string = false;
+    let mut push = |from: usize, to: usize, incomplete: bool| {
+        let raw = &style[from..to];
+        let text = raw.trim_matches(|c: char| c.is_ascii_whitespace());
+        if !text.is_empty() {
+            let removal = if incomplete {
+                Some(
+                    "it is not a complete declaration (a string or parenthesis is not closed)"
+                        .to_owned(),
+                )
+            } else {
+                declaration_removal(text)
+            };
+            out.push(Declaration { text, removal });
+        }
+    };
+    for (i, c) in style.char_indices() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), '\n' | '\r' | '\u{c}') => {
+                quote = None;
+                bad_string = true;
+            }
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => depth = depth.saturating_sub(1),
+            (None, ';') if depth == 0 => {
+                push(start, i, bad_string);
+                start = i + 1;
+                bad_string = false;
+            }
+            _ => {}
+        }
+    }
+    push(
+        start,
+        style.len(),
+        bad_string || quote.is_some() || depth > 0,
+    );
+    out
+}
+
+/// Why the policy removes one `property: value` declaration, if it does.
+fn declaration_removal(text: &str) -> Option<String> {
+    if text.contains('\\') {
+        return Some("CSS escapes are not allowed in styles".to_owned());
+    }
+    if text.contains("/*") || text.contains("*/") {
+        return Some("comments are not allowed in styles".to_owned());
+    }
+    if let Some(c) = text.chars().find(|c| "{}<>@".contains(*c)) {
+        return Some(format!("`{}` is not allowed in styles", c.escape_default()));
+    }
+    let Some((property, value)) = text.split_once(':') else {
+        return Some("it is not a `property: value` declaration".to_owned());
+    };
+    let property = property.trim_matches(|c: char| c.is_ascii_whitespace());
+    let name = property.to_ascii_lowercase();
+    if !STYLE_PROPERTIES.contains(&name.as_str()) {
+        return Some(format!(
+            "the property `{property}` is not allowed (only properties that lay out or colour the element itself are)"
+        ));
+    }
+    let value = value.trim_matches(|c: char| c.is_ascii_whitespace());
+    if value.is_empty() {
+        return Some("it has no value".to_owned());
+    }
+    // Every `(` must open an allowed function: `name(` with no space between.
+    for (at, _) in value.match_indices('(') {
+        let before = &value[..at];
+        let function = &before[before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .map_or(0, |i| i + 1)..];
+        if !STYLE_FUNCTIONS.contains(&function.to_ascii_lowercase().as_str()) {
+            return Some(format!(
+                "`{function}(` is not allowed in styles (only {})",
+                STYLE_FUNCTIONS.join(", ")
+            ));
+        }
+    }
+    None
 }
 
 /// Why a URL is refused, or `Ok` when it is allowed. Mirrors ammonia's check.
@@ -651,7 +937,23 @@ struct StartTag {
     name: String,
     /// 1-based line within the reported chunk.
     line: u64,
-    findings: Vec<String>,
+    findings: Vec<Finding>,
+}
+
+/// One removal to report: its message, and the text to point at inside the
+/// tag (a style declaration) when it can be found there, else the tag.
+struct Finding {
+    message: String,
+    needle: Option<String>,
+}
+
+impl From<String> for Finding {
+    fn from(message: String) -> Self {
+        Finding {
+            message,
+            needle: None,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -735,7 +1037,7 @@ impl TokenSink for ReportSink {
                 if !state.removed_depth.is_empty() {
                     return TokenSinkResult::Continue;
                 }
-                let mut findings = vec![];
+                let mut findings: Vec<Finding> = vec![];
                 let mut result = TokenSinkResult::Continue;
                 let void = VOID_ELEMENTS.contains(&name.as_str());
                 if CLEAN_CONTENT_TAGS.contains(&name.as_str()) {
@@ -745,7 +1047,7 @@ impl TokenSink for ReportSink {
                     } else {
                         "it is not allowed in posts"
                     };
-                    findings.push(format!("removed <{name}>{what}: {why}"));
+                    findings.push(format!("removed <{name}>{what}: {why}").into());
                     // A void element has no content and no end tag.
                     if !tag.self_closing && !void {
                         state.removed_depth.push(name.clone());
@@ -754,16 +1056,26 @@ impl TokenSink for ReportSink {
                         result = TokenSinkResult::RawData(kind);
                     }
                 } else if !TAGS.contains(&name.as_str()) {
-                    findings.push(format!(
-                        "removed the <{name}> tag (its content is kept): it is not allowed in posts"
-                    ));
+                    findings.push(
+                        format!(
+                            "removed the <{name}> tag (its content is kept): it is not allowed in posts"
+                        )
+                        .into(),
+                    );
                 } else {
                     for attr in &tag.attrs {
-                        if let Some(why) = attribute_removal(&name, &attr.name.local, &attr.value) {
-                            findings.push(format!(
-                                "removed the {} attribute from <{name}>: {why}",
-                                attr.name.local
-                            ));
+                        if &*attr.name.local == "style" && attr.name.prefix.is_none() {
+                            findings.extend(style_findings(&name, &attr.value));
+                        } else if let Some(why) =
+                            attribute_removal(&name, &attr.name.local, &attr.value)
+                        {
+                            findings.push(
+                                format!(
+                                    "removed the {} attribute from <{name}>: {why}",
+                                    attr.name.local
+                                )
+                                .into(),
+                            );
                         }
                     }
                 }
@@ -810,6 +1122,39 @@ fn raw_kind(name: &str) -> Option<RawKind> {
     }
 }
 
+/// Removed declarations of one `style` attribute reported one by one; the
+/// rest are counted in one more finding (the markdown phase lists 500
+/// problems at most anyway, and one tag is reported in one piece).
+const MAX_STYLE_FINDINGS: usize = 100;
+
+/// Each declaration the policy removes from `<tag style="style">`, to report.
+fn style_findings(tag: &str, style: &str) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = vec![];
+    let mut more = 0;
+    for d in style_declarations(style) {
+        let Some(why) = d.removal else { continue };
+        if findings.len() == MAX_STYLE_FINDINGS {
+            more += 1;
+            continue;
+        }
+        let shown = match d.text.char_indices().nth(60) {
+            Some((cut, _)) => format!("{}…", &d.text[..cut]),
+            None => d.text.to_owned(),
+        };
+        findings.push(Finding {
+            message: format!("removed `{shown}` from the style of <{tag}>: {why}"),
+            needle: Some(d.text.to_owned()),
+        });
+    }
+    if more > 0 {
+        findings.push(
+            format!("removed {more} more declarations from the style of <{tag}> (not listed)")
+                .into(),
+        );
+    }
+    findings
+}
+
 /// Why the policy removes attribute `attr="value"` from a kept `<tag>`, if it does.
 fn attribute_removal(tag: &str, attr: &str, value: &str) -> Option<String> {
     let allowed = GENERIC_ATTRIBUTES.contains(&attr)
@@ -829,7 +1174,7 @@ fn attribute_removal(tag: &str, attr: &str, value: &str) -> Option<String> {
     if filter_attribute(tag, attr, value).is_none() {
         return Some(match attr {
             "target" => format!("target=\"{value}\" is not allowed, only _blank is"),
-            _ => format!("`{value}` is not allowed here, only one text-align declaration is"),
+            _ => format!("{attr}=\"{value}\" is not one of the values allowed here"),
         });
     }
     None
@@ -1006,14 +1351,85 @@ mod tests {
     }
 
     #[test]
-    fn table_alignment_only() {
+    fn table_alignment_and_safe_styles() {
         check(
-            r#"<table><tr><th style="text-align: right;">a</th><td style="color:red">b</td><td style="text-align:center; color:red">c</td></tr></table><p style="text-align:right">p</p>"#,
+            r#"<table><tr><th style="text-align: right;">a</th><td style="color:red">b</td><td style="text-align:center; position: fixed">c</td></tr></table><p style="text-align:right">p</p>"#,
             expect![[r#"
-                <table><tbody><tr><th style="text-align:right">a</th><td>b</td><td>c</td></tr></tbody></table><p>p</p>
-                1:49: warning: removed the style attribute from <td>: `color:red` is not allowed here, only one text-align declaration is
-                1:77: warning: removed the style attribute from <td>: `text-align:center; color:red` is not allowed here, only one text-align declaration is
-                1:137: warning: removed the style attribute from <p>: it is not allowed on this element"#]],
+                <table><tbody><tr><th style="text-align: right;">a</th><td style="color:red">b</td><td style="text-align:center">c</td></tr></tbody></table><p style="text-align:right">p</p>
+                1:107: warning: removed `position: fixed` from the style of <td>: the property `position` is not allowed (only properties that lay out or colour the element itself are)"#]],
+        );
+    }
+
+    #[test]
+    fn styles_keep_layout_and_colour_exactly_as_written() {
+        check(
+            r#"<div style="display: flex; margin-bottom: 10px;"><img style="max-width: 60%" src="a.png"></div><hr style="height: 1px; background: rgb(0 0 0 / 10%); border: 0"><table style="width: 100%; border-collapse: collapse"><tr><td style="padding: 0 calc(1em + 2px); Font-Weight: BOLD">x</td></tr></table>"#,
+            expect![[
+                r#"<div style="display: flex; margin-bottom: 10px;"><img style="max-width: 60%" src="a.png"></div><hr style="height: 1px; background: rgb(0 0 0 / 10%); border: 0"><table style="width: 100%; border-collapse: collapse"><tbody><tr><td style="padding: 0 calc(1em + 2px); Font-Weight: BOLD">x</td></tr></tbody></table>"#
+            ]],
+        );
+    }
+
+    #[test]
+    fn hostile_styles_are_removed_and_reported_where_written() {
+        check(
+            "<p style=\"color: red; position: fixed; z-index: 9; transform: scale(9)\">a</p>\n<span style='background: url(https://x.org/a.png); width: 1px'>b</span><div style=\"width: expression(alert(1)); behavior: url(x.htc); -moz-binding: url(x.xml#x)\">c</div>\n<b style=\"posi\\74ion: fixed; color: red /* x */; @import 'x'; color: var(--x, url(https://x.org/a.png)); TOP: 0; color: red !important; font-family: 'unclosed\">d</b><i style=\"posi&#116;ion: fixed\">e</i>",
+            expect![[r#"
+                <p style="color: red">a</p>
+                <span style="width: 1px">b</span><div>c</div>
+                <b style="color: red !important">d</b><i>e</i>
+                1:23: warning: removed `position: fixed` from the style of <p>: the property `position` is not allowed (only properties that lay out or colour the element itself are)
+                1:40: warning: removed `z-index: 9` from the style of <p>: the property `z-index` is not allowed (only properties that lay out or colour the element itself are)
+                1:52: warning: removed `transform: scale(9)` from the style of <p>: the property `transform` is not allowed (only properties that lay out or colour the element itself are)
+                2:14: warning: removed `background: url(https://x.org/a.png)` from the style of <span>: `url(` is not allowed in styles (only rgb, rgba, hsl, hsla, calc, min, max, clamp, var)
+                2:84: warning: removed `width: expression(alert(1))` from the style of <div>: `expression(` is not allowed in styles (only rgb, rgba, hsl, hsla, calc, min, max, clamp, var)
+                2:113: warning: removed `behavior: url(x.htc)` from the style of <div>: the property `behavior` is not allowed (only properties that lay out or colour the element itself are)
+                2:135: warning: removed `-moz-binding: url(x.xml#x)` from the style of <div>: the property `-moz-binding` is not allowed (only properties that lay out or colour the element itself are)
+                3:11: warning: removed `posi\74ion: fixed` from the style of <b>: CSS escapes are not allowed in styles
+                3:30: warning: removed `color: red /* x */` from the style of <b>: comments are not allowed in styles
+                3:50: warning: removed `@import 'x'` from the style of <b>: `@` is not allowed in styles
+                3:63: warning: removed `color: var(--x, url(https://x.org/a.png))` from the style of <b>: `url(` is not allowed in styles (only rgb, rgba, hsl, hsla, calc, min, max, clamp, var)
+                3:106: warning: removed `TOP: 0` from the style of <b>: the property `TOP` is not allowed (only properties that lay out or colour the element itself are)
+                3:137: warning: removed `font-family: 'unclosed` from the style of <b>: it is not a complete declaration (a string or parenthesis is not closed)
+                3:166: warning: removed `position: fixed` from the style of <i>: the property `position` is not allowed (only properties that lay out or colour the element itself are)"#]],
+        );
+    }
+
+    #[test]
+    fn repeated_declarations_are_each_reported_where_written() {
+        check(
+            r#"<p style="top: 0; color: red; top: 0">a</p>"#,
+            expect![[r#"
+                <p style="color: red">a</p>
+                1:11: warning: removed `top: 0` from the style of <p>: the property `top` is not allowed (only properties that lay out or colour the element itself are)
+                1:31: warning: removed `top: 0` from the style of <p>: the property `top` is not allowed (only properties that lay out or colour the element itself are)"#]],
+        );
+    }
+
+    #[test]
+    fn a_style_lists_at_most_so_many_removals() {
+        let html = format!("<p style=\"{}color: red\">a</p>", "top: 0; ".repeat(103));
+        let index = LineIndex::new(&html);
+        let mut diagnostics = vec![];
+        let policy = Policy::new(&Options::default(), &index, &mut diagnostics);
+        policy.scan(&html, 0, &index, &mut diagnostics, &mut vec![]);
+        assert_eq!(diagnostics.len(), MAX_STYLE_FINDINGS + 1);
+        assert_eq!(diagnostics[99].column, 11 + 99 * 8);
+        expect![[
+            r#"1:1: warning: removed 3 more declarations from the style of <p> (not listed)"#
+        ]]
+        .assert_eq(&diagnostics[100].to_string());
+        assert_eq!(policy.clean(&html), r#"<p style="color: red">a</p>"#);
+    }
+
+    #[test]
+    fn presentational_align() {
+        check(
+            r#"<p align="center">a</p><img align="LEFT" src="a.png"><h2 align="right">h</h2><td align="justify">x</td><table align="center"><tr><th align="left">t</th></tr></table><div align="middle">d</div><span align="left">s</span>"#,
+            expect![[r#"
+                <p align="center">a</p><img align="left" src="a.png"><h2 align="right">h</h2>x<table align="center"><tbody><tr><th align="left">t</th></tr></tbody></table><div>d</div><span>s</span>
+                1:166: warning: removed the align attribute from <div>: align="middle" is not one of the values allowed here
+                1:193: warning: removed the align attribute from <span>: it is not allowed on this element"#]],
         );
     }
 

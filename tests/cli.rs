@@ -183,3 +183,27 @@ fn profiles_by_name_by_file_and_their_mistakes() {
         "{err}"
     );
 }
+
+#[test]
+fn hidden_batch_renders_each_source_as_alone() {
+    let sources = ["---\ntitle: A\n---\n*a*\n", "# b\n", "<script>x</script>c"];
+    let out = run(
+        &["render", "--batch", "-"],
+        serde_json::to_string(&sources).unwrap().as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let batch: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(batch.len(), sources.len());
+    for (source, preview) in sources.iter().zip(&batch) {
+        let alone = run(&["render", "--json", "-"], source.as_bytes());
+        let alone: serde_json::Value = serde_json::from_slice(&alone.stdout).unwrap();
+        assert_eq!(preview, &alone, "{source}");
+    }
+    let bad = run(&["render", "--batch", "-"], b"not json");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--batch reads a JSON array"));
+}

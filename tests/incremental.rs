@@ -8,6 +8,9 @@ use proptest::prelude::*;
 #[path = "common/corpus.rs"]
 mod corpus_files;
 
+#[path = "common/conformance.rs"]
+mod conformance;
+
 /// The corpus posts, or `None` after reporting `test` skipped.
 fn corpus(test: &str) -> Option<&'static [String]> {
     corpus_files::posts(test)
@@ -115,8 +118,87 @@ fn apply(history: &mut Vec<String>, edit: &Edit) {
     history.push(next);
 }
 
+/// Renders `start`, then each edit of `edits` with one `Renderer`, and
+/// checks every render against a full render of the same text (the header
+/// as [`Header`] says).
+fn check_edits(start: &str, options: &Options, edits: &[Edit]) -> Result<(), TestCaseError> {
+    let mut renderer = Renderer::new(options.clone());
+    let mut history = vec![start.to_owned()];
+    let mut header = Header::default();
+    header.check(&renderer.render(&history[0]), &history[0], options);
+    for e in edits {
+        apply(&mut history, e);
+        let text = history.last().unwrap();
+        let incremental = renderer.render(text);
+        let full = render(text, options);
+        prop_assert_eq!(&incremental.preview.html, &full.html);
+        prop_assert_eq!(
+            incremental
+                .units
+                .iter()
+                .map(|u| u.tagged())
+                .collect::<String>(),
+            full.html.clone()
+        );
+        header.check(&incremental, text, options);
+        prop_assert_eq!(&incremental.preview.front_matter, &full.front_matter);
+        prop_assert_eq!(&incremental.preview.diagnostics, &full.diagnostics);
+        prop_assert_eq!(&incremental.preview.outline, &full.outline);
+        prop_assert_eq!(&incremental.preview.stats, &full.stats);
+    }
+    Ok(())
+}
+
+fn with_profile(profile: &str) -> Options {
+    Options {
+        profile: Some(profile.to_owned()),
+        ..Options::default()
+    }
+}
+
+/// The seed documents from `../shared` (None when absent): runs of
+/// consecutive fixture inputs, and the rust-blog posts.
+fn conformance_seeds() -> Option<&'static (Vec<String>, Vec<String>)> {
+    static SEEDS: std::sync::OnceLock<Option<(Vec<String>, Vec<String>)>> =
+        std::sync::OnceLock::new();
+    SEEDS
+        .get_or_init(|| {
+            Some((
+                conformance::fixture_inputs()?,
+                conformance::rust_blog_posts()?,
+            ))
+        })
+        .as_ref()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The same, starting from what authors type beyond the corpus: a run
+    /// of up to 8 consecutive inputs of the markdown packages' fixtures
+    /// (markdown-it, markdown-it-footnote, linkify-it) joined as one post,
+    /// or a rust-blog post, under every profile.
+    #[test]
+    fn incremental_equals_full_on_conformance_inputs(
+        first in any::<prop::sample::Index>(),
+        run in 1..8usize,
+        rust_blog in prop::bool::weighted(0.2),
+        profile in prop::sample::select(vec!["rust-foundation", "rust-foundation", "commonmark", "rust-blog"]),
+        edits in prop::collection::vec(edit(), 1..12),
+    ) {
+        let Some((fixtures, posts)) = conformance_seeds() else {
+            conformance::skip("incremental_equals_full_on_conformance_inputs", &conformance::shared());
+            return Ok(());
+        };
+        prop_assert!(fixtures.len() > 900 && posts.len() > 1000, "{} fixture inputs, {} posts", fixtures.len(), posts.len());
+        let start = if rust_blog {
+            posts[first.index(posts.len())].clone()
+        } else {
+            let i = first.index(fixtures.len());
+            fixtures[i..(i + run).min(fixtures.len())].join("\n")
+        };
+        check_edits(&start, &with_profile(profile), &edits)?;
+    }
 
     #[test]
     fn incremental_equals_full(
@@ -127,27 +209,7 @@ proptest! {
         let Some(corpus) = corpus("incremental::incremental_equals_full") else {
             return Ok(());
         };
-        let options = Options {
-            profile: Some(profile.to_owned()),
-            ..Options::default()
-        };
-        let mut renderer = Renderer::new(options.clone());
-        let mut history = vec![corpus[post].clone()];
-        let mut header = Header::default();
-        header.check(&renderer.render(&history[0]), &history[0], &options);
-        for e in &edits {
-            apply(&mut history, e);
-            let text = history.last().unwrap();
-            let incremental = renderer.render(text);
-            let full = render(text, &options);
-            prop_assert_eq!(&incremental.preview.html, &full.html);
-            prop_assert_eq!(incremental.units.iter().map(|u| u.tagged()).collect::<String>(), full.html.clone());
-            header.check(&incremental, text, &options);
-            prop_assert_eq!(&incremental.preview.front_matter, &full.front_matter);
-            prop_assert_eq!(&incremental.preview.diagnostics, &full.diagnostics);
-            prop_assert_eq!(&incremental.preview.outline, &full.outline);
-            prop_assert_eq!(&incremental.preview.stats, &full.stats);
-        }
+        check_edits(&corpus[post], &with_profile(profile), &edits)?;
     }
 }
 

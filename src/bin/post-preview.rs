@@ -48,6 +48,11 @@ mod cli {
             /// Print the preview as JSON: front_matter, header_html, html, diagnostics, outline, stats.
             #[arg(long)]
             json: bool,
+            /// For tests (hidden): the input is a JSON array of post sources,
+            /// and the output a JSON array of their previews (implies --json).
+            /// One process for the conformance test's thousands of inputs.
+            #[arg(long, hide = true)]
+            batch: bool,
             #[command(flatten)]
             render: RenderArgs,
         },
@@ -149,19 +154,25 @@ mod cli {
             Command::Render {
                 file,
                 json,
+                batch,
                 render: args,
             } => {
                 let name = file.unwrap_or_else(|| "-".to_owned());
                 let source = read_source(&name)?;
                 let (options, _) = args.options()?;
-                let preview = render(&source, &options);
-                let out = if json {
-                    let mut s = serde_json::to_string_pretty(&preview)
-                        .map_err(|e| Failure(format!("cannot serialize the preview: {e}")))?;
-                    s.push('\n');
-                    s
+                let serialize_failed =
+                    |e: serde_json::Error| Failure(format!("cannot serialize the preview: {e}"));
+                let out = if batch {
+                    let sources: Vec<String> = serde_json::from_str(&source).map_err(|e| {
+                        Failure(format!("--batch reads a JSON array of strings: {e}"))
+                    })?;
+                    let previews: Vec<_> = sources.iter().map(|s| render(s, &options)).collect();
+                    serde_json::to_string(&previews).map_err(serialize_failed)? + "\n"
+                } else if json {
+                    let preview = render(&source, &options);
+                    serde_json::to_string_pretty(&preview).map_err(serialize_failed)? + "\n"
                 } else {
-                    standalone_page(&preview)
+                    standalone_page(&render(&source, &options))
                 };
                 stdout.write_all(out.as_bytes()).map_err(write_failed)?;
                 Ok(ExitCode::SUCCESS)

@@ -68,6 +68,9 @@ const INPUTS = {
   "removed tags on one line": [25_000, (n) => rep("<x>a</x> ", n), /more than \d+ problems/],
   "refused links on one line": [25_000, (n) => rep("[a](javascript:x) ", n), /more than \d+ problems/],
   "removed attributes on one line": [25_000, (n) => rep('<b onclick="x">a</b> ', n), /more than \d+ problems/],
+  "removed style declarations on one line": [25_000, (n) => rep('<b style="position: fixed; color: red">a</b> ', n), /more than \d+ problems/],
+  "one style of many removed declarations": [25_000, (n) => `<p style="${rep("top: 0; color: red; ", n)}">a</p>`, /removed \d+ more declarations/],
+  "one style of many kept declarations": [25_000, (n) => `<p style="${rep("margin: 0 calc(1em + 2px); ", n)}">a</p>`],
   "template tags on one line": [25_000, (n) => rep("{{ x }} ", n)],
   // Raw HTML nested 10,000 deep (and more).
   "raw <div> nested": [10_000, (n) => rep("<div>", n), /nest more than/],

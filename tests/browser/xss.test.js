@@ -12,6 +12,9 @@
 //   `[x]` markers (none in the eleventy preset);
 // - hold no URL whose scheme, once the browser has parsed it, is other than
 //   http, https or mailto;
+// - hold no inline style that Chromium reads as positioning, transforming,
+//   masking or filtering an element, or whose value loads or reads anything
+//   (`url(`, `image-set(`, `attr(`, …);
 // - clobber nothing: no id or name of a preview mounted in a shadow root is
 //   reachable as a window or document property;
 // - run nothing: after the output is inserted (in a plain element and in a
@@ -130,6 +133,11 @@ function runBatch(page, batch, tags) {
         "cite", "data", "codebase", "lowsrc", "dynsrc", "longdesc", "usemap", "manifest", "icon", "profile",
       ]);
       const HTML_NS = "http://www.w3.org/1999/xhtml";
+      // Inline styles, as Chromium's own CSS parser reads them: nothing that
+      // takes an element out of the post's flow or stacking, and no value
+      // that loads or reads anything.
+      const UNSAFE_STYLE = /^(position|top|right|bottom|left|inset.*|z-index|transform.*|translate|rotate|scale|filter|backdrop-filter|mask.*|-webkit-mask.*|clip-path|clip|content|offset.*|will-change|contain|isolation|mix-blend-mode|zoom)$/;
+      const UNSAFE_VALUE = /url\(|image-set\(|image\(|element\(|attr\(|expression/i;
       const EVENTS = [
         ["mouseover", MouseEvent], ["mouseenter", MouseEvent], ["mousemove", MouseEvent], ["mousedown", MouseEvent],
         ["mouseup", MouseEvent], ["click", MouseEvent], ["dblclick", MouseEvent], ["auxclick", MouseEvent],
@@ -207,6 +215,13 @@ function runBatch(page, batch, tags) {
             if (el.namespaceURI === HTML_NS && el.localName === "input") {
               if (!checkboxes.includes(el.outerHTML) || !el.disabled) problems.push(`form control ${el.outerHTML}`);
             } else if (el.namespaceURI !== HTML_NS || !tags.includes(el.localName)) problems.push(`element <${el.localName}> (${el.namespaceURI})`);
+            for (let i = 0; i < el.style.length; i++) {
+              const prop = el.style[i];
+              const value = el.style.getPropertyValue(prop);
+              if (UNSAFE_STYLE.test(prop) || UNSAFE_VALUE.test(value)) {
+                problems.push(`style ${el.localName}[${prop}: ${value}] from ${JSON.stringify(el.getAttribute("style"))}`);
+              }
+            }
             for (const a of el.attributes) {
               const name = a.name.toLowerCase();
               if (name.startsWith("on")) problems.push(`attribute ${el.localName}[${a.name}]`);

@@ -9,13 +9,13 @@
 // when a figure drops below the one recorded there, or when an allowlist entry
 // does not apply exactly; 2 on usage errors.
 
-import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderReference } from "./reference.mjs";
-import { parse, normalize, compareTrees, serialize, applyRemoval } from "./normalize.mjs";
 import { requireCorpus } from "./corpus.mjs";
+import { renderActual, pool, clip, comparePart, describe } from "./common.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RATCHET = path.join(HERE, "expected-pass.txt");
@@ -85,102 +85,52 @@ function readAllowlist() {
 const ratchet = readRatchet();
 const allowlist = readAllowlist();
 
-// ---- rendering ------------------------------------------------------------
+// ---- comparing -------------------------------------------------------------
 
-function renderActual(file) {
-  const r = spawnSync(args.bin, ["render", "--json", file], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 60_000 });
-  if (r.error) throw new Error(`cannot run ${args.bin}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${args.bin} exited with ${r.status ?? r.signal}: ${(r.stderr || "").trim().slice(0, 300)}`);
-  let out;
-  try {
-    out = JSON.parse(r.stdout);
-  } catch (e) {
-    throw new Error(`output is not JSON: ${e.message}: ${r.stdout.slice(0, 200)}`);
-  }
-  if (typeof out.html !== "string" || typeof out.header_html !== "string") {
-    throw new Error("JSON output lacks string fields html and header_html");
-  }
-  return { header: out.header_html, body: out.html };
-}
-
-const clip = (s, n) => (s.length > n ? `${s.slice(0, n)}…` : s);
-
-/** Compares one part (body or header). Returns { equal, diff?, allowErrors[], allowed[] }. */
-function comparePart(slug, kind, expectedHtml, actualHtml) {
-  const entries = allowlist.filter((e) => e.post === slug && e.kind === kind);
-  const actual = normalize(parse(actualHtml));
-  const plain = compareTrees(normalize(parse(expectedHtml)), actual);
-  if (entries.length === 0) return { equal: !plain, diff: plain, allowErrors: [], allowed: [] };
-  const tree = parse(expectedHtml);
-  const allowErrors = [];
-  for (const e of entries) {
-    const err = applyRemoval(tree, e.removed);
-    if (err) allowErrors.push(`allowlist entry "${e.removed}" does not apply: ${err}`);
-  }
-  if (!plain) allowErrors.push(`allowlist entries for ${kind} are not needed: the ${kind} matches without them`);
-  const diff = compareTrees(normalize(tree), actual);
-  return { equal: !diff && allowErrors.length === 0, diff, allowErrors, allowed: entries.map((e) => e.removed) };
-}
-
-function describe(diff, width) {
-  let exp = serialize(diff.expected);
-  let act = serialize(diff.actual);
-  let where = "";
-  if (diff.expected?.text !== undefined && diff.actual?.text !== undefined) {
-    // show the text from a little before its first differing character
-    let i = 0;
-    while (i < exp.length && exp[i] === act[i]) i++;
-    if (i > 40) {
-      exp = `…${exp.slice(i - 30)}`;
-      act = `…${act.slice(i - 30)}`;
-    }
-    where = ` at character ${i}`;
-  }
-  return [
-    `${diff.path}: ${diff.what}${where}`,
-    `      expected: ${clip(exp, width)}`,
-    `      actual:   ${clip(act, width)}`,
-  ];
+function compareAllowing(slug, kind, expectedHtml, actualHtml) {
+  const removals = allowlist.filter((e) => e.post === slug && e.kind === kind).map((e) => e.removed);
+  return comparePart(kind, removals, expectedHtml, actualHtml);
 }
 
 // ---- main loop ------------------------------------------------------------
 
-const results = [];
 const width = args.verbose ? 2000 : 160;
-for (const slug of slugs) {
+const results = await pool(slugs, os.availableParallelism(), async (slug) => {
   const file = path.join(corpus, `${slug}.md`);
   const res = { slug, body: false, header: false, lines: [], hardError: false };
-  results.push(res);
   let ref;
   try {
     ref = renderReference(readFileSync(file, "utf8"));
   } catch (e) {
     res.lines.push(`reference: ${e.message}`);
-    continue;
+    return res;
   }
   if (args.referenceOnly) {
     res.body = res.header = true;
     if (args.verbose) res.lines.push(`header: ${ref.header}`, `body: ${clip(ref.body, width)}`);
-    continue;
+    return res;
   }
   let act;
   try {
-    act = renderActual(file);
+    act = await renderActual(args.bin, file);
   } catch (e) {
     res.lines.push(`post-preview: ${e.message}`);
-    continue;
+    return res;
   }
   for (const kind of ["header", "body"]) {
-    const c = comparePart(slug, kind, ref[kind], act[kind]);
+    const c = compareAllowing(slug, kind, ref[kind], act[kind]);
     res[kind] = c.equal;
     for (const err of c.allowErrors) {
       res.lines.push(`${kind}: ${err}`);
       res.hardError = true;
     }
     if (c.diff) res.lines.push(...describe(c.diff, width).map((l, i) => (i ? l : `${kind} ${l}`)));
-    else if (c.allowed.length && args.verbose) res.lines.push(`${kind}: equal after allowlisted removal(s): ${c.allowed.join("; ")}`);
+    else if (c.equal && args.verbose && allowlist.some((e) => e.post === slug && e.kind === kind)) {
+      res.lines.push(`${kind}: equal after allowlisted removal(s)`);
+    }
   }
-}
+  return res;
+});
 
 let bodies = 0;
 let headers = 0;

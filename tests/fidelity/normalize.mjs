@@ -157,43 +157,85 @@ export function compareTrees(exp, act, path = "") {
   return null;
 }
 
-/** Finds the parse5 element at `path` (`/p[3]/a[1]`, element steps only) under `root`. */
-export function resolvePath(root, path) {
-  const steps = path.split("/").filter(Boolean);
-  let node = root;
-  for (const step of steps) {
-    const m = /^([a-z][a-z0-9-]*)\[(\d+)\]$/i.exec(step);
-    if (!m) return null;
-    const kids = childNodesOf(node).filter(isElement);
-    const same = kids.filter((k) => k.tagName === m[1].toLowerCase());
-    node = same[Number(m[2]) - 1];
-    if (!node) return null;
+/**
+ * Finds the parse5 elements at `path` under `root`: element steps only,
+ * `/p[3]/a[1]`; an index `*` takes every element of that name
+ * (`/div[*]/noscript[*]`).
+ */
+export function resolvePaths(root, path) {
+  let nodes = [root];
+  for (const step of path.split("/").filter(Boolean)) {
+    const m = /^([a-z][a-z0-9-]*)\[(\d+|\*)\]$/i.exec(step);
+    if (!m) return [];
+    nodes = nodes.flatMap((node) => {
+      const same = childNodesOf(node).filter((k) => isElement(k) && k.tagName === m[1].toLowerCase());
+      return m[2] === "*" ? same : same.slice(Number(m[2]) - 1, Number(m[2]));
+    });
   }
-  return node === root ? null : node;
+  return nodes.filter((n) => n !== root);
+}
+
+/** The one parse5 element at `path` (see `resolvePaths`), or null. */
+export function resolvePath(root, path) {
+  return resolvePaths(root, path)[0] ?? null;
 }
 
 /**
  * Applies one security removal to a parse5 tree (mutates it). `removed` is
- * `element PATH` or `attribute NAME at PATH`. Returns an error string or null.
+ * `element PATH` (the element and its content), `tag PATH` (the element,
+ * its content kept in its place, as the sanitizer removes a tag it does
+ * not know), `attribute NAME at PATH` or `declaration PROPERTY at PATH` (one
+ * property's declarations out of the element's `style`, the others kept as
+ * the sanitizer writes them); a PATH with `[*]` steps applies to
+ * every element it finds, and to at least one. Returns an error string or null.
  */
 export function applyRemoval(root, removed) {
-  let m = /^element (\/\S+)$/.exec(removed);
-  if (m) {
-    const el = resolvePath(root, m[1]);
-    if (!el) return `no element at ${m[1]}`;
-    const parent = el.parentNode;
-    const siblings = parent.tagName === "template" && parent.content ? parent.content.childNodes : parent.childNodes;
-    siblings.splice(siblings.indexOf(el), 1);
+  const forms = [
+    [/^(?:element|tag) (\/\S+)$/, removeElement],
+    [/^declaration (\S+) at (\/\S+)$/, removeDeclaration],
+    [/^attribute (\S+) at (\/\S+)$/, removeAttribute],
+  ];
+  for (const [pattern, remove] of forms) {
+    const m = pattern.exec(removed);
+    if (!m) continue;
+    const path = m[m.length - 1];
+    const els = resolvePaths(root, path);
+    if (!els.length) return `no element at ${path}`;
+    for (const el of els) {
+      const err = remove(el, m[1], removed.startsWith("tag "));
+      if (err) return `element at ${path} ${err}`;
+    }
     return null;
   }
-  m = /^attribute (\S+) at (\/\S+)$/.exec(removed);
-  if (m) {
-    const el = resolvePath(root, m[2]);
-    if (!el) return `no element at ${m[2]}`;
-    const i = el.attrs.findIndex((a) => a.name === m[1]);
-    if (i === -1) return `element at ${m[2]} has no attribute ${m[1]}`;
-    el.attrs.splice(i, 1);
-    return null;
-  }
-  return `cannot parse removal ${JSON.stringify(removed)} (expected "element PATH" or "attribute NAME at PATH")`;
+  return `cannot parse removal ${JSON.stringify(removed)} (expected "element PATH", "tag PATH", "attribute NAME at PATH" or "declaration PROPERTY at PATH")`;
+}
+
+/** Takes `el` out of its parent; with `keepContent`, its children take its place. */
+function removeElement(el, _path, keepContent) {
+  const parent = el.parentNode;
+  const siblings = parent.tagName === "template" && parent.content ? parent.content.childNodes : parent.childNodes;
+  const kept = keepContent ? childNodesOf(el) : [];
+  for (const k of kept) k.parentNode = parent;
+  siblings.splice(siblings.indexOf(el), 1, ...kept);
+  return null;
+}
+
+/** Takes `property`'s declarations out of `el`'s style, the others written as the sanitizer writes them (trimmed, joined with "; "). */
+function removeDeclaration(el, property) {
+  const i = el.attrs.findIndex((a) => a.name === "style");
+  if (i === -1) return "has no style attribute";
+  const all = el.attrs[i].value.split(";").map((d) => d.trim()).filter(Boolean);
+  const kept = all.filter((d) => d.split(":")[0].trim().toLowerCase() !== property);
+  if (kept.length === all.length) return `has no declaration ${property} in its style`;
+  if (kept.length) el.attrs[i].value = kept.join("; ");
+  else el.attrs.splice(i, 1);
+  return null;
+}
+
+/** Takes attribute `name` off `el`. */
+function removeAttribute(el, name) {
+  const i = el.attrs.findIndex((a) => a.name === name);
+  if (i === -1) return `has no attribute ${name}`;
+  el.attrs.splice(i, 1);
+  return null;
 }

@@ -51,6 +51,38 @@ test("allowlisted removals apply exactly", () => {
   assert.match(applyRemoval(tree, "the script"), /cannot parse/);
 });
 
+test("a tag removal keeps the element's content in its place", () => {
+  const tree = parse("<p>a<foo>b<em>c</em></foo>d<bar></bar></p>");
+  assert.equal(applyRemoval(tree, "tag /p[1]/foo[1]"), null);
+  assert.equal(applyRemoval(tree, "tag /p[1]/bar[1]"), null);
+  assert.equal(compareTrees(normalize(tree), normalize(parse("<p>ab<em>c</em>d</p>"))), null);
+  assert.match(applyRemoval(tree, "tag /p[1]/foo[1]"), /no element/);
+  // the kept content is the tree's own: a later removal inside it applies
+  const nested = parse("<p><foo><script>x</script></foo></p>");
+  assert.equal(applyRemoval(nested, "tag /p[1]/foo[1]"), null);
+  assert.equal(applyRemoval(nested, "element /p[1]/script[1]"), null);
+  assert.equal(compareTrees(normalize(nested), normalize(parse("<p></p>"))), null);
+});
+
+test("a [*] step applies a removal to every element it names", () => {
+  const tree = parse('<div><div><noscript>a</noscript><a target="_x">1</a></div><div><noscript>b</noscript><a target="_x">2</a></div></div>');
+  assert.equal(applyRemoval(tree, "element /div[1]/div[*]/noscript[*]"), null);
+  assert.equal(applyRemoval(tree, "attribute target at /div[*]/div[*]/a[*]"), null);
+  assert.equal(compareTrees(normalize(tree), normalize(parse("<div><div><a>1</a></div><div><a>2</a></div></div>"))), null);
+  assert.match(applyRemoval(tree, "element /div[*]/noscript[*]"), /no element/);
+  assert.match(applyRemoval(parse("<p><a>x</a><a title=t>y</a></p>"), "attribute title at /p[1]/a[*]"), /no attribute title/);
+});
+
+test("a declaration removal takes one property out of a style, as the sanitizer writes the rest", () => {
+  const tree = parse('<table style="width: 100vw; position: relative; left: 50%;margin-left: -49vw;"></table><p style="position:fixed">p</p>');
+  assert.equal(applyRemoval(tree, "declaration position at /table[1]"), null);
+  assert.equal(applyRemoval(tree, "declaration left at /table[1]"), null);
+  assert.equal(applyRemoval(tree, "declaration position at /p[1]"), null);
+  assert.equal(compareTrees(normalize(tree), normalize(parse('<table style="width: 100vw; margin-left: -49vw"></table><p>p</p>'))), null);
+  assert.match(applyRemoval(tree, "declaration z-index at /table[1]"), /no declaration z-index/);
+  assert.match(applyRemoval(tree, "declaration color at /p[1]"), /no style attribute/);
+});
+
 test("reference header", () => {
   const h = renderHeader({
     title: "A & B",

@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
-use post_preview::sanitize::{Policy, CHECKBOXES, TAGS};
+use post_preview::sanitize::{Policy, ALIGN_VALUES, CHECKBOXES, STYLE_PROPERTIES, TAGS};
 use post_preview::{render, LineIndex, Options, Preset};
 
 const PAYLOADS: &str = include_str!("payloads.json");
@@ -156,6 +156,54 @@ fn without_line_attributes(html: &str) -> String {
     out
 }
 
+/// What a kept `style` attribute must never hold, checked apart from the
+/// sanitizer's own parser: a property outside the allowlist (names split
+/// at `;` and `:` outside strings), a function that loads or computes from outside
+/// (`url(`, `expression(`, `image-set(`, `attr(`), an escape, a
+/// comment or an at-rule.
+fn style_problems(tag: &str, style: &str) -> Vec<String> {
+    let mut found = vec![];
+    let lower = style.to_ascii_lowercase();
+    for bad in [
+        "url(",
+        "expression",
+        "image-set",
+        "attr(",
+        "\\",
+        "/*",
+        "@",
+        "behavior",
+        "binding",
+    ] {
+        if lower.contains(bad) {
+            found.push(format!("{tag}[style={style:?}] holds {bad:?}"));
+        }
+    }
+    // Strings (a font name) may hold anything: split what is outside them.
+    let mut outside = String::new();
+    let mut quote = None;
+    for c in lower.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => outside.push(c),
+        }
+    }
+    for declaration in outside.split(';') {
+        let Some((property, _)) = declaration.split_once(':') else {
+            continue;
+        };
+        let property = property.trim();
+        if !STYLE_PROPERTIES.contains(&property) {
+            found.push(format!(
+                "{tag}[style={style:?}] keeps the property {property:?}"
+            ));
+        }
+    }
+    found
+}
+
 /// Every check on one rendered string; returns the problems found.
 fn problems(policy: &Policy, html: &str) -> Vec<String> {
     let mut found = vec![];
@@ -181,6 +229,17 @@ fn problems(policy: &Policy, html: &str) -> Vec<String> {
             }
             if matches!(attr.as_str(), "href" | "src") && !Policy::url_allowed(&value) {
                 found.push(format!("URL {name}[{attr}={value:?}]"));
+            }
+            if attr == "style" {
+                found.extend(style_problems(&name, &value));
+            }
+            if attr == "align"
+                && !ALIGN_VALUES
+                    .iter()
+                    .find(|(tag, _)| *tag == name || *tag == "*")
+                    .is_some_and(|(_, values)| values.contains(&value.as_str()))
+            {
+                found.push(format!("{name}[align={value:?}] is not an allowed value"));
             }
             if !matches!(
                 attr.as_str(),
@@ -211,6 +270,7 @@ fn problems(policy: &Policy, html: &str) -> Vec<String> {
                     | "type"
                     | "data-line"
                     | "data-line-end"
+                    | "align"
             ) {
                 found.push(format!("attribute {name}[{attr}] is not in the policy"));
             }

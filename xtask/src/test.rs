@@ -4,9 +4,10 @@
 //! 2. build: the `cargo xtask build` steps (www/pkg)
 //! 3. browsers: Chromium and chromedriver (apt-get when missing)
 //! 4. wasm: `tests/wasm_binding.rs` under wasm-bindgen-test in headless Chromium
-//! 5. fidelity: `tests/fidelity/compare.mjs` (the Foundation) and
-//!    `tests/fidelity/rust-blog.mjs` (blog.rust-lang.org) against the native binary, then
-//!    its `node --test` unit tests and `linkify-cases.mjs --check` (if present)
+//! 5. fidelity: `tests/fidelity/compare.mjs` (the Foundation),
+//!    `rust-blog.mjs` (blog.rust-lang.org) and `conformance.mjs` (the markdown
+//!    packages' fixtures) against the native binary, then their `node --test`
+//!    unit tests and `linkify-cases.mjs --check` (if present)
 //! 6. e2e: `node --test tests/browser/` against the static server (if present)
 //! 7. package: `cargo xtask pack`'s tarball installed into a fresh project,
 //!    `node --test tests/package/` (tsc, no bundler, Vite, in Chromium)
@@ -171,6 +172,15 @@ fn steps(project: &Project, skip: &Skips, summary: &mut Summary) -> Result<()> {
                 .arg("tests/fidelity/rust-blog.mjs")
                 .arg("--bin")
                 .arg(&bin))?;
+            // The markdown packages' fixtures and the rust-blog posts: it
+            // reports itself skipped when ../shared is absent (a failure
+            // under CI=true).
+            if fidelity.join("conformance.mjs").is_file() {
+                run(Command::new("node")
+                    .arg("tests/fidelity/conformance.mjs")
+                    .arg("--bin")
+                    .arg(&bin))?;
+            }
             // The comparator's own unit tests, and the generated linkify cases
             // being current (as tests/fidelity/README.md lists them).
             if has_node_tests(&fidelity) {

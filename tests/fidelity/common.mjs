@@ -1,0 +1,134 @@
+// What compare.mjs (the Foundation corpus) and conformance.mjs (the markdown
+// packages' fixtures, the rust-blog posts) share: running post-preview,
+// comparing one part with the reviewed removals applied, and reporting the
+// first difference.
+
+import { spawn } from "node:child_process";
+import { parse, normalize, compareTrees, serialize, applyRemoval } from "./normalize.mjs";
+
+/** Runs `BIN ARGS` with `input` on standard input; resolves to its standard output parsed as JSON. */
+function runJson(bin, args, input) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const out = [];
+    const err = [];
+    const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => err.push(d));
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${bin}: ${e.message}`));
+    });
+    child.on("close", (status, signal) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString("utf8");
+      if (status !== 0) {
+        const stderr = Buffer.concat(err).toString("utf8").trim().slice(0, 300);
+        return reject(new Error(`${bin} exited with ${status ?? signal}: ${stderr}`));
+      }
+      try {
+        resolve(JSON.parse(stdout));
+      } catch (e) {
+        reject(new Error(`output is not JSON: ${e.message}: ${stdout.slice(0, 200)}`));
+      }
+    });
+    child.stdin.on("error", () => {}); // a child that exits early is reported by "close"
+    child.stdin.end(input);
+  });
+}
+
+/** { header, body } of one `render --json` preview. */
+function parts(json) {
+  if (typeof json?.html !== "string" || typeof json?.header_html !== "string") {
+    throw new Error("JSON output lacks string fields html and header_html");
+  }
+  return { header: json.header_html, body: json.html };
+}
+
+/** Renders the post FILE with `BIN render --json FILE`. Resolves to { header, body }. */
+export async function renderActual(bin, file) {
+  return parts(await runJson(bin, ["render", "--json", file], ""));
+}
+
+/**
+ * Renders many post sources in one process (`BIN render --batch -`, a
+ * hidden flag for tests). Resolves to [{ header, body }] in order.
+ */
+export async function renderBatch(bin, sources) {
+  const out = await runJson(bin, ["render", "--batch", "-"], JSON.stringify(sources));
+  if (!Array.isArray(out) || out.length !== sources.length) throw new Error(`--batch gave no array of ${sources.length} previews`);
+  return out.map(parts);
+}
+
+/** Runs `task(item)` over `items`, `limit` at a time; resolves to the results in order. */
+export async function pool(items, limit, task) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export const clip = (s, n) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/**
+ * Compares one part: the expected HTML with each reviewed removal
+ * (`removals`, see normalize.mjs `applyRemoval`) applied, against the actual
+ * HTML. Returns { equal, diff, allowErrors }: a removal that does not apply,
+ * or removals the part does not need, are errors and the part is not equal.
+ */
+export function comparePart(label, removals, expectedHtml, actualHtml) {
+  const actual = normalize(parse(actualHtml));
+  const plain = compareTrees(normalize(parse(expectedHtml)), actual);
+  if (removals.length === 0) return { equal: !plain, diff: plain, allowErrors: [] };
+  const tree = parse(expectedHtml);
+  const allowErrors = [];
+  for (const removed of removals) {
+    const err = applyRemoval(tree, removed);
+    if (err) allowErrors.push(`allowlist entry "${removed}" does not apply: ${err}`);
+  }
+  if (!plain) allowErrors.push(`allowlist entries for ${label} are not needed: the ${label} matches without them`);
+  const diff = compareTrees(normalize(tree), actual);
+  return { equal: !diff && allowErrors.length === 0, diff, allowErrors };
+}
+
+/** Where two strings first differ. */
+function firstDifference(a, b) {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * One line naming a difference: `PATH: WHAT`, and for text the character
+ * where it starts (what the conformance test's known list records).
+ */
+export function summary(diff) {
+  const texts = diff.expected?.text !== undefined && diff.actual?.text !== undefined;
+  const at = texts ? ` at character ${firstDifference(diff.expected.text, diff.actual.text)}` : "";
+  return `${diff.path}: ${diff.what}${at}`;
+}
+
+/** The report lines of a difference: where, then the expected and actual snippets. */
+export function describe(diff, width) {
+  let exp = serialize(diff.expected);
+  let act = serialize(diff.actual);
+  if (diff.expected?.text !== undefined && diff.actual?.text !== undefined) {
+    // show the text from a little before its first differing character
+    const i = firstDifference(exp, act);
+    if (i > 40) {
+      exp = `…${exp.slice(i - 30)}`;
+      act = `…${act.slice(i - 30)}`;
+    }
+  }
+  return [
+    summary(diff),
+    `      expected: ${clip(exp, width)}`,
+    `      actual:   ${clip(act, width)}`,
+  ];
+}
