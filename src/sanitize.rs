@@ -197,7 +197,15 @@ pub const CLEAN_CONTENT_TAGS: &[&str] = &[
 ];
 
 /// Attributes allowed on every kept tag (`style` filtered by [`STYLE_PROPERTIES`]).
-pub const GENERIC_ATTRIBUTES: &[&str] = &["aria-hidden", "class", "dir", "id", "lang", "style", "title"];
+pub const GENERIC_ATTRIBUTES: &[&str] = &[
+    "aria-hidden",
+    "class",
+    "dir",
+    "id",
+    "lang",
+    "style",
+    "title",
+];
 
 /// Attributes allowed on specific tags (`align` filtered by [`ALIGN_VALUES`]).
 pub const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[

@@ -1,5 +1,6 @@
-// What compare.mjs (the Foundation corpus) and conformance.mjs (the markdown
-// packages' fixtures, the rust-blog posts) share: running post-preview,
+// What compare.mjs (the Foundation corpus), conformance.mjs (the markdown
+// packages' fixtures, the rust-blog posts) and rust-blog.mjs (the rust-blog
+// profile against Zola's output) share: running post-preview,
 // comparing one part with the reviewed removals applied, and reporting the
 // first difference.
 
@@ -37,17 +38,20 @@ function runJson(bin, args, input) {
   });
 }
 
-/** { header, body } of one `render --json` preview. */
+/** { header, body, diagnostics } of one `render --json` preview. */
 function parts(json) {
   if (typeof json?.html !== "string" || typeof json?.header_html !== "string") {
     throw new Error("JSON output lacks string fields html and header_html");
   }
-  return { header: json.header_html, body: json.html };
+  return { header: json.header_html, body: json.html, diagnostics: json.diagnostics ?? [] };
 }
 
-/** Renders the post FILE with `BIN render --json FILE`. Resolves to { header, body }. */
-export async function renderActual(bin, file) {
-  return parts(await runJson(bin, ["render", "--json", file], ""));
+/**
+ * Renders the post FILE with `BIN render --json [OPTIONS] FILE` (`options`,
+ * e.g. `["--profile", "rust-blog"]`). Resolves to { header, body, diagnostics }.
+ */
+export async function renderActual(bin, file, options = []) {
+  return parts(await runJson(bin, ["render", "--json", ...options, file], ""));
 }
 
 /**
@@ -81,19 +85,28 @@ export const clip = (s, n) => (s.length > n ? `${s.slice(0, n)}…` : s);
  * (`removals`, see normalize.mjs `applyRemoval`) applied, against the actual
  * HTML. Returns { equal, diff, allowErrors }: a removal that does not apply,
  * or removals the part does not need, are errors and the part is not equal.
+ * `site` may add what a site's pages imply for a browser: `view(tree)`
+ * rewrites both parsed trees before they are normalized (after the
+ * removals), `remove(tree, removed)` handles removal forms of its own
+ * (returning `undefined` for the others).
  */
-export function comparePart(label, removals, expectedHtml, actualHtml) {
-  const actual = normalize(parse(actualHtml));
-  const plain = compareTrees(normalize(parse(expectedHtml)), actual);
+export function comparePart(label, removals, expectedHtml, actualHtml, site = {}) {
+  const view = site.view ?? ((tree) => tree);
+  const remove = (tree, removed) => {
+    const own = site.remove?.(tree, removed);
+    return own === undefined ? applyRemoval(tree, removed) : own;
+  };
+  const actual = normalize(view(parse(actualHtml)));
+  const plain = compareTrees(normalize(view(parse(expectedHtml))), actual);
   if (removals.length === 0) return { equal: !plain, diff: plain, allowErrors: [] };
   const tree = parse(expectedHtml);
   const allowErrors = [];
   for (const removed of removals) {
-    const err = applyRemoval(tree, removed);
+    const err = remove(tree, removed);
     if (err) allowErrors.push(`allowlist entry "${removed}" does not apply: ${err}`);
   }
   if (!plain) allowErrors.push(`allowlist entries for ${label} are not needed: the ${label} matches without them`);
-  const diff = compareTrees(normalize(tree), actual);
+  const diff = compareTrees(normalize(view(tree)), actual);
   return { equal: !diff && allowErrors.length === 0, diff, allowErrors };
 }
 

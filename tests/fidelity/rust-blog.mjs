@@ -23,11 +23,11 @@
 // allowlist entry does not apply exactly; 2 on usage errors. Without the
 // corpus it says so and exits 0, except under CI=true, where it fails.
 
-import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse, normalize, compareTrees, serialize, applyRemoval } from "./normalize.mjs";
+import { renderActual, pool, comparePart, describe } from "./common.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "../..");
@@ -184,69 +184,20 @@ function removeEvery(root, removed) {
   return count ? null : `no ${m[1]} ${m[2]} in the expected ${m[1] === "element" ? "tree" : "elements"}`;
 }
 
-function renderActual(file) {
-  const r = spawnSync(args.bin, ["render", "--json", "--profile", "rust-blog", file], {
-    encoding: "utf8",
-    maxBuffer: 64 << 20,
-    timeout: 60_000,
-  });
-  if (r.error) throw new Error(`cannot run ${args.bin}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${args.bin} exited with ${r.status ?? r.signal}: ${(r.stderr || "").trim().slice(0, 300)}`);
-  const out = JSON.parse(r.stdout);
-  return { header: out.header_html, body: out.html, diagnostics: out.diagnostics };
-}
-
-const clip = (s, n) => (s.length > n ? `${s.slice(0, n)}…` : s);
-
-function comparePart(name, kind, expectedHtml, actualHtml, permalink) {
-  const entries = allowlist.filter((e) => e.post === name && e.kind === kind);
-  const actual = normalize(browserView(parse(actualHtml), permalink));
-  const plain = compareTrees(normalize(browserView(parse(expectedHtml), permalink)), actual);
-  if (entries.length === 0) return { equal: !plain, diff: plain, allowErrors: [], allowed: [] };
-  const tree = browserView(parse(expectedHtml), permalink);
-  const allowErrors = [];
-  for (const e of entries) {
-    const every = removeEvery(tree, e.removed);
-    const err = every === undefined ? applyRemoval(tree, e.removed) : every;
-    if (err) allowErrors.push(`allowlist entry "${e.removed}" does not apply: ${err}`);
-  }
-  if (!plain) allowErrors.push(`allowlist entries for ${kind} are not needed: the ${kind} matches without them`);
-  const diff = compareTrees(normalize(tree), actual);
-  return { equal: !diff && allowErrors.length === 0, diff, allowErrors, allowed: entries.map((e) => e.removed) };
-}
-
-function describe(diff, width) {
-  let exp = serialize(diff.expected);
-  let act = serialize(diff.actual);
-  let where = "";
-  if (diff.expected?.text !== undefined && diff.actual?.text !== undefined) {
-    let i = 0;
-    while (i < exp.length && exp[i] === act[i]) i++;
-    if (i > 40) {
-      exp = `…${exp.slice(i - 30)}`;
-      act = `…${act.slice(i - 30)}`;
-    }
-    where = ` at character ${i}`;
-  }
-  return [`${diff.path}: ${diff.what}${where}`, `      expected: ${clip(exp, width)}`, `      actual:   ${clip(act, width)}`];
-}
-
 // ---- main loop ------------------------------------------------------------
 
-const results = [];
 const width = args.verbose ? 2000 : 160;
 let errorDiagnostics = 0;
-for (const name of names) {
+const results = await pool(names, os.cpus().length, async (name) => {
   const entry = index[name];
   const res = { name, body: false, header: false, lines: [], hardError: false };
-  results.push(res);
   const permalink = SITE + entry.url_path;
   let act;
   try {
-    act = renderActual(path.join(corpus, entry.source));
+    act = await renderActual(args.bin, path.join(corpus, entry.source), ["--profile", "rust-blog"]);
   } catch (e) {
     res.lines.push(`post-preview: ${e.message}`);
-    continue;
+    return res;
   }
   // `check --profile rust-blog` must find no error in a post the site published.
   for (const d of act.diagnostics) {
@@ -256,18 +207,21 @@ for (const name of names) {
       res.hardError = true;
     }
   }
+  const site = { view: (tree) => browserView(tree, permalink), remove: removeEvery };
   for (const kind of ["header", "body"]) {
     const expected = readFileSync(path.join(published, `${name}.${kind}.html`), "utf8");
-    const c = comparePart(name, kind, expected, act[kind], permalink);
+    const removals = allowlist.filter((e) => e.post === name && e.kind === kind).map((e) => e.removed);
+    const c = comparePart(kind, removals, expected, act[kind], site);
     res[kind] = c.equal;
     for (const err of c.allowErrors) {
       res.lines.push(`${kind}: ${err}`);
       res.hardError = true;
     }
     if (c.diff) res.lines.push(...describe(c.diff, width).map((l, i) => (i ? l : `${kind} ${l}`)));
-    else if (c.allowed.length && args.verbose) res.lines.push(`${kind}: equal after allowlisted removal(s): ${c.allowed.join("; ")}`);
+    else if (removals.length && args.verbose) res.lines.push(`${kind}: equal after allowlisted removal(s): ${removals.join("; ")}`);
   }
-}
+  return res;
+});
 
 let bodies = 0;
 let headers = 0;
