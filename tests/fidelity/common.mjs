@@ -5,6 +5,8 @@
 // first difference.
 
 import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { parse, normalize, compareTrees, serialize, applyRemoval } from "./normalize.mjs";
 
 /** Runs `BIN ARGS` with `input` on standard input; resolves to its standard output parsed as JSON. */
@@ -144,4 +146,73 @@ export function describe(diff, width) {
     `      expected: ${clip(exp, width)}`,
     `      actual:   ${clip(act, width)}`,
   ];
+}
+
+// ---- the post-by-post ratchet and allowlist (compare.mjs, rust-blog.mjs) ----
+
+/**
+ * Reads a ratchet file: the names of the posts whose body and header match
+ * (one a line), and the `# bodies equal: N/T, headers equal: M/T` figures.
+ */
+export function readRatchet(file) {
+  const r = { names: new Set(), bodies: 0, headers: 0 };
+  if (!existsSync(file)) return r;
+  for (const raw of readFileSync(file, "utf8").split("\n")) {
+    const line = raw.trim();
+    const m = /^#\s*bodies equal:\s*(\d+)\/\d+,\s*headers equal:\s*(\d+)\/\d+/.exec(line);
+    if (m) {
+      r.bodies = Number(m[1]);
+      r.headers = Number(m[2]);
+    } else if (line && !line.startsWith("#")) r.names.add(line.replace(/\.md$/, ""));
+  }
+  return r;
+}
+
+/** Reads an allowlist file (`[{post, kind, removed, reason}]`; absent: none). */
+export function readAllowlist(file) {
+  if (!existsSync(file)) return [];
+  const list = JSON.parse(readFileSync(file, "utf8"));
+  if (!Array.isArray(list)) throw new Error(`${path.basename(file)} must be an array`);
+  for (const e of list) {
+    if (typeof e.post !== "string" || !["body", "header"].includes(e.kind) || typeof e.removed !== "string" || !e.reason) {
+      throw new Error(`bad allowlist entry ${JSON.stringify(e)}: needs post, kind ("body"|"header"), removed, reason`);
+    }
+  }
+  return list;
+}
+
+/**
+ * Ends a post-by-post run: checks `results` ([{name, body, header,
+ * hardError}]) against the ratchet (`ratchet` as read from `file`), or with
+ * `update` rewrites it under the comment `intro` (lines). Prints the
+ * failures and returns the exit status.
+ */
+export function finishRatchet({ file, intro, ratchet, results, total, partial, update }) {
+  const bodies = results.filter((r) => r.body).length;
+  const headers = results.filter((r) => r.header).length;
+  const name = path.basename(file);
+  if (update) {
+    const pass = results.filter((r) => r.body && r.header).map((r) => r.name);
+    const dropped = [...ratchet.names].filter((s) => !pass.includes(s));
+    if (dropped.length) console.log(`warning: --update drops ${dropped.length} post(s) from the ratchet: ${dropped.join(", ")}`);
+    writeFileSync(
+      file,
+      intro.map((l) => `# ${l}\n`).join("") +
+        `# bodies equal: ${bodies}/${total}, headers equal: ${headers}/${total}\n` +
+        pass.map((s) => `${s}\n`).join(""),
+    );
+    console.log(`updated ${path.relative(process.cwd(), file) || file}: ${pass.length} post(s)`);
+    return 0;
+  }
+  const failures = [];
+  for (const r of results) {
+    if (ratchet.names.has(r.name) && !(r.body && r.header)) failures.push(`${r.name} is in ${name} but no longer matches`);
+    if (r.hardError) failures.push(`${r.name}: ${r.hardError === true ? "an allowlist entry does not describe the difference exactly" : r.hardError}`);
+  }
+  if (!partial) {
+    if (bodies < ratchet.bodies) failures.push(`bodies equal dropped: ${bodies} < ${ratchet.bodies} recorded in ${name}`);
+    if (headers < ratchet.headers) failures.push(`headers equal dropped: ${headers} < ${ratchet.headers} recorded in ${name}`);
+  }
+  for (const f of failures) console.log(`error: ${f}`);
+  return failures.length ? 1 : 0;
 }

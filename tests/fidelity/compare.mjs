@@ -9,13 +9,13 @@
 // when a figure drops below the one recorded there, or when an allowlist entry
 // does not apply exactly; 2 on usage errors.
 
-import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderReference } from "./reference.mjs";
 import { requireCorpus } from "./corpus.mjs";
-import { renderActual, pool, clip, comparePart, describe } from "./common.mjs";
+import { renderActual, pool, clip, comparePart, describe, readRatchet, readAllowlist, finishRatchet } from "./common.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RATCHET = path.join(HERE, "expected-pass.txt");
@@ -56,34 +56,8 @@ const total = allSlugs.length;
 
 // ---- ratchet and allowlist ------------------------------------------------
 
-function readRatchet() {
-  const r = { slugs: new Set(), bodies: 0, headers: 0 };
-  if (!existsSync(RATCHET)) return r;
-  for (const raw of readFileSync(RATCHET, "utf8").split("\n")) {
-    const line = raw.trim();
-    const m = /^#\s*bodies equal:\s*(\d+)\/\d+,\s*headers equal:\s*(\d+)\/\d+/.exec(line);
-    if (m) {
-      r.bodies = Number(m[1]);
-      r.headers = Number(m[2]);
-    } else if (line && !line.startsWith("#")) r.slugs.add(line.replace(/\.md$/, ""));
-  }
-  return r;
-}
-
-function readAllowlist() {
-  if (!existsSync(ALLOWLIST)) return [];
-  const list = JSON.parse(readFileSync(ALLOWLIST, "utf8"));
-  if (!Array.isArray(list)) throw new Error("allowlist.json must be an array");
-  for (const e of list) {
-    if (typeof e.post !== "string" || !["body", "header"].includes(e.kind) || typeof e.removed !== "string" || !e.reason) {
-      throw new Error(`bad allowlist entry ${JSON.stringify(e)}: needs post, kind ("body"|"header"), removed, reason`);
-    }
-  }
-  return list;
-}
-
-const ratchet = readRatchet();
-const allowlist = readAllowlist();
+const ratchet = readRatchet(RATCHET);
+const allowlist = readAllowlist(ALLOWLIST);
 
 // ---- comparing -------------------------------------------------------------
 
@@ -146,41 +120,26 @@ for (const r of results) {
   }
 }
 
-const failures = [];
-if (!args.referenceOnly) {
-  for (const r of results) {
-    if (ratchet.slugs.has(r.slug) && !(r.body && r.header)) failures.push(`${r.slug} is in expected-pass.txt but no longer matches`);
-    if (r.hardError) failures.push(`${r.slug}: allowlist entry does not describe the difference exactly`);
-  }
-  if (!args.only.length) {
-    if (bodies < ratchet.bodies) failures.push(`bodies equal dropped: ${bodies} < ${ratchet.bodies} recorded in expected-pass.txt`);
-    if (headers < ratchet.headers) failures.push(`headers equal dropped: ${headers} < ${ratchet.headers} recorded in expected-pass.txt`);
-  }
-}
-
 console.log("");
 if (args.referenceOnly) {
   console.log(`reference rendered: ${passed}/${slugs.length}`);
 } else {
   console.log(`bodies equal: ${bodies}/${args.only.length ? slugs.length : total}, headers equal: ${headers}/${args.only.length ? slugs.length : total}`);
 }
-
-if (args.update) {
-  const pass = results.filter((r) => r.body && r.header).map((r) => r.slug);
-  const dropped = [...ratchet.slugs].filter((s) => !pass.includes(s));
-  if (dropped.length) console.log(`warning: --update drops ${dropped.length} post(s) from the ratchet: ${dropped.join(", ")}`);
-  writeFileSync(
-    RATCHET,
-    "# Fidelity ratchet: posts whose body and header match the reference (one slug per line).\n" +
-      "# Written by `node compare.mjs --bin PATH --update`; compare.mjs fails when a listed post\n" +
-      "# stops matching or when a figure below drops.\n" +
-      `# bodies equal: ${bodies}/${total}, headers equal: ${headers}/${total}\n` +
-      pass.map((s) => `${s}\n`).join(""),
-  );
-  console.log(`updated ${path.relative(process.cwd(), RATCHET) || RATCHET}: ${pass.length} post(s)`);
-} else {
-  for (const f of failures) console.log(`error: ${f}`);
-}
-
+const status = args.referenceOnly
+  ? 0
+  : finishRatchet({
+      file: RATCHET,
+      intro: [
+        "Fidelity ratchet: posts whose body and header match the reference (one slug per line).",
+        "Written by `node compare.mjs --bin PATH --update`; compare.mjs fails when a listed post",
+        "stops matching or when a figure below drops.",
+      ],
+      ratchet,
+      results: results.map((r) => ({ ...r, name: r.slug })),
+      total,
+      partial: args.only.length > 0,
+      update: args.update,
+    });
 console.log(`fidelity: ${passed} passed, ${results.length - passed} failed`);
-process.exit(!args.update && failures.length ? 1 : 0);
+process.exit(status);

@@ -23,11 +23,11 @@
 // allowlist entry does not apply exactly; 2 on usage errors. Without the
 // corpus it says so and exits 0, except under CI=true, where it fails.
 
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderActual, pool, comparePart, describe } from "./common.mjs";
+import { renderActual, pool, comparePart, describe, readRatchet, readAllowlist, finishRatchet } from "./common.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "../..");
@@ -76,35 +76,8 @@ for (const n of args.only) if (!index[n]) usage(`no post ${n} in ${published}/in
 const names = args.only.length ? args.only : allNames;
 const total = allNames.length;
 
-// ---- ratchet and allowlist (the formats of compare.mjs) -------------------
-
-function readRatchet() {
-  const r = { names: new Set(), bodies: 0, headers: 0 };
-  if (!existsSync(RATCHET)) return r;
-  for (const raw of readFileSync(RATCHET, "utf8").split("\n")) {
-    const line = raw.trim();
-    const m = /^#\s*bodies equal:\s*(\d+)\/\d+,\s*headers equal:\s*(\d+)\/\d+/.exec(line);
-    if (m) {
-      r.bodies = Number(m[1]);
-      r.headers = Number(m[2]);
-    } else if (line && !line.startsWith("#")) r.names.add(line);
-  }
-  return r;
-}
-
-function readAllowlist() {
-  if (!existsSync(ALLOWLIST)) return [];
-  const list = JSON.parse(readFileSync(ALLOWLIST, "utf8"));
-  for (const e of list) {
-    if (typeof e.post !== "string" || !["body", "header"].includes(e.kind) || typeof e.removed !== "string" || !e.reason) {
-      throw new Error(`bad allowlist entry ${JSON.stringify(e)}: needs post, kind ("body"|"header"), removed, reason`);
-    }
-  }
-  return list;
-}
-
-const ratchet = readRatchet();
-const allowlist = readAllowlist();
+const ratchet = readRatchet(RATCHET);
+const allowlist = readAllowlist(ALLOWLIST);
 
 // ---- the browser's view ----------------------------------------------------
 
@@ -237,34 +210,21 @@ for (const r of results) {
   }
 }
 
-const failures = [];
-for (const r of results) {
-  if (ratchet.names.has(r.name) && !(r.body && r.header)) failures.push(`${r.name} is in rust-blog-expected-pass.txt but no longer matches`);
-  if (r.hardError) failures.push(`${r.name}: an error diagnostic, or an allowlist entry that does not describe the difference exactly`);
-}
-if (!args.only.length) {
-  if (bodies < ratchet.bodies) failures.push(`bodies equal dropped: ${bodies} < ${ratchet.bodies} recorded in rust-blog-expected-pass.txt`);
-  if (headers < ratchet.headers) failures.push(`headers equal dropped: ${headers} < ${ratchet.headers} recorded in rust-blog-expected-pass.txt`);
-}
-
 console.log("");
 const of = args.only.length ? names.length : total;
 console.log(`rust-blog: bodies equal: ${bodies}/${of}, headers equal: ${headers}/${of}, error diagnostics: ${errorDiagnostics}`);
-if (args.update) {
-  const pass = results.filter((r) => r.body && r.header).map((r) => r.name);
-  const dropped = [...ratchet.names].filter((s) => !pass.includes(s));
-  if (dropped.length) console.log(`warning: --update drops ${dropped.length} post(s) from the ratchet: ${dropped.join(", ")}`);
-  writeFileSync(
-    RATCHET,
-    "# Fidelity ratchet of the rust-blog profile: posts whose body and header match what\n" +
-      "# Zola 0.22.1 published (one name per line). Written by `node rust-blog.mjs --bin PATH\n" +
-      "# --update`; rust-blog.mjs fails when a listed post stops matching or a figure drops.\n" +
-      `# bodies equal: ${bodies}/${total}, headers equal: ${headers}/${total}\n` +
-      pass.map((s) => `${s}\n`).join(""),
-  );
-  console.log(`updated ${path.relative(process.cwd(), RATCHET) || RATCHET}: ${pass.length} post(s)`);
-} else {
-  for (const f of failures) console.log(`error: ${f}`);
-}
+const status = finishRatchet({
+  file: RATCHET,
+  intro: [
+    "Fidelity ratchet of the rust-blog profile: posts whose body and header match what",
+    "Zola 0.22.1 published (one name per line). Written by `node rust-blog.mjs --bin PATH",
+    "--update`; rust-blog.mjs fails when a listed post stops matching or a figure drops.",
+  ],
+  ratchet,
+  results: results.map((r) => ({ ...r, hardError: r.hardError && "an error diagnostic, or an allowlist entry that does not describe the difference exactly" })),
+  total,
+  partial: args.only.length > 0,
+  update: args.update,
+});
 console.log(`fidelity: ${passed} passed, ${results.length - passed} failed`);
-process.exit(!args.update && failures.length ? 1 : 0);
+process.exit(status);
