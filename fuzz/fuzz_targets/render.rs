@@ -1,11 +1,12 @@
 //! Fuzzes the whole render: it never panics, and both HTML outputs are fixed
 //! points of the sanitizer (cleaning them again changes nothing, once the
-//! `data-line` annotations added after sanitizing are set aside).
+//! `data-line` annotations added after sanitizing are set aside), under every
+//! built-in profile.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use post_preview::sanitize::Policy;
-use post_preview::{render, LineIndex, Options, Preset};
+use post_preview::{render, LineIndex, Options};
 
 fn without_line_attributes(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
@@ -27,9 +28,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(source) = std::str::from_utf8(data) else {
         return;
     };
-    for preset in [Preset::Eleventy, Preset::Commonmark] {
+    for profile in ["rust-foundation", "commonmark", "rust-blog"] {
         let options = Options {
-            preset,
+            profile: Some(profile.to_owned()),
             ..Options::default()
         };
         let preview = render(source, &options);
