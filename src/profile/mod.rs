@@ -399,14 +399,7 @@ pub struct Resolved {
 
 /// The text of built-in profile `name` (an alias works too).
 pub fn builtin_text(name: &str) -> Option<&'static str> {
-    let name = ALIASES
-        .iter()
-        .find(|(alias, _)| *alias == name)
-        .map_or(name, |(_, target)| target);
-    BUILTIN
-        .iter()
-        .find(|(builtin, _)| *builtin == name)
-        .map(|(_, text)| *text)
+    builtin_index(name).map(|index| BUILTIN[index].1)
 }
 
 /// Whether `choice` names a profile (rather than holding one's text).
@@ -559,58 +552,72 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
     }
 }
 
-/// The built-in default, parsed once.
-fn default_profile() -> &'static Usable {
-    static DEFAULT_PROFILE: OnceLock<Usable> = OnceLock::new();
-    DEFAULT_PROFILE.get_or_init(|| {
-        let text = builtin_text(DEFAULT).unwrap_or("name = \"default\"");
-        // The built-in profiles are tested to parse; an empty profile is the
-        // last resort.
-        parse(text)
-            .0
-            .unwrap_or_else(|| (Profile::default(), header::Templates::empty()))
+/// Built-in profile number `index` of [`BUILTIN`], parsed once. The
+/// built-in profiles are tested to parse cleanly; an empty profile is the
+/// last resort.
+fn builtin(index: usize) -> Arc<Resolved> {
+    static PARSED: [OnceLock<Arc<Resolved>>; BUILTIN.len()] =
+        [const { OnceLock::new() }; BUILTIN.len()];
+    PARSED[index]
+        .get_or_init(|| {
+            let (usable, diagnostics) = parse(BUILTIN[index].1);
+            let (profile, templates) =
+                usable.unwrap_or_else(|| (Profile::default(), header::Templates::empty()));
+            Arc::new(Resolved {
+                profile,
+                templates,
+                diagnostics,
+            })
+        })
+        .clone()
+}
+
+/// The index in [`BUILTIN`] of built-in profile `name` (an alias works too).
+fn builtin_index(name: &str) -> Option<usize> {
+    let name = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map_or(name, |(_, target)| target);
+    BUILTIN.iter().position(|(builtin, _)| *builtin == name)
+}
+
+/// The default profile with `diagnostics` saying why it is used.
+fn fallback(diagnostics: Vec<Diagnostic>) -> Arc<Resolved> {
+    let default = builtin(builtin_index(DEFAULT).unwrap_or(0));
+    Arc::new(Resolved {
+        profile: default.profile.clone(),
+        templates: default.templates.clone(),
+        diagnostics,
     })
 }
 
 /// Resolves the profile for `choice` (a built-in name, an alias, or a
 /// profile's TOML text); `None` is the default. Never fails: a broken or
-/// unknown choice gives the default, with the reason as diagnostics.
+/// unknown choice gives the default, with the reason as diagnostics. A
+/// built-in profile is parsed once per process.
 pub fn resolve(choice: Option<&str>) -> Arc<Resolved> {
     let choice = choice.map(str::trim).filter(|c| !c.is_empty());
-    let (text, named) = match choice {
-        None => (builtin_text(DEFAULT).unwrap_or(""), true),
-        Some(name) if is_name(name) => match builtin_text(name) {
-            Some(text) => (text, true),
-            None => {
-                let (profile, templates) = default_profile().clone();
-                let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-                return Arc::new(Resolved {
-                    profile,
-                    templates,
-                    diagnostics: vec![Diagnostic {
-                        severity: Severity::Error,
-                        line: 1,
-                        column: 1,
-                        message: format!(
-                            "unknown profile `{name}`: the built-in profiles are {}; \
-                             the preview uses `{DEFAULT}`",
-                            names.join(", ")
-                        ),
-                        origin: Some("profile"),
-                    }],
-                });
+    let text = match choice {
+        None => return builtin(builtin_index(DEFAULT).unwrap_or(0)),
+        Some(name) if is_name(name) => {
+            if let Some(index) = builtin_index(name) {
+                return builtin(index);
             }
-        },
-        Some(text) => (text, false),
+            let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+            return fallback(vec![Diagnostic {
+                severity: Severity::Error,
+                line: 1,
+                column: 1,
+                message: format!(
+                    "unknown profile `{name}`: the built-in profiles are {}; \
+                     the preview uses `{DEFAULT}`",
+                    names.join(", ")
+                ),
+                origin: Some("profile"),
+            }]);
+        }
+        Some(text) => text,
     };
-    if named && text == builtin_text(DEFAULT).unwrap_or("") {
-        let (profile, templates) = default_profile().clone();
-        return Arc::new(Resolved {
-            profile,
-            templates,
-            diagnostics: Vec::new(),
-        });
-    }
     match parse(text) {
         (Some((profile, templates)), diagnostics) => Arc::new(Resolved {
             profile,
@@ -618,17 +625,12 @@ pub fn resolve(choice: Option<&str>) -> Arc<Resolved> {
             diagnostics,
         }),
         (None, mut diagnostics) => {
-            let (profile, templates) = default_profile().clone();
             if let Some(first) = diagnostics.first_mut() {
                 first
                     .message
                     .push_str(&format!("; the preview uses `{DEFAULT}`"));
             }
-            Arc::new(Resolved {
-                profile,
-                templates,
-                diagnostics,
-            })
+            fallback(diagnostics)
         }
     }
 }
