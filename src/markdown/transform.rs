@@ -549,18 +549,15 @@ impl<'a, 'c> Context<'a, 'c> {
                     // shows the link's source as text: open bracket, content
                     // (still parsed), and the rest of the source.
                     let image = matches!(event, Event::Start(Tag::Image { .. }));
-                    self.note_unreported();
-                    if !self.reported_cap {
-                        self.diagnostics.push(self.index.diagnostic(
-                        self.body_start + range.start,
+                    self.report(
+                        range.start,
                         Severity::Warning,
                         format!(
                             "this {} is shown as text, as the site shows it: the scheme of `{}` is never allowed",
                             if image { "image" } else { "link" },
                             dest_url.trim(),
                         ),
-                    ));
-                    }
+                    );
                     let end = matching_end(events, i - 1);
                     let inner = (i < end).then(|| (events[i].1.start, events[end - 1].1.end));
                     match (link_type, inner) {
@@ -589,19 +586,16 @@ impl<'a, 'c> Context<'a, 'c> {
                         .as_deref()
                         .is_some_and(|prefix| dest_url.starts_with(prefix));
                     if internal {
-                        self.note_unreported();
-                        if !self.reported_cap {
-                            self.diagnostics.push(self.index.diagnostic(
-                                self.body_start + range.start,
-                                Severity::Info,
-                                format!(
-                                    "`{}` names another page by its file: the site writes that \
-                                     page's address when it builds (and fails if there is no such \
-                                     file); the preview cannot know it, so the link has no target here",
-                                    dest_url.trim()
-                                ),
-                            ));
-                        }
+                        self.report(
+                            range.start,
+                            Severity::Info,
+                            format!(
+                                "`{}` names another page by its file: the site writes that \
+                                 page's address when it builds (and fails if there is no such \
+                                 file); the preview cannot know it, so the link has no target here",
+                                dest_url.trim()
+                            ),
+                        );
                         out.push(Event::InlineHtml(CowStr::Borrowed("<a>")));
                         continue;
                     }
@@ -794,16 +788,13 @@ impl<'a, 'c> Context<'a, 'c> {
             (HeadingIds::Zola, None) => {
                 let (slug, covered) = super::zola_slug::slugify(title);
                 if !covered {
-                    self.note_unreported();
-                    if !self.reported_cap {
-                        self.diagnostics.push(self.index.diagnostic(
-                            self.body_start + at,
-                            Severity::Info,
-                            "this heading has characters the preview does not transliterate \
-                             (a script other than Latin, Greek or Cyrillic): its id may differ \
-                             from the one the site gives it",
-                        ));
-                    }
+                    self.report(
+                        at,
+                        Severity::Info,
+                        "this heading has characters the preview does not transliterate \
+                         (a script other than Latin, Greek or Cyrillic): its id may differ \
+                         from the one the site gives it",
+                    );
                 }
                 Some(self.slugger.unique(slug))
             }
@@ -917,6 +908,19 @@ impl<'a, 'c> Context<'a, 'c> {
                     "more than {MAX_DIAGNOSTICS} problems: the sanitizer still removes what it \
                      must, but the rest are not listed"
                 ),
+            ));
+        }
+    }
+
+    /// Adds a diagnostic at byte `body_offset` of the body, unless
+    /// [`MAX_DIAGNOSTICS`] was reached (which it says, once).
+    fn report(&mut self, body_offset: usize, severity: Severity, message: impl Into<String>) {
+        self.note_unreported();
+        if !self.reported_cap {
+            self.diagnostics.push(self.index.diagnostic(
+                self.body_start + body_offset,
+                severity,
+                message,
             ));
         }
     }
