@@ -182,6 +182,28 @@ export function readAllowlist(file) {
 }
 
 /**
+ * Prints each post of a post-by-post run that is not `ok(result)` (every
+ * post with `verbose`): `FAIL NAME` (or `ok   NAME`) and its report lines.
+ * Returns the counts { bodies, headers, passed }.
+ */
+export function printResults(results, { name, ok, verbose }) {
+  let bodies = 0;
+  let headers = 0;
+  let passed = 0;
+  for (const r of results) {
+    bodies += r.body;
+    headers += r.header;
+    const good = ok(r);
+    passed += good;
+    if (!good || verbose) {
+      console.log(`${good ? "ok  " : "FAIL"} ${name(r)}`);
+      for (const l of r.lines) console.log(`    ${l}`);
+    }
+  }
+  return { bodies, headers, passed };
+}
+
+/**
  * Ends a post-by-post run: checks `results` ([{name, body, header,
  * hardError}]) against the ratchet (`ratchet` as read from `file`), or with
  * `update` rewrites it under the comment `intro` (lines). Prints the

@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderReference } from "./reference.mjs";
 import { requireCorpus } from "./corpus.mjs";
-import { renderActual, pool, clip, comparePart, describe, readRatchet, readAllowlist, finishRatchet } from "./common.mjs";
+import { renderActual, pool, clip, comparePart, describe, readRatchet, readAllowlist, finishRatchet, printResults } from "./common.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RATCHET = path.join(HERE, "expected-pass.txt");
@@ -106,19 +106,11 @@ const results = await pool(slugs, os.availableParallelism(), async (slug) => {
   return res;
 });
 
-let bodies = 0;
-let headers = 0;
-let passed = 0;
-for (const r of results) {
-  bodies += r.body;
-  headers += r.header;
-  const ok = r.body && r.header;
-  passed += ok;
-  if (!ok || args.verbose) {
-    console.log(`${ok ? "ok  " : "FAIL"} ${r.slug}`);
-    for (const l of r.lines) console.log(`    ${l}`);
-  }
-}
+const { bodies, headers, passed } = printResults(results, {
+  name: (r) => r.slug,
+  ok: (r) => r.body && r.header,
+  verbose: args.verbose,
+});
 
 console.log("");
 if (args.referenceOnly) {

@@ -27,7 +27,7 @@ import { readFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderActual, pool, comparePart, describe, readRatchet, readAllowlist, finishRatchet } from "./common.mjs";
+import { renderActual, pool, comparePart, describe, readRatchet, readAllowlist, finishRatchet, printResults } from "./common.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "../..");
@@ -196,19 +196,11 @@ const results = await pool(names, os.cpus().length, async (name) => {
   return res;
 });
 
-let bodies = 0;
-let headers = 0;
-let passed = 0;
-for (const r of results) {
-  bodies += r.body;
-  headers += r.header;
-  const ok = r.body && r.header && !r.hardError;
-  passed += ok;
-  if (!ok || args.verbose) {
-    console.log(`${ok ? "ok  " : "FAIL"} ${r.name}`);
-    for (const l of r.lines) console.log(`    ${l}`);
-  }
-}
+const { bodies, headers, passed } = printResults(results, {
+  name: (r) => r.name,
+  ok: (r) => r.body && r.header && !r.hardError,
+  verbose: args.verbose,
+});
 
 console.log("");
 const of = args.only.length ? names.length : total;
