@@ -10,8 +10,8 @@ use super::{Attachment, Format, FrontMatter};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::profile::{FieldType, FrontMatterRules};
 
-/// Descriptions longer than this many characters get a warning: search
-/// engines cut them off.
+/// The description length the built-in profiles warn past (their
+/// `description` field's `max_chars`): search engines cut longer ones off.
 pub const MAX_DESCRIPTION_CHARS: usize = 160;
 
 /// Where the block is, to position diagnostics.

@@ -38,6 +38,20 @@ fn builtin_profiles_parse_cleanly() {
         let (profile, _) = usable.unwrap();
         assert_eq!(profile.name, *name);
     }
+    // The built-in profiles that limit the description use the crate's limit.
+    for (name, text) in BUILTIN {
+        let profile = parse(text).0.unwrap().0;
+        for field in profile
+            .front_matter
+            .fields
+            .iter()
+            .filter(|f| f.key == "description")
+        {
+            if let Some(max) = field.max_chars {
+                assert_eq!(max, crate::front_matter::MAX_DESCRIPTION_CHARS, "{name}");
+            }
+        }
+    }
     for (alias, target) in ALIASES {
         assert_eq!(builtin_text(alias), builtin_text(target));
     }
