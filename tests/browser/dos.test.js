@@ -9,7 +9,8 @@
 // - linear growth: t(2n)/t(n) <= 3 x (size(2n)/size(n))/2, checked when
 //   t(n) is large enough to measure (>= MEASURABLE_MS); a failing figure is
 //   measured again (up to 3 times, best of each kept), since a loaded 2-core
-//   machine makes single figures noisy;
+//   machine makes single figures noisy; one still above is judged over two
+//   doublings (n to 4n) by the same rule, t ~ n^log2(3) at worst;
 // - what must be bounded says so with a diagnostic.
 // Afterwards the module still renders the example post exactly as before.
 //
@@ -197,19 +198,40 @@ describe("dos: hostile inputs in the wasm, one module instance", () => {
         a = a2.ms < a.ms ? a2 : a;
         b = b2.ms < b.ms ? b2 : b;
       }
-      const ratio = b.ms / Math.max(a.ms, 0.1);
+      let ratio = b.ms / Math.max(a.ms, 0.1);
       const measurable = a.ms >= MEASURABLE_MS;
+      let figure = `${ratio.toFixed(2)} (${allowed.toFixed(2)})`;
+      let growth = `t(2n)/t(n) = ${ratio.toFixed(2)} > ${allowed.toFixed(2)} (${a.ms.toFixed(1)} ms, ${b.ms.toFixed(1)} ms)`;
+      // One doubling can still read above 3 for a linear input: in wasm, a
+      // 1 MB line's working set leaves the caches (measured 2.4 to 2.75 for
+      // "removed tags on one line", 3.14 once on a loaded CI machine). Such a
+      // figure is judged over two doublings instead, by the same rule (at
+      // most 3x per doubling, i.e. t ~ n^1.58 at worst): a quadratic input
+      // stays at 4x per doubling however often it is measured.
+      if (measurable && ratio > allowed && b.ms < LIMIT_MS) {
+        const huge = make(4 * n);
+        const c = await time(huge, RUNS);
+        if (c.error) {
+          if (c.trap) traps++;
+          assert.fail(`${c.trap ? "trap" : "exception"}: ${c.error}`);
+        }
+        const exponent = Math.log(c.ms / a.ms) / Math.log(huge.length / small.length);
+        const limit = Math.log2(3);
+        figure += `, over 4n: n^${exponent.toFixed(2)} (n^${limit.toFixed(2)})`;
+        growth += `; over two doublings t(4n)/t(n) = ${(c.ms / a.ms).toFixed(2)}, n^${exponent.toFixed(2)} > n^${limit.toFixed(2)} (${c.ms.toFixed(1)} ms)`;
+        if (exponent <= limit) ratio = allowed;
+      }
       rows.push({
         name,
         n,
         bytes: big.length,
         ms1: a.ms,
         ms: b.ms,
-        ratio: measurable ? `${ratio.toFixed(2)} (${allowed.toFixed(2)})` : `- (t(n) < ${MEASURABLE_MS} ms)`,
+        ratio: measurable ? figure : `- (t(n) < ${MEASURABLE_MS} ms)`,
       });
       if (diagnostic) assert.ok(b.diagnostics.some((m) => diagnostic.test(m)), `a diagnostic matching ${diagnostic}: ${b.diagnostics.slice(0, 3)}`);
       assert.ok(b.ms < LIMIT_MS, `${b.ms.toFixed(0)} ms for ${big.length} bytes (limit ${LIMIT_MS} ms)`);
-      if (measurable) assert.ok(ratio <= allowed, `t(2n)/t(n) = ${ratio.toFixed(2)} > ${allowed.toFixed(2)} (${a.ms.toFixed(1)} ms, ${b.ms.toFixed(1)} ms)`);
+      if (measurable) assert.ok(ratio <= allowed, growth);
     });
   }
 
