@@ -1,25 +1,18 @@
 //! The page header, as the site's layout renders it: the profile's header
-//! template (Jinja syntax, rendered by minijinja) over the front matter.
+//! template (Jinja, rendered by [`crate::jinja`]) over the front matter.
 //!
-//! This is the one place the template engine is configured
+//! This is the one place the template engine is used
 //! ([`Templates::new`]):
 //!
 //! # Defaults
 //!
-//! - **Autoescape**: HTML in the header (the permalink is a URL): every value a template prints is escaped
-//!   (`& < > " '` and `/`) unless the template marks it `|safe`. Front matter
-//!   strings are text, never HTML.
-//! - **Undefined values** are empty and chainable: a field a post leaves out
-//!   prints nothing and is false in an `{% if %}`, and so is any attribute
-//!   of it (`extra.team` without an `[extra]` table).
-//! - **Fuel**: a render may take at most [`FUEL`] instructions; a template
-//!   that loops longer stops with a diagnostic, so no profile can freeze a
-//!   render.
-//! - **Filters**: the template language itself (no built-in filter library:
-//!   it would double the engine's size), `join(separator)`, and
-//!   `date(format, months=[…])`: a front matter date (normalized RFC 3339)
-//!   formatted with strftime (`%Y-%m-%d`, `%d %b %Y`, `%-d`); with `months`,
-//!   twelve names that `%B` writes instead of the English ones (`Sept.`).
+//! - **Escaping**: the header is HTML, so every value it writes is escaped
+//!   unless the template marks it `|safe`; the permalink is a URL and is
+//!   written as it is. Front matter strings are text, never HTML.
+//! - **Fuel**: a render may take at most [`FUEL`] steps; a template that
+//!   loops longer stops with a diagnostic, so no profile can freeze a
+//!   render. The rest (undefined values, filters, white space, the output
+//!   limit) is the engine's, under `# Defaults` in [`crate::jinja`].
 //! - **Context**: every front matter key at the top level and under `page`
 //!   (`title`, `description`, `byline`, `date`, `tags` without the profile's
 //!   hidden tags, and every other key as written, `extra` tables included),
@@ -30,21 +23,20 @@
 
 use std::sync::Arc;
 
-use minijinja::value::Kwargs;
-use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use serde_json::{Map, Value};
 
 use crate::front_matter::FrontMatter;
+use crate::jinja::{Error, ErrorKind, Escape, Template};
 use crate::sanitize::Policy;
 
-/// The most template instructions one render may run.
+/// The most template steps one render may run.
 pub const FUEL: u64 = 100_000;
 
 /// A profile's compiled templates: the header and the permalink.
 #[derive(Debug, Clone)]
 pub struct Templates {
-    env: Arc<Environment<'static>>,
-    has_permalink: bool,
+    header: Arc<Template>,
+    permalink: Option<Arc<Template>>,
 }
 
 /// What a template says about the page: the context it renders.
@@ -60,56 +52,36 @@ pub struct Page<'a> {
     pub permalink: Option<&'a str>,
 }
 
-const HEADER: &str = "header";
-const PERMALINK: &str = "permalink";
+/// Which template failed to parse, its 1-based line and column, and what is
+/// wrong.
+pub type TemplateError = (&'static str, u32, u32, String);
 
 impl Templates {
     /// Compiles a header template and an optional permalink template. The
-    /// error names the template, its 1-based line, and what is wrong.
-    pub fn new(header: &str, permalink: Option<&str>) -> Result<Self, (&'static str, u32, String)> {
-        let mut env = Environment::new();
-        // A permalink is a URL, not HTML; everything else is HTML.
-        env.set_auto_escape_callback(|name| {
-            if name == PERMALINK {
-                AutoEscape::None
-            } else {
-                AutoEscape::Html
-            }
-        });
-        env.set_undefined_behavior(UndefinedBehavior::Chainable);
-        env.set_fuel(Some(FUEL));
-        env.add_filter("date", date_filter);
-        env.add_filter("join", join_filter);
-        let describe = |which: &'static str, e: Error| {
-            let line = e.line().unwrap_or(1) as u32;
-            let detail = e
-                .detail()
-                .map_or_else(|| e.kind().to_string(), str::to_owned);
-            (which, line, detail)
+    /// error names the template, its line and column, and what is wrong.
+    pub fn new(header: &str, permalink: Option<&str>) -> Result<Self, TemplateError> {
+        let describe = |which: &'static str, e: Error| (which, e.line, e.column, e.message);
+        let header = Template::parse(header).map_err(|e| describe("header", e))?;
+        let permalink = match permalink {
+            Some(p) => Some(Arc::new(
+                Template::parse(p).map_err(|e| describe("permalink", e))?,
+            )),
+            None => None,
         };
-        env.add_template_owned(HEADER, header.to_owned())
-            .map_err(|e| describe("header", e))?;
-        if let Some(permalink) = permalink {
-            env.add_template_owned(PERMALINK, permalink.to_owned())
-                .map_err(|e| describe("permalink", e))?;
-        }
         Ok(Templates {
-            env: Arc::new(env),
-            has_permalink: permalink.is_some(),
+            header: Arc::new(header),
+            permalink,
         })
     }
 
     /// No header, no permalink.
     pub fn empty() -> Self {
-        Templates::new("", None).unwrap_or_else(|_| Templates {
-            env: Arc::new(Environment::new()),
-            has_permalink: false,
-        })
+        Templates::new("", None).unwrap_or_else(|_| unreachable!("the empty template parses"))
     }
 
     /// The sanitized header, or why the template failed.
     pub fn header(&self, page: &Page, policy: &Policy) -> Result<String, String> {
-        let html = self.render(HEADER, page)?;
+        let html = render("header", &self.header, Escape::Html, page)?;
         Ok(if html.trim().is_empty() {
             String::new()
         } else {
@@ -120,31 +92,26 @@ impl Templates {
     /// The page's permalink, when the profile has a template for it and it
     /// renders to something.
     pub fn permalink(&self, page: &Page) -> Option<String> {
-        if !self.has_permalink {
-            return None;
-        }
-        let link = self.render(PERMALINK, page).ok()?;
+        let link = render("permalink", self.permalink.as_ref()?, Escape::None, page).ok()?;
         let link = link.trim();
         (!link.is_empty()).then(|| link.to_owned())
     }
+}
 
-    fn render(&self, name: &str, page: &Page) -> Result<String, String> {
-        let template = self.env.get_template(name).map_err(|e| e.to_string())?;
-        template.render(to_value(&context(page))).map_err(|e| {
-            let detail = e
-                .detail()
-                .map_or_else(|| e.kind().to_string(), str::to_owned);
-            match e.kind() {
-                ErrorKind::OutOfFuel => {
-                    format!("the {name} template ran more than {FUEL} instructions and was stopped")
-                }
-                _ => format!(
-                    "the {name} template failed at its line {}: {detail}",
-                    e.line().unwrap_or(1)
-                ),
+/// Renders one of the templates, or says why it failed.
+fn render(name: &str, template: &Template, escape: Escape, page: &Page) -> Result<String, String> {
+    template
+        .render(&context(page), escape, FUEL)
+        .map_err(|e| match e.kind {
+            ErrorKind::OutOfFuel => {
+                format!("the {name} template ran more than {FUEL} steps and was stopped")
             }
+            ErrorKind::TooLong => format!("the {name} template {} and was stopped", e.message),
+            ErrorKind::Invalid => format!(
+                "the {name} template failed at its line {}, column {}: {}",
+                e.line, e.column, e.message
+            ),
         })
-    }
 }
 
 /// The template context of `page`.
@@ -203,75 +170,6 @@ fn context(page: &Page) -> Value {
         top.insert("permalink".to_owned(), Value::String(permalink.to_owned()));
     }
     Value::Object(top)
-}
-
-/// A JSON value as a template value.
-fn to_value(value: &Value) -> minijinja::Value {
-    match value {
-        Value::Null => minijinja::Value::from(()),
-        Value::Bool(b) => minijinja::Value::from(*b),
-        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => minijinja::Value::from(i),
-            (None, Some(f)) => minijinja::Value::from(f),
-            (None, None) => minijinja::Value::from(n.to_string()),
-        },
-        Value::String(s) => minijinja::Value::from(s.as_str()),
-        Value::Array(items) => {
-            minijinja::Value::from(items.iter().map(to_value).collect::<Vec<_>>())
-        }
-        Value::Object(map) => minijinja::Value::from(
-            map.iter()
-                .map(|(k, v)| (k.clone(), to_value(v)))
-                .collect::<std::collections::BTreeMap<String, minijinja::Value>>(),
-        ),
-    }
-}
-
-/// The `join` filter: `list|join(separator)`, each item as text.
-fn join_filter(value: minijinja::Value, separator: Option<String>) -> Result<String, Error> {
-    let separator = separator.unwrap_or_default();
-    if value.is_undefined() || value.is_none() {
-        return Ok(String::new());
-    }
-    if let Some(text) = value.as_str() {
-        return Ok(text.to_owned());
-    }
-    let items = value.try_iter()?;
-    Ok(items
-        .map(|item| item.to_string())
-        .collect::<Vec<_>>()
-        .join(&separator))
-}
-
-/// The `date` filter: `value|date(format, months=[…])`.
-fn date_filter(value: String, format: String, kwargs: Kwargs) -> Result<String, Error> {
-    let months: Option<Vec<String>> = kwargs.get("months")?;
-    kwargs.assert_all_used()?;
-    let Some((ts, month)) = parse_date(&value) else {
-        return Ok(String::new());
-    };
-    let mut format = format;
-    if let Some(months) = months {
-        let name = months.get(month - 1).ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidOperation,
-                "`months` must list twelve names, January first",
-            )
-        })?;
-        format = format.replace("%B", &name.replace('%', "%%"));
-    }
-    let mut out = String::new();
-    jiff::fmt::strtime::format(format.as_bytes(), ts)
-        .map(|s| out.push_str(&s))
-        .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("bad date format: {e}")))?;
-    Ok(out)
-}
-
-/// A normalized front matter date as a UTC civil date-time, and its month (1–12).
-fn parse_date(value: &str) -> Option<(jiff::civil::DateTime, usize)> {
-    let ts: jiff::Timestamp = value.parse().ok()?;
-    let utc = jiff::tz::Offset::UTC.to_datetime(ts);
-    Some((utc, utc.month() as usize))
 }
 
 #[cfg(test)]
@@ -352,12 +250,12 @@ mod tests {
             ..Page::default()
         };
         let err = endless.header(&page, &policy).unwrap_err();
-        assert!(err.contains("instructions"), "{err}");
+        assert!(err.contains("steps"), "{err}");
     }
 
     #[test]
     fn template_errors_name_their_line() {
-        let err = Templates::new("<h1>\n{{ title }\n", None).unwrap_err();
-        assert_eq!((err.0, err.1), ("header", 2));
+        let err = Templates::new("<h1>\n  {{ title }\n", None).unwrap_err();
+        assert_eq!((err.0, err.1, err.2), ("header", 2, 3));
     }
 }

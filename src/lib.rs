@@ -15,6 +15,7 @@
 pub mod diagnostic;
 pub mod front_matter;
 pub mod header;
+pub mod jinja;
 pub mod markdown;
 pub mod options;
 pub mod page;

@@ -469,9 +469,11 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
         profile.links.permalink.as_deref(),
     ) {
         Ok(templates) => Some(templates),
-        Err((which, line, message)) => {
+        Err((which, line, column, message)) => {
             // Template lines count from the key's line (a multi-line string
-            // starts on the line after `"""`).
+            // starts on the line after `"""`), columns from the string's
+            // first character on its first line (exact unless the string
+            // has escapes).
             let key = if which == "permalink" {
                 "permalink"
             } else {
@@ -479,12 +481,22 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
             };
             let at = key_at(key);
             let (key_line, _) = index.line_col(at);
-            let multiline = text[at..]
-                .lines()
-                .next()
-                .is_some_and(|l| l.contains("\"\"\"") || l.contains("'''"));
+            let first = text[at..].lines().next().unwrap_or("");
+            let multiline = first.contains("\"\"\"") || first.contains("'''");
             let line = key_line + line.saturating_sub(1) + u32::from(multiline);
-            let offset = index.line_start(line).unwrap_or(at);
+            let start = match (line == key_line, first.find(['"', '\''])) {
+                (true, Some(quote)) => Some(at + quote + 1),
+                (true, None) => None,
+                (false, _) => index.line_start(line),
+            };
+            let offset = start.map_or(at, |start| {
+                let rest = text[start..].lines().next().unwrap_or("");
+                start
+                    + rest
+                        .char_indices()
+                        .nth(column.saturating_sub(1) as usize)
+                        .map_or(rest.len(), |(i, _)| i)
+            });
             problems.push(profile_diagnostic(
                 &index,
                 offset,
