@@ -48,7 +48,7 @@
 //! | `front_matter.fields` | none | `[[front_matter.fields]]` tables: `key` (dotted for a nested key: `extra.team`), `type`, `required`, `recommended`, `missing` (why a missing value matters), `aliases`, `max_chars`, `requires` |
 //! | `template.engine` | `"none"` | `"none"`, `"liquid"` (`{{` and `{%` are code: Eleventy, Jekyll), `"zola"` (`{{ name(…) }}` and `{% name(…) %}` are shortcode calls; an unknown one fails the build) |
 //! | `template.shortcodes` | `[]` | the shortcodes a Zola site defines |
-//! | `header.template` | `""` | Jinja (minijinja) over the front matter, autoescaped; its output is sanitized like everything else |
+//! | `header.template` | `""` | Jinja (see `crate::jinja` for the syntax) over the front matter, autoescaped; its output is sanitized like everything else |
 //! | `header.hidden_tags` | `[]` | tags the site never shows (removed from `tags` before the template sees them) |
 //!
 //! Field types: `text` (a string; a number reads as its text), `names` (text,
