@@ -254,7 +254,7 @@ fn find_close(s: &str, from: usize, close: &str, comment: bool) -> Option<usize>
                 }
                 i += 1;
             }
-            _ if s[i..].starts_with(close) => return Some(i),
+            _ if bytes[i..].starts_with(close.as_bytes()) => return Some(i),
             _ => i += 1,
         }
     }

@@ -344,6 +344,23 @@ mod generated {
         fn agree_with_minijinja(t in template()) {
             same(&t);
         }
+
+        /// Any text at all parses or fails with an error, and renders or
+        /// fails with an error: never a panic.
+        #[test]
+        fn never_panics(t in proptest::collection::vec(prop_oneof![
+            Just("{{"), Just("}}"), Just("{%"), Just("%}"), Just("{#"), Just("#}"), Just("-"), Just("+"),
+            Just("'"), Just("\""), Just("\\"), Just("é"), Just("€"), Just("\u{1F600}"), Just(" "), Just("\n"),
+            Just("if"), Just("for"), Just("in"), Just("endif"), Just("endfor"), Just("else"), Just("elif"),
+            Just("set"), Just("raw"), Just("endraw"), Just("title"), Just("authors"), Just("|"), Just("("),
+            Just(")"), Just("["), Just("]"), Just("."), Just(","), Just("="), Just("1"), Just("-1"), Just("1.5"),
+            Just("not"), Just("and"), Just("is"), Just("date"), Just("join"), Just("x"),
+        ], 0..40)) {
+            let source: String = t.concat();
+            if let Ok(template) = super::Template::parse(&source) {
+                let _ = template.render(&super::context(), super::Escape::Html, 10_000);
+            }
+        }
     }
 }
 
