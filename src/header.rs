@@ -37,6 +37,47 @@ pub const FUEL: u64 = 100_000;
 pub struct Templates {
     header: Arc<Template>,
     permalink: Option<Arc<Template>>,
+    placement: [Placement; 2],
+}
+
+/// Where a template's first character is in the profile file (1-based line
+/// and column), so that a template's own line and column can be given in
+/// the file's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// The line.
+    pub line: u32,
+    /// The column.
+    pub column: u32,
+}
+
+impl Default for Placement {
+    fn default() -> Self {
+        Placement { line: 1, column: 1 }
+    }
+}
+
+impl Placement {
+    /// A template's 1-based `line` and `column` in the profile file.
+    pub fn map(self, line: u32, column: u32) -> (u32, u32) {
+        if line <= 1 {
+            (self.line, self.column + column.saturating_sub(1))
+        } else {
+            (self.line + line - 1, column)
+        }
+    }
+}
+
+/// Why a template failed while rendering: a sentence, and where (in the
+/// profile file, once the templates are placed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What went wrong.
+    pub message: String,
 }
 
 /// What a template says about the page: the context it renders.
@@ -71,7 +112,15 @@ impl Templates {
         Ok(Templates {
             header: Arc::new(header),
             permalink,
+            placement: [Placement::default(); 2],
         })
+    }
+
+    /// The same templates, with where the header's and the permalink's
+    /// text start in the profile file.
+    pub fn placed(mut self, header: Placement, permalink: Placement) -> Self {
+        self.placement = [header, permalink];
+        self
     }
 
     /// No header, no permalink.
@@ -80,8 +129,14 @@ impl Templates {
     }
 
     /// The sanitized header, or why the template failed.
-    pub fn header(&self, page: &Page, policy: &Policy) -> Result<String, String> {
-        let html = render("header", &self.header, Escape::Html, page)?;
+    pub fn header(&self, page: &Page, policy: &Policy) -> Result<String, Failure> {
+        let html = render(
+            "header",
+            &self.header,
+            Escape::Html,
+            page,
+            self.placement[0],
+        )?;
         Ok(if html.trim().is_empty() {
             String::new()
         } else {
@@ -92,17 +147,24 @@ impl Templates {
     /// The page's permalink, when the profile has a template for it and it
     /// renders to something.
     pub fn permalink(&self, page: &Page) -> Option<String> {
-        let link = render("permalink", self.permalink.as_ref()?, Escape::None, page).ok()?;
+        let template = self.permalink.as_ref()?;
+        let link = render("permalink", template, Escape::None, page, self.placement[1]).ok()?;
         let link = link.trim();
         (!link.is_empty()).then(|| link.to_owned())
     }
 }
 
 /// Renders one of the templates, or says why it failed.
-fn render(name: &str, template: &Template, escape: Escape, page: &Page) -> Result<String, String> {
-    template
-        .render(&context(page), escape, FUEL)
-        .map_err(|e| match e.kind {
+fn render(
+    name: &str,
+    template: &Template,
+    escape: Escape,
+    page: &Page,
+    placement: Placement,
+) -> Result<String, Failure> {
+    template.render(&context(page), escape, FUEL).map_err(|e| {
+        let (line, column) = placement.map(e.line, e.column);
+        let message = match e.kind {
             ErrorKind::OutOfFuel => {
                 format!("the {name} template ran more than {FUEL} steps and was stopped")
             }
@@ -111,7 +173,13 @@ fn render(name: &str, template: &Template, escape: Escape, page: &Page) -> Resul
                 "the {name} template failed at its line {}, column {}: {}",
                 e.line, e.column, e.message
             ),
-        })
+        };
+        Failure {
+            line,
+            column,
+            message,
+        }
+    })
 }
 
 /// The template context of `page`.
@@ -250,7 +318,7 @@ mod tests {
             ..Page::default()
         };
         let err = endless.header(&page, &policy).unwrap_err();
-        assert!(err.contains("steps"), "{err}");
+        assert!(err.message.contains("steps"), "{err:?}");
     }
 
     #[test]

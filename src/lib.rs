@@ -179,7 +179,7 @@ struct Head {
     base: Option<String>,
     /// The sanitized header, or why the template failed; `None` until
     /// rendered (the policy it needs is built after the front matter).
-    header: Option<Result<String, String>>,
+    header: Option<Result<String, header::Failure>>,
 }
 
 impl Renderer {
@@ -345,8 +345,11 @@ impl Renderer {
         diagnostics.extend_from_slice(&resolved.diagnostics);
         if let Some(why) = header_error {
             diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                line: why.line,
+                column: why.column,
+                message: format!("{}; the header is left out", why.message),
                 origin: Some("profile"),
-                ..index.diagnostic(0, Severity::Error, format!("{why}; the header is left out"))
             });
         }
         template::check(

@@ -464,45 +464,44 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
                 start + (line.len() - line.trim_start().len())
             })
     };
+    // Where each template's text starts in the file: a multi-line string
+    // on the line after its `"""` (TOML drops that newline), a one-line
+    // string after its quote (exact unless the string has escapes).
+    let placement = |key: &str| {
+        let at = key_at(key);
+        let (line, _) = index.line_col(at);
+        let first = text[at..].lines().next().unwrap_or("");
+        if first.contains("\"\"\"") || first.contains("'''") {
+            header::Placement {
+                line: line + 1,
+                column: 1,
+            }
+        } else {
+            let quote = first.find(['"', '\'']).map_or(at, |q| at + q + 1);
+            let (line, column) = index.line_col(quote);
+            header::Placement { line, column }
+        }
+    };
+    let (header_at, permalink_at) = (placement("template"), placement("permalink"));
     let templates = match header::Templates::new(
         &profile.header.template,
         profile.links.permalink.as_deref(),
     ) {
-        Ok(templates) => Some(templates),
+        Ok(templates) => Some(templates.placed(header_at, permalink_at)),
         Err((which, line, column, message)) => {
-            // Template lines count from the key's line (a multi-line string
-            // starts on the line after `"""`), columns from the string's
-            // first character on its first line (exact unless the string
-            // has escapes).
-            let key = if which == "permalink" {
-                "permalink"
+            let at = if which == "permalink" {
+                permalink_at
             } else {
-                "template"
+                header_at
             };
-            let at = key_at(key);
-            let (key_line, _) = index.line_col(at);
-            let first = text[at..].lines().next().unwrap_or("");
-            let multiline = first.contains("\"\"\"") || first.contains("'''");
-            let line = key_line + line.saturating_sub(1) + u32::from(multiline);
-            let start = match (line == key_line, first.find(['"', '\''])) {
-                (true, Some(quote)) => Some(at + quote + 1),
-                (true, None) => None,
-                (false, _) => index.line_start(line),
-            };
-            let offset = start.map_or(at, |start| {
-                let rest = text[start..].lines().next().unwrap_or("");
-                start
-                    + rest
-                        .char_indices()
-                        .nth(column.saturating_sub(1) as usize)
-                        .map_or(rest.len(), |(i, _)| i)
+            let (line, column) = at.map(line, column);
+            problems.push(Diagnostic {
+                severity: Severity::Error,
+                line,
+                column,
+                message: format!("the {which} template is not valid: {message}"),
+                origin: Some("profile"),
             });
-            problems.push(profile_diagnostic(
-                &index,
-                offset,
-                Severity::Error,
-                format!("the {which} template is not valid: {message}"),
-            ));
             None
         }
     };
