@@ -55,6 +55,14 @@ pub struct Diagnostic {
     pub origin: Option<&'static str>,
 }
 
+/// Puts diagnostics in the order they are shown: a site profile's problems
+/// (positions in the profile) first, then the post's, each by line and
+/// column. The one sort of diagnostics, so that the module has one copy
+/// of its code.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.origin.is_none(), d.line, d.column));
+}
+
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if let Some(origin) = self.origin {

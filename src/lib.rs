@@ -369,7 +369,7 @@ impl Renderer {
             &mut self.session,
         );
         // The profile's problems (positions in the profile) first, then the post's.
-        diagnostics.sort_by_key(|d| (d.origin.is_none(), d.line, d.column));
+        crate::diagnostic::sort(&mut diagnostics);
         let words = body.words;
         Rendered {
             preview: Preview {

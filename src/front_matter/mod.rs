@@ -19,6 +19,8 @@ pub mod split;
 mod toml;
 mod yaml;
 
+pub(crate) use self::toml::too_deep as too_deep_toml;
+
 use serde::Serialize;
 
 pub use self::fields::{check_url, normalize_date, MAX_DESCRIPTION_CHARS};
@@ -210,7 +212,7 @@ pub fn parse_with(source: &str, index: &LineIndex, rules: &FrontMatterRules) -> 
         }
         None => FrontMatter::default(),
     };
-    diagnostics.sort_by_key(|d| (d.line, d.column));
+    crate::diagnostic::sort(&mut diagnostics);
     Parsed {
         front_matter,
         body_start,

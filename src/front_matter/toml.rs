@@ -18,7 +18,7 @@ use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 /// table headers. The `toml` parser recurses once per level before its own
 /// limit applies, which overflows a small (wasm) stack on hostile input, so
 /// this runs first.
-fn too_deep(text: &str) -> Option<usize> {
+pub(crate) fn too_deep(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut line_start = true;

@@ -111,13 +111,13 @@ impl<'a> Value<'a> {
             Value::Json(Json::Array(items)) => write_seq(out, items.iter().map(Value::from_json)),
             Value::Json(Json::Object(map)) => {
                 out.push('{');
-                for (i, key) in sorted_keys(map).into_iter().enumerate() {
+                for (i, (key, value)) in map.iter().enumerate() {
                     if i > 0 {
                         out.push_str(", ");
                     }
                     write_quoted(out, key);
                     out.push_str(": ");
-                    Value::from_json(&map[key]).write_repr(out, true);
+                    Value::from_json(value).write_repr(out, true);
                 }
                 out.push('}');
             }
@@ -181,9 +181,9 @@ impl<'a> Value<'a> {
             Value::Undefined | Value::None => vec![],
             Value::List(items) => items.as_ref().clone(),
             Value::Json(Json::Array(items)) => items.iter().map(Value::from_json).collect(),
-            Value::Json(Json::Object(map)) => sorted_keys(map)
-                .into_iter()
-                .map(|k| Value::Str(Cow::Borrowed(k)))
+            Value::Json(Json::Object(map)) => map
+                .keys()
+                .map(|k| Value::Str(Cow::Borrowed(k.as_str())))
                 .collect(),
             Value::Str(s) | Value::Safe(s) => s
                 .chars()
@@ -266,13 +266,6 @@ impl<'a> Value<'a> {
             }
         }
     }
-}
-
-/// A table's keys in order: tables are sorted maps in a template.
-fn sorted_keys(map: &serde_json::Map<String, Json>) -> Vec<&str> {
-    let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
-    keys.sort_unstable();
-    keys
 }
 
 /// A string inside a list or a table, quoted as minijinja (and Python) do.

@@ -26,7 +26,7 @@
 //! - Filters: `date(format, months=[…])` (the site's own: a front matter date
 //!   in UTC, strftime, `months` the twelve names `%B` writes), and Jinja's
 //!   `join(sep)`, `default(value, lax)`/`d`, `escape`/`e`, `safe`,
-//!   `length`/`count`, `lower`, `upper`, `trim(chars)`, `first`, `last`,
+//!   `length`/`count`, `lower`, `trim(chars)`, `first`, `last`,
 //!   `replace(from, to)`.
 //!
 //! Anything else (macros, inheritance, includes, arithmetic, calls) is an
@@ -37,6 +37,8 @@
 //!
 //! - **Escaping** ([`Escape::Html`]): every value written is HTML-escaped
 //!   (`& < > " '` and `/`) unless it is marked safe (`|safe`, `|escape`).
+//! - **Tables** keep the order of the front matter (`{% for key in extra %}`
+//!   walks the keys as the author wrote them, as Jinja's dicts do).
 //! - **Undefined** values (a key the front matter leaves out) write nothing,
 //!   are false, and are chainable: `extra.team` without `extra` is
 //!   undefined, not an error; a `for` over one walks nothing.

@@ -63,11 +63,11 @@
 
 use std::sync::{Arc, OnceLock};
 
-use serde::{Deserialize, Serialize};
-
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::front_matter::Format;
 use crate::header;
+
+mod read;
 
 /// The built-in profiles: name and TOML text.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -83,34 +83,26 @@ pub const ALIASES: &[(&str, &str)] = &[("eleventy", "rust-foundation")];
 pub const DEFAULT: &str = "rust-foundation";
 
 /// A site profile, as written (see the module's `# Defaults`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Profile {
     /// The profile's name.
     pub name: String,
     /// What site it describes, for people.
-    #[serde(default)]
     pub description: String,
     /// The markdown dialect and its output conventions.
-    #[serde(default)]
     pub markdown: Markdown,
     /// How link and image URLs resolve.
-    #[serde(default)]
     pub links: Links,
     /// The front matter the site reads.
-    #[serde(default)]
     pub front_matter: FrontMatterRules,
     /// What in the body the site's template engine executes.
-    #[serde(default)]
     pub template: TemplateChecks,
     /// The page header.
-    #[serde(default)]
     pub header: Header,
 }
 
 /// Which parser rules the body follows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Dialect {
     /// pulldown-cmark's own parse and HTML (Zola, mdBook and most Rust generators).
     #[default]
@@ -120,8 +112,7 @@ pub enum Dialect {
 }
 
 /// How footnotes are written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Footnotes {
     /// Not parsed: `[^x]` is text.
     None,
@@ -135,8 +126,7 @@ pub enum Footnotes {
 }
 
 /// How headings get their ids.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum HeadingIds {
     /// No ids (an explicit `{#id}` still applies with heading attributes).
     #[default]
@@ -148,8 +138,7 @@ pub enum HeadingIds {
 }
 
 /// Where the heading anchor goes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum AnchorPosition {
     /// Before the heading's text (Zola's `insert_anchor_links = "left"`).
     Start,
@@ -159,28 +148,23 @@ pub enum AnchorPosition {
 }
 
 /// Markup inserted in every heading that has an id.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HeadingAnchor {
     /// The HTML; `{id}` stands for the heading's id, HTML-escaped.
     pub html: String,
     /// Before or after the heading's text.
-    #[serde(default)]
     pub position: AnchorPosition,
 }
 
 /// What `http(s):` links written in markdown get.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExternalLinks {
     /// `rel` words (`external`, `nofollow`, …); none leaves links as written.
-    #[serde(default)]
     pub rel: Vec<String>,
 }
 
 /// The `[markdown]` section. See the module's `# Defaults`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Markdown {
     /// Which parser rules apply.
     pub dialect: Dialect,
@@ -250,8 +234,7 @@ impl Markdown {
 }
 
 /// What relative URLs resolve against.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum RelativeTo {
     /// The site's base URL.
     #[default]
@@ -261,8 +244,7 @@ pub enum RelativeTo {
 }
 
 /// The `[links]` section.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Links {
     /// The site's address.
     pub base_url: Option<String>,
@@ -273,8 +255,7 @@ pub struct Links {
 }
 
 /// A front matter field's type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
     /// A string (a number reads as its text).
     Text,
@@ -301,37 +282,28 @@ pub enum FieldType {
 }
 
 /// One `[[front_matter.fields]]` entry.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSpec {
     /// The key; dotted for a key of a table (`extra.team`).
     pub key: String,
     /// Its type.
-    #[serde(rename = "type")]
     pub kind: FieldType,
     /// Missing is an error.
-    #[serde(default)]
     pub required: bool,
     /// Missing is a warning.
-    #[serde(default)]
     pub recommended: bool,
     /// Why a missing value matters, for the message.
-    #[serde(default)]
     pub missing: Option<String>,
     /// Other keys read as this one (the first present wins).
-    #[serde(default)]
     pub aliases: Vec<String>,
     /// A longer text gets a warning.
-    #[serde(default)]
     pub max_chars: Option<usize>,
     /// Fields that must be present when this one is.
-    #[serde(default)]
     pub requires: Vec<String>,
 }
 
 /// The `[front_matter]` section.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrontMatterRules {
     /// The block formats read.
     pub formats: Vec<Format>,
@@ -352,8 +324,7 @@ impl Default for FrontMatterRules {
 }
 
 /// Which template engine runs over the body.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum TemplateEngine {
     /// None: `{{` is text.
     #[default]
@@ -365,8 +336,7 @@ pub enum TemplateEngine {
 }
 
 /// The `[template]` section.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TemplateChecks {
     /// The engine.
     pub engine: TemplateEngine,
@@ -375,8 +345,7 @@ pub struct TemplateChecks {
 }
 
 /// The `[header]` section.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Header {
     /// The Jinja template.
     pub template: String,
@@ -432,57 +401,25 @@ pub type Usable = (Profile, header::Templates);
 /// unusable; warnings do not).
 pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
     let index = LineIndex::new(text);
-    let profile: Profile = match toml::from_str(text) {
-        Ok(profile) => profile,
-        Err(err) => {
-            let at = err.span().map_or(0, |s| s.start);
-            let message = err.message().trim_end().to_owned();
-            let problem = profile_diagnostic(
-                &index,
-                at,
-                Severity::Error,
-                format!("the profile is not valid: {message}"),
-            );
-            return (None, vec![problem]);
+    let (profile, places) = match read::read(text) {
+        Ok(read) => read,
+        Err(errors) => {
+            let mut problems: Vec<Diagnostic> = errors
+                .into_iter()
+                .map(|(at, message)| profile_diagnostic(&index, at, Severity::Error, message))
+                .collect();
+            crate::diagnostic::sort(&mut problems);
+            return (None, problems);
         }
     };
     let mut problems = Vec::new();
-    // Where a key's value starts, to point at it.
-    let key_at = |key: &str| {
-        text.lines()
-            .scan(0usize, |pos, line| {
-                let start = *pos;
-                *pos += line.len() + 1;
-                Some((start, line))
-            })
-            .find(|(_, line)| {
-                let line = line.trim_start();
-                line.strip_prefix(key)
-                    .is_some_and(|rest| rest.trim_start().starts_with('='))
-            })
-            .map_or(0, |(start, line)| {
-                start + (line.len() - line.trim_start().len())
-            })
+    // Where each template's text starts in the file, so that a template's
+    // line and column are given in the file's.
+    let placement = |at: Option<usize>| {
+        let (line, column) = index.line_col(at.map_or(0, |at| read::string_start(text, at)));
+        header::Placement { line, column }
     };
-    // Where each template's text starts in the file: a multi-line string
-    // on the line after its `"""` (TOML drops that newline), a one-line
-    // string after its quote (exact unless the string has escapes).
-    let placement = |key: &str| {
-        let at = key_at(key);
-        let (line, _) = index.line_col(at);
-        let first = text[at..].lines().next().unwrap_or("");
-        if first.contains("\"\"\"") || first.contains("'''") {
-            header::Placement {
-                line: line + 1,
-                column: 1,
-            }
-        } else {
-            let quote = first.find(['"', '\'']).map_or(at, |q| at + q + 1);
-            let (line, column) = index.line_col(quote);
-            header::Placement { line, column }
-        }
-    };
-    let (header_at, permalink_at) = (placement("template"), placement("permalink"));
+    let (header_at, permalink_at) = (placement(places.template), placement(places.permalink));
     let templates = match header::Templates::new(
         &profile.header.template,
         profile.links.permalink.as_deref(),
@@ -509,7 +446,7 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
         if profile.markdown.heading_ids == HeadingIds::None {
             problems.push(profile_diagnostic(
                 &index,
-                key_at("html"),
+                places.anchor_html,
                 Severity::Warning,
                 "`markdown.heading_anchor` has no effect with `heading_ids = \"none\"`".to_owned(),
             ));
@@ -517,7 +454,7 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
         if !anchor.html.contains("{id}") {
             problems.push(profile_diagnostic(
                 &index,
-                key_at("html"),
+                places.anchor_html,
                 Severity::Warning,
                 "`markdown.heading_anchor.html` never says `{id}`: every anchor links nowhere"
                     .to_owned(),
@@ -530,12 +467,12 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
         .iter()
         .map(|f| f.key.as_str())
         .collect();
-    for field in &profile.front_matter.fields {
+    for (field, at) in profile.front_matter.fields.iter().zip(&places.requires) {
         for needed in &field.requires {
             if !keys.contains(&needed.as_str()) {
                 problems.push(profile_diagnostic(
                     &index,
-                    key_at("requires"),
+                    *at,
                     Severity::Error,
                     format!(
                         "field `{}` requires `{needed}`, which is not a declared field",
@@ -549,13 +486,13 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
         if !keys.contains(&from.as_str()) {
             problems.push(profile_diagnostic(
                 &index,
-                key_at("date_from"),
+                places.date_from,
                 Severity::Error,
                 format!("`front_matter.date_from` names `{from}`, which is not a declared field"),
             ));
         }
     }
-    problems.sort_by_key(|d| (d.line, d.column));
+    crate::diagnostic::sort(&mut problems);
     let has_error = problems.iter().any(|d| d.severity == Severity::Error);
     match templates {
         Some(templates) if !has_error => (Some((profile, templates)), problems),

@@ -76,17 +76,17 @@ fn the_smallest_profile_is_commonmark() {
 fn mistakes_are_positioned() {
     check(
         "name = \"x\"\n[markdown]\nlinkfy = true\n",
-        expect![[r##"
+        expect![[r#"
             unusable
-            3:1 error the profile is not valid: unknown field `linkfy`, expected one of `dialect`, `raw_html`, `breaks`, `linkify`, `smart_punctuation`, `tables`, `strikethrough`, `task_lists`, `heading_attributes`, `footnotes`, `heading_ids`, `heading_anchor`, `external_links`, `summary_marker`, `internal_link_prefix`
-        "##]],
+            3:1 error unknown key `markdown.linkfy`: the keys of `[markdown]` are dialect, raw_html, breaks, linkify, smart_punctuation, tables, strikethrough, task_lists, heading_attributes, footnotes, heading_ids, heading_anchor, external_links, summary_marker, internal_link_prefix
+        "#]],
     );
     check(
         "name = \"x\"\n[markdown]\nfootnotes = \"side\"\n",
-        expect![[r##"
+        expect![[r#"
             unusable
-            3:13 error the profile is not valid: unknown variant `side`, expected one of `none`, `pulldown-cmark`, `markdown-it`, `bottom`
-        "##]],
+            3:13 error `markdown.footnotes` must be one of "none", "pulldown-cmark", "markdown-it", "bottom", not "side"
+        "#]],
     );
     check(
         "name = \"x\"\n[markdown\n",
@@ -106,23 +106,36 @@ fn mistakes_are_positioned() {
         "name = \"x\"\n[header]\ntemplate = \"<h1>{{ title|nope }}</h1>\"\n",
         expect![[r#"
             unusable
-            3:26 error the header template is not valid: unknown filter `nope` (the filters are date, join, default, d, escape, e, safe, length, count, lower, upper, trim, first, last, replace)
+            3:26 error the header template is not valid: unknown filter `nope` (the filters are date, join, default, d, escape, e, safe, length, count, lower, trim, first, last, replace)
         "#]],
     );
     check(
         "name = \"x\"\n[front_matter]\ndate_from = \"path\"\n[[front_matter.fields]]\nkey = \"a\"\ntype = \"text\"\nrequires = [\"b\"]\n",
         expect![[r#"
             unusable
-            3:1 error `front_matter.date_from` names `path`, which is not a declared field
-            7:1 error field `a` requires `b`, which is not a declared field
+            3:13 error `front_matter.date_from` names `path`, which is not a declared field
+            7:12 error field `a` requires `b`, which is not a declared field
+        "#]],
+    );
+    check(
+        "description = 3\n[markdown]\nbreaks = \"yes\"\ntables = true\n[[front_matter.fields]]\ntype = \"txt\"\nmax_chars = -1\n[header]\nhidden_tags = \"draft\"\n",
+        expect![[r#"
+            unusable
+            1:1 error the profile has no `name`: say which site it describes, e.g. `name = "my-site"`
+            1:15 error `description` must be a string
+            3:10 error `markdown.breaks` must be true or false
+            5:1 error a `[[front_matter.fields]]` entry needs `key`
+            6:8 error `front_matter.fields.type` must be one of "text", "names", "list", "strings", "date", "bool", "url", "url-map", "table", "date-path", "any", not "txt"
+            7:13 error `front_matter.fields.max_chars` must be a whole number, 0 or more
+            9:15 error `header.hidden_tags` must be a list of strings
         "#]],
     );
     check(
         "name = \"x\"\n[markdown]\nheading_anchor = { html = \"<a>#</a>\" }\n",
         expect![[r#"
             usable
-            1:1 warning `markdown.heading_anchor` has no effect with `heading_ids = "none"`
-            1:1 warning `markdown.heading_anchor.html` never says `{id}`: every anchor links nowhere
+            3:27 warning `markdown.heading_anchor` has no effect with `heading_ids = "none"`
+            3:27 warning `markdown.heading_anchor.html` never says `{id}`: every anchor links nowhere
         "#]],
     );
 }
