@@ -131,6 +131,17 @@ fn mistakes_are_positioned() {
         "#]],
     );
     check(
+        &format!(
+            "name = \"x\"\ndescription = {}{}\n",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        ),
+        expect![[r#"
+            unusable
+            2:39 error the profile is not valid: arrays and inline tables are nested more than 24 levels deep
+        "#]],
+    );
+    check(
         "name = \"x\"\n[markdown]\nheading_anchor = { html = \"<a>#</a>\" }\n",
         expect![[r#"
             usable
