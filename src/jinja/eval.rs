@@ -403,6 +403,11 @@ impl<'a> State<'a> {
                     at,
                 } => {
                     let value = self.eval(iter)?;
+                    // Each iteration costs fuel: a walk longer than what is
+                    // left stops here, before its items are gathered.
+                    if value.len().is_some_and(|n| n as u64 > self.fuel) {
+                        return Err(Stop::OutOfFuel);
+                    }
                     let Some(items) = value.items() else {
                         return Err(
                             self.error(Some(*at), format!("a `for` cannot walk {}", value.kind()))

@@ -464,6 +464,13 @@ fn bounds_stop_a_render_never_freeze_it() {
         (e.kind, e.message.as_str()),
         (ErrorKind::OutOfFuel, "ran more than 100000 steps")
     );
+    let chars = Template::parse("{% for c in long %}{% endfor %}").unwrap();
+    let e = chars.render(&ctx, Escape::Html, 50_000).unwrap_err();
+    assert_eq!(
+        e.kind,
+        ErrorKind::OutOfFuel,
+        "a walk longer than the fuel is stopped"
+    );
     let wide = Template::parse("{% for a in xs %}{{ long }}{% endfor %}").unwrap();
     let e = wide.render(&ctx, Escape::Html, 1_000_000).unwrap_err();
     assert_eq!(e.kind, ErrorKind::TooLong);
