@@ -34,6 +34,7 @@
 
 mod blocks;
 pub mod linkify;
+mod mdurl;
 pub mod slug;
 mod transform;
 pub mod zola_slug;

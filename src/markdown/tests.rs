@@ -284,6 +284,26 @@ fn tight_items_are_trimmed_and_pretest_gates_linkify() {
 }
 
 #[test]
+fn link_destinations_are_normalized_like_markdown_it() {
+    // Punycode hosts, `%` kept only before two hex digits, percent-decoded
+    // autolink and linkify text (but `%25` and the other reserved escapes
+    // kept), the email's host too.
+    check(
+        "<http://☃.net/a%CE%B2%2F%25> [x](<&#x25;te st>) ![i](//☃.net/γ.png) <me@☃.net> http://xn--n3h.net/ and ☃.net\n<me@example.com> <mailto:Me@☃.net>\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="2"><a href="http://xn--n3h.net/a%CE%B2%2F%25">http://☃.net/aβ%2F%25</a> <a href="%25te%20st">x</a> <img src="//xn--n3h.net/%CE%B3.png" alt="i"> &lt;<a href="mailto:me@xn--n3h.net">me@☃.net</a>&gt; <a href="http://xn--n3h.net/">http://☃.net/</a> and <a href="http://xn--n3h.net">☃.net</a><br>
+            <a href="mailto:me@example.com">me@example.com</a> <a href="mailto:Me@xn--n3h.net">mailto:Me@☃.net</a></p>
+        "#]],
+    );
+    check_commonmark(
+        "<http://☃.net/a%CE%B2> [x](<&#x25;te st>)\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1"><a href="http://%E2%98%83.net/a%CE%B2">http://☃.net/a%CE%B2</a> <a href="%te%20st">x</a></p>
+        "#]],
+    );
+}
+
+#[test]
 fn refused_links_are_text_like_markdown_it() {
     check(
         "[*f*](javascript:alert(1)) ![a](vbscript:x) <javascript:alert(1)> [ok](data:image/png;base64,AA) [](file:///etc/passwd)\n",

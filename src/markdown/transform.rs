@@ -10,6 +10,7 @@ use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::linkify::{find_links, pretest};
+use super::mdurl::{normalize_link, normalize_link_text, valid_link};
 use super::slug::{is_js_whitespace, Slugger};
 use super::MAX_NESTING;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
@@ -310,6 +311,7 @@ impl<'a, 'c> Context<'a, 'c> {
             }
         }
         if self.md.markdown_it() {
+            normalize_links(&mut out);
             for i in 0..out.len() {
                 // Tight list items hold their paragraph's inline content
                 // directly: markdown-it trims it all the same.
@@ -544,7 +546,7 @@ impl<'a, 'c> Context<'a, 'c> {
                         link_type,
                         ..
                     },
-                ) if markdown_it && !markdown_it_valid_link(dest_url) => {
+                ) if markdown_it && !valid_link(dest_url) => {
                     // markdown-it refuses these destinations, so the site
                     // shows the link's source as text: open bracket, content
                     // (still parsed), and the rest of the source.
@@ -1005,16 +1007,39 @@ fn footnote_reference(style: Footnotes, label: &str, n: usize, seen: usize) -> S
     )
 }
 
-/// markdown-it 12's `validateLink`: `javascript:`, `vbscript:`, `file:` and
-/// `data:` destinations are refused, except `data:image/(gif|png|jpeg|webp);`.
-fn markdown_it_valid_link(url: &str) -> bool {
-    let url = url.trim().to_lowercase();
-    let bad = ["vbscript:", "javascript:", "file:", "data:"]
-        .iter()
-        .any(|p| url.starts_with(p));
-    !bad || ["gif", "png", "jpeg", "webp"]
-        .iter()
-        .any(|t| url.starts_with(&format!("data:image/{t};")))
+/// markdown-it's link normalization, applied to what pulldown-cmark parsed:
+/// each link's and image's destination as markdown-it writes it
+/// (`normalizeLink`), and an autolink's text as it shows it
+/// (`normalizeLinkText`). An email autolink keeps its `mailto:`-less
+/// destination (the HTML writer adds it) but is normalized with it, as
+/// markdown-it does.
+fn normalize_links(events: &mut [Spanned<'_>]) {
+    for i in 0..events.len() {
+        let (Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        })
+        | Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            ..
+        })) = &mut events[i].0
+        else {
+            continue;
+        };
+        let email = *link_type == LinkType::Email;
+        let autolink = email || *link_type == LinkType::Autolink;
+        *dest_url = if email {
+            let full = normalize_link(&format!("mailto:{dest_url}"));
+            CowStr::from(full.strip_prefix("mailto:").unwrap_or(&full).to_owned())
+        } else {
+            CowStr::from(normalize_link(dest_url))
+        };
+        if let Some((Event::Text(text), _)) = events.get_mut(i + 1).filter(|_| autolink) {
+            *text = CowStr::from(normalize_link_text(text));
+        }
+    }
 }
 
 /// The index of the `End` event matching the `Start` at `start`.
@@ -1068,7 +1093,8 @@ fn is_tag(s: &str, name: &str) -> bool {
     })
 }
 
-/// Pushes `text` as text and links, linkifying bare URLs and emails.
+/// Pushes `text` as text and links, linkifying bare URLs and emails (their
+/// destinations and texts normalized as markdown-it's linkify rule does).
 fn linkify_into<'a>(text: &CowStr<'a>, out: &mut Vec<Event<'a>>) {
     let links = find_links(text);
     if links.is_empty() {
@@ -1082,14 +1108,19 @@ fn linkify_into<'a>(text: &CowStr<'a>, out: &mut Vec<Event<'a>>) {
                 text[last..link.range.start].to_owned(),
             )));
         }
+        // markdown-it shows a link found without its scheme with the
+        // `http://` or `mailto:` it was given taken off again.
+        let shown = normalize_link_text(&link.href);
+        let added = link.href.len().saturating_sub(link.range.len());
+        let prefix = link.href.get(..added).unwrap_or_default();
         out.push(Event::Start(Tag::Link {
             link_type: LinkType::Autolink,
-            dest_url: CowStr::from(link.href),
+            dest_url: CowStr::from(normalize_link(&link.href)),
             title: CowStr::Borrowed(""),
             id: CowStr::Borrowed(""),
         }));
         out.push(Event::Text(CowStr::from(
-            text[link.range.clone()].to_owned(),
+            shown.strip_prefix(prefix).unwrap_or(&shown).to_owned(),
         )));
         out.push(Event::End(TagEnd::Link));
         last = link.range.end;
