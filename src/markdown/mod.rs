@@ -37,6 +37,7 @@ pub mod linkify;
 mod mdurl;
 pub mod slug;
 mod transform;
+mod unescape;
 pub mod zola_slug;
 
 use std::collections::hash_map::Entry;

@@ -304,6 +304,24 @@ fn link_destinations_are_normalized_like_markdown_it() {
 }
 
 #[test]
+fn invalid_character_references_like_markdown_it() {
+    // In text an invalid code point is U+FFFD (a literal control character
+    // stays); in an inline link's destination the reference stays as
+    // written; a refused link's source is shown with its references and
+    // escapes decoded.
+    check(
+        "a &#1; b &#xFFFF; c &#x80;\u{1}\n\n[l](&#1;x) [m](&#xD800;) [n](&#x41;)\n\n[x](&#74;avascript:\\*a) [y](javascript&#x3A;b)\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">a � b � c �</p>
+            <p data-line="3" data-line-end="3"><a href="&amp;#1;x">l</a> <a href="&amp;#xD800;">m</a> <a href="A">n</a></p>
+            <p data-line="5" data-line-end="5">[x](Javascript:*a) [y](javascript:b)</p>
+
+            5:1: warning: this link is shown as text, as the site shows it: the scheme of `Javascript:*a` is never allowed
+            5:25: warning: this link is shown as text, as the site shows it: the scheme of `javascript:b` is never allowed"#]],
+    );
+}
+
+#[test]
 fn refused_links_are_text_like_markdown_it() {
     check(
         "[*f*](javascript:alert(1)) ![a](vbscript:x) <javascript:alert(1)> [ok](data:image/png;base64,AA) [](file:///etc/passwd)\n",

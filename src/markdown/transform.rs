@@ -12,6 +12,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use super::linkify::{find_links, pretest};
 use super::mdurl::{normalize_link, normalize_link_text, valid_link};
 use super::slug::{is_js_whitespace, Slugger};
+use super::unescape::{self, Place};
 use super::MAX_NESTING;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::profile::{AnchorPosition, Footnotes, HeadingIds, Markdown};
@@ -311,6 +312,7 @@ impl<'a, 'c> Context<'a, 'c> {
             }
         }
         if self.md.markdown_it() {
+            self.markdown_it_references(&mut out);
             normalize_links(&mut out);
             for i in 0..out.len() {
                 // Tight list items hold their paragraph's inline content
@@ -335,6 +337,62 @@ impl<'a, 'c> Context<'a, 'c> {
             }
         }
         out
+    }
+
+    /// Decodes numeric character references as markdown-it does where
+    /// pulldown-cmark decodes them otherwise (see [`super::unescape`]): in
+    /// text, a reference to an invalid code point is U+FFFD; in an inline
+    /// link's destination it stays as written. Only events holding such a
+    /// code point are read again from their source, and a text is replaced
+    /// only when its source decodes to the same text but for those code
+    /// points.
+    fn markdown_it_references(&self, events: &mut [Spanned<'a>]) {
+        for i in 0..events.len() {
+            let range = events[i].1.clone();
+            match &events[i].0 {
+                Event::Text(text) if text.chars().any(unescape::differs) => {
+                    let Some(source) = self.body.get(range).filter(|s| s.contains("&#")) else {
+                        continue;
+                    };
+                    let decoded = unescape::unescape(source, Place::Text);
+                    let same = |a: &str, b: &str| {
+                        let plain = |c: char| if unescape::differs(c) { '\u{fffd}' } else { c };
+                        a.chars().map(plain).eq(b.chars().map(plain))
+                    };
+                    if same(&decoded, text) {
+                        let decoded = CowStr::from(decoded.into_owned());
+                        events[i].0 = Event::Text(decoded);
+                    }
+                }
+                Event::Start(Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url,
+                    ..
+                }) if dest_url.chars().any(unescape::differs) => {
+                    let end = matching_end(events, i);
+                    let text_end = if end > i + 1 {
+                        events[end - 1].1.end
+                    } else {
+                        range.start
+                    };
+                    let tail = self
+                        .body
+                        .get(text_end.max(range.start)..range.end)
+                        .unwrap_or("");
+                    let written = tail
+                        .find(']')
+                        .and_then(|at| unescape::inline_destination(&tail[at..]))
+                        .map(|d| unescape::unescape(d, Place::Destination))
+                        .filter(|d| d.contains("&#"));
+                    if let (Some(written), Event::Start(Tag::Link { dest_url, .. })) =
+                        (written, &mut events[i].0)
+                    {
+                        *dest_url = CowStr::from(written.into_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Trims JavaScript whitespace from the start (or end) of the text event
@@ -564,7 +622,7 @@ impl<'a, 'c> Context<'a, 'c> {
                     let inner = (i < end).then(|| (events[i].1.start, events[end - 1].1.end));
                     match (link_type, inner) {
                         (LinkType::Autolink | LinkType::Email, _) | (_, None) => {
-                            out.push(Event::Text(self.body[range.clone()].to_owned().into()));
+                            out.push(Event::Text(text_of(&self.body[range.clone()])));
                             // Its content and end are consumed here too.
                             walk.kept.pop();
                             i = end + 1;
@@ -572,9 +630,9 @@ impl<'a, 'c> Context<'a, 'c> {
                         (_, Some((first, last))) => {
                             let first = first.max(range.start);
                             let last = last.min(range.end).max(first);
-                            out.push(Event::Text(self.body[range.start..first].to_owned().into()));
+                            out.push(Event::Text(text_of(&self.body[range.start..first])));
                             walk.literal_links
-                                .push(Some(self.body[last..range.end].to_owned()));
+                                .push(Some(text_of(&self.body[last..range.end]).into_string()));
                         }
                     }
                 }
@@ -1084,6 +1142,13 @@ fn own_source(events: &[Spanned<'_>], at: usize) -> Range<usize> {
         }
     }
     range
+}
+
+/// Source shown as text where markdown-it would not make a link: with its
+/// backslash escapes and character references decoded, as markdown-it's
+/// inline rules decode that text (its other markup stays as written).
+fn text_of<'a>(source: &str) -> CowStr<'a> {
+    CowStr::from(unescape::unescape(source, Place::Text).into_owned())
 }
 
 /// Whether lowercase `s` (after `<` or `</`) starts with tag `name`.
