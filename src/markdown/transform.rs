@@ -615,7 +615,8 @@ impl<'a, 'c> Context<'a, 'c> {
                         format!(
                             "this {} is shown as text, as the site shows it: the scheme of `{}` is never allowed",
                             if image { "image" } else { "link" },
-                            dest_url.trim(),
+                            // As written: the destination is normalized by now.
+                            normalize_link_text(dest_url),
                         ),
                     );
                     let end = matching_end(events, i - 1);
