@@ -322,6 +322,27 @@ fn invalid_character_references_like_markdown_it() {
 }
 
 #[test]
+fn refused_definitions_are_paragraphs_like_markdown_it() {
+    // markdown-it refuses the definition, so its lines and the next ones
+    // (a definition cannot interrupt a paragraph) are a paragraph, and its
+    // label is undefined; in a container too, and as a setext heading.
+    check(
+        "[a]: /ok\n[test]: javascript:alert(1)\n[b]: /z\nmore\n\n[a] [b] [test]\n\n> [q]: vbscript:x\n> # h\n\n[*e*]: javascript:y\n===\n",
+        expect![[r##"
+            <p data-line="2" data-line-end="4">[test]: javascript:alert(1)<br>
+            [b]: /z<br>
+            more</p>
+            <p data-line="6" data-line-end="6"><a href="/ok">a</a> [b] [test]</p>
+            <blockquote data-line="8" data-line-end="9">
+            <p>[q]: vbscript:x</p>
+            <h1 id="h">h <a class="direct-link" href="#h">#</a></h1>
+            </blockquote>
+            <h1 data-line="11" data-line-end="12" id="%5Be%5D%3A-javascript%3Ay">[<em>e</em>]: javascript:y <a class="direct-link" href="#%5Be%5D%3A-javascript%3Ay">#</a></h1>
+        "##]],
+    );
+}
+
+#[test]
 fn refused_links_are_text_like_markdown_it() {
     check(
         "[*f*](javascript:alert(1)) ![a](vbscript:x) <javascript:alert(1)> [ok](data:image/png;base64,AA) [](file:///etc/passwd)\n",
@@ -460,4 +481,15 @@ fn a_placeholder_swallowed_by_raw_html_is_never_a_checkbox() {
             </p></div>
         "#]],
     );
+}
+
+#[test]
+fn many_refused_definitions_stay_linear() {
+    let src = "[a]: javascript:x\n".repeat(50_000);
+    let start = std::time::Instant::now();
+    let preview = render(&src, &Options::default());
+    assert!(preview
+        .html
+        .starts_with("<p data-line=\"1\" data-line-end=\"50000\">[a]: javascript:x<br>"));
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
