@@ -23,7 +23,6 @@ pub enum Place {
 pub fn valid_code(c: u32) -> bool {
     !((0xd800..=0xdfff).contains(&c)
         || (0xfdd0..=0xfdef).contains(&c)
-        || c & 0xffff == 0xffff
         || c & 0xfffe == 0xfffe
         || c <= 0x08
         || c == 0x0b
@@ -50,13 +49,12 @@ pub fn unescape(src: &str, place: Place) -> Cow<'_, str> {
     while let Some(at) = rest.find(['\\', '&']) {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let (decoded, used) = if rest.starts_with('\\') {
-            match rest[1..].chars().next() {
+        let (decoded, used) = match rest.strip_prefix('\\') {
+            Some(escaped) => match escaped.chars().next() {
                 Some(c) if c.is_ascii_punctuation() => (Some(Cow::Owned(c.to_string())), 2),
                 _ => (None, 1),
-            }
-        } else {
-            reference(rest, place)
+            },
+            None => reference(rest, place),
         };
         match decoded {
             Some(d) => out.push_str(&d),
@@ -112,7 +110,7 @@ fn reference(s: &str, place: Place) -> (Option<Cow<'static, str>>, usize) {
             // `unescapeAll` reads the digits that start the name (up to 8)
             // and keeps the reference as written when the code is invalid.
             Place::Destination => {
-                if run == 0 || (name_len < 3 && hex) {
+                if run == 0 {
                     return (None, 1);
                 }
                 match valid {
