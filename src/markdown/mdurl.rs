@@ -28,6 +28,9 @@ const RECODE_HOSTNAME_FOR: [&str; 3] = ["http:", "https:", "mailto:"];
 /// mdurl does not allow percent-encoded (a valid `%XX` kept, any other `%`
 /// written `%25`). Leading and trailing JavaScript whitespace is dropped.
 pub fn normalize_link(url: &str) -> String {
+    if unchanged(url) {
+        return url.to_owned();
+    }
     let mut parsed = Url::parse(url);
     parsed.map_hostname(to_ascii_label);
     encode(&parsed.format())
@@ -37,9 +40,40 @@ pub fn normalize_link(url: &str) -> String {
 /// Unicode, then percent-encoded UTF-8 decoded, except the escapes of
 /// `;/?:@&=+$,#%` (so that decoding never changes what the link means).
 pub fn normalize_link_text(url: &str) -> String {
+    if unchanged(url) && !url.contains("xn--") {
+        return url.to_owned();
+    }
     let mut parsed = Url::parse(url);
     parsed.map_hostname(to_unicode_label);
     decode(&parsed.format(), DECODE_KEEP)
+}
+
+/// Whether `url` is its own [`normalize_link`] (and, without an `xn--`
+/// label, its own [`normalize_link_text`]): only characters `mdurl.encode`
+/// keeps and no `%` (so nothing to encode or decode), an ASCII host (so no
+/// Punycode), nothing to trim, no `@` that ends an empty user name (which
+/// `format` drops), no `:` after the protocol (a port is moved, an empty
+/// one dropped) and too short for a host name over 255 characters (which
+/// `parse` drops). Most links are; they skip the parse.
+fn unchanged(url: &str) -> bool {
+    let b = url.as_bytes();
+    let protocol = b
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-'))
+        .count();
+    let after = if b.get(protocol) == Some(&b':') {
+        protocol + 1
+    } else {
+        0
+    };
+    url.len() <= 255
+        && !b[after..].contains(&b':')
+        && b.iter()
+            .all(|&c| c != b'%' && (c.is_ascii_alphanumeric() || ENCODE_KEEP.contains(c as char)))
+        && !b
+            .iter()
+            .enumerate()
+            .any(|(i, &c)| c == b'@' && (i == 0 || matches!(b[i - 1], b':' | b'/')))
 }
 
 /// markdown-it 12's `validateLink`: `javascript:`, `vbscript:`, `file:` and

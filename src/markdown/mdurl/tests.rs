@@ -121,3 +121,27 @@ fn long_input_is_linear() {
     assert!(link.len() > url.len() && text.len() < url.len());
     assert!(start.elapsed() < std::time::Duration::from_secs(2));
 }
+
+/// 800 random strings of URL pieces (ASCII and not, `%` escapes, `xn--`
+/// labels, ports, `@`s), each with markdown-it 12.3.2's `normalizeLink` and
+/// `normalizeLinkText` of it: printed by node from
+/// `[...].map(s => [s, md.normalizeLink(s), md.normalizeLinkText(s)])`.
+#[test]
+fn matches_markdown_it_on_random_urls() {
+    let cases: Vec<(String, String, String)> =
+        serde_json::from_str(include_str!("random.json")).unwrap();
+    let mut wrong = Vec::new();
+    let mut fast = 0;
+    for (input, link, text) in &cases {
+        fast += usize::from(unchanged(input));
+        let got = (normalize_link(input), normalize_link_text(input));
+        if (&got.0, &got.1) != (link, text) {
+            wrong.push(format!("{input:?}: got {got:?}, want ({link:?}, {text:?})"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Both paths are exercised: the shortcut and the parse.
+    assert!(fast > 100 && fast < cases.len() / 2, "{fast}");
+    assert!(unchanged("https://x.org/a?b=c#d") && unchanged("mailto:a@b.c"));
+    assert!(!unchanged("http://a:80/") && !unchanged("http://@a/") && !unchanged(" a"));
+}
