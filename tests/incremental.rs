@@ -513,3 +513,27 @@ fn typing_after_an_indented_block() {
         }
     }
 }
+
+/// Definitions markdown-it refuses (`javascript:` and the like) are
+/// paragraphs in the markdown-it dialect: typing anywhere in and around
+/// them, making a definition refused and making it valid again, renders
+/// as a whole render does.
+#[test]
+fn refused_definitions_edit_like_full_renders() {
+    let start = "[a]: /ok\n\npara [a] [t] [q]\n\n[t]: javascript:x\n[b]: /b\nmore\n\n> [q]: vbscript:y\n> # h\n\n[a]: javascript:z\n\ntail [b]\n";
+    for profile in ["rust-foundation", "commonmark"] {
+        let options = with_profile(profile);
+        for k in 0..=48 {
+            let at = f64::from(k) / 48.0;
+            let edits = [
+                Edit::Type(at, 'x'),
+                Edit::Paste(at, "javascript:"),
+                Edit::Undo(1),
+                Edit::Delete(at, 6),
+                Edit::Paste(at, "\n[u]: file:///u\n"),
+                Edit::Undo(2),
+            ];
+            check_edits(start, &options, &edits).unwrap_or_else(|e| panic!("at {at}: {e}"));
+        }
+    }
+}

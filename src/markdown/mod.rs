@@ -34,8 +34,10 @@
 
 mod blocks;
 pub mod linkify;
+mod mdurl;
 pub mod slug;
 mod transform;
+mod unescape;
 pub mod zola_slug;
 
 use std::collections::hash_map::Entry;
@@ -180,7 +182,8 @@ const PIECEWISE_EXPANSION: usize = 100_000;
 ///
 /// Reference definitions anywhere are resolved for a window through
 /// pulldown-cmark's broken-link callback. A window that holds or held a
-/// reference or footnote definition, a body with footnotes, or one whose
+/// reference (even one the dialect refuses) or footnote definition, a body
+/// with footnotes, or one whose
 /// references expand past [`PIECEWISE_EXPANSION`] is parsed whole.
 #[derive(Debug, Default)]
 pub struct Session {
@@ -324,9 +327,11 @@ type RefDefs = HashMap<UniCase<String>, (String, String)>;
 /// Events with their byte ranges in the body.
 type Spanned<'a> = Vec<(Event<'a>, Range<usize>)>;
 
-/// A reference definition of a parse: its label, destination, title and
-/// where it is.
-type RefDef = (String, String, String, Range<usize>);
+/// A reference definition of a parse: its label, destination, title, where
+/// it is, and whether the dialect refuses it (then it defines nothing, but
+/// a window touching it is still parsed whole, like one touching any
+/// definition: see [`parse_text`]).
+type RefDef = (String, String, String, Range<usize>, bool);
 
 /// Parses `text`, which starts at byte `offset` of the body, resolving
 /// references missing from it with `refdefs` and footnote references with
@@ -371,15 +376,85 @@ fn parse<'a>(
     let own = own
         .into_iter()
         .filter(|d| d.3.start < text.len())
-        .map(|(label, dest, title, span)| {
-            (label, dest, title, span.start + offset..span.end + offset)
+        .map(|(label, dest, title, span, refused)| {
+            (
+                label,
+                dest,
+                title,
+                span.start + offset..span.end + offset,
+                refused,
+            )
         })
         .collect();
     Some((window, own))
 }
 
-/// [`parse`] without an appendix.
+/// [`parse`] without an appendix. In the markdown-it dialect a reference
+/// definition whose destination markdown-it refuses (`javascript:` and the
+/// like, see [`mdurl::valid_link`]) is no definition: its lines are a
+/// paragraph's. Such a text is parsed again with the `[` of each of those
+/// definitions replaced by a placeholder byte (so that nothing moves), and
+/// the placeholder turned back into `[` in the events' text. The refused
+/// definitions are returned too, marked, so that a window touching one is
+/// parsed whole (a later duplicate of a label is no definition for
+/// pulldown-cmark, refused or not, so only a window's own parse sees it).
 fn parse_text<'a>(
+    text: &'a str,
+    offset: usize,
+    options: &Markdown,
+    refdefs: &RefDefs,
+) -> (Spanned<'a>, Vec<RefDef>) {
+    let (events, own) = parse_once(text, offset, options, refdefs);
+    if !options.markdown_it() {
+        return (events, own);
+    }
+    let (mut refused_defs, kept): (Vec<RefDef>, Vec<RefDef>) = own.into_iter().partition(|d| {
+        !mdurl::valid_link(&mdurl::normalize_link(&d.1))
+            && text.as_bytes().get(d.3.start - offset) == Some(&b'[')
+    });
+    if refused_defs.is_empty() {
+        return (events, kept);
+    }
+    let mut refused: Vec<usize> = refused_defs.iter().map(|d| d.3.start - offset).collect();
+    refused.sort_unstable();
+    drop(events);
+    let mut bytes = text.as_bytes().to_vec();
+    for &at in &refused {
+        bytes[at] = REFUSED_DEFINITION;
+    }
+    // An ASCII byte replaced by another: still UTF-8.
+    let patched = String::from_utf8(bytes).unwrap_or_default();
+    let (events, mut own) = parse_once(&patched, offset, options, refdefs);
+    for d in &mut refused_defs {
+        d.4 = true;
+    }
+    own.append(&mut refused_defs);
+    let restore = |s: &CowStr<'_>| CowStr::from(s.replace(REFUSED_DEFINITION as char, "["));
+    let events = events
+        .into_iter()
+        .map(|(event, range)| {
+            let first = refused.partition_point(|&at| at + offset < range.start);
+            let holds = refused
+                .get(first)
+                .is_some_and(|&at| at + offset < range.end);
+            let event = match event {
+                Event::Text(t) if holds => Event::Text(restore(&t)),
+                Event::Code(t) if holds => Event::Code(restore(&t)),
+                e => e,
+            };
+            (event.into_static(), range)
+        })
+        .collect();
+    (events, own)
+}
+
+/// What stands for the `[` of a reference definition markdown-it refuses
+/// while it is parsed again (see [`parse_text`]).
+const REFUSED_DEFINITION: u8 = 0x01;
+
+/// One pulldown-cmark parse of `text`: [`parse_text`]'s events and
+/// definitions.
+fn parse_once<'a>(
     text: &'a str,
     offset: usize,
     options: &Markdown,
@@ -403,6 +478,7 @@ fn parse_text<'a>(
                 def.dest.to_string(),
                 def.title.as_deref().unwrap_or("").to_owned(),
                 def.span.start + offset..def.span.end + offset,
+                false,
             )
         })
         .collect();
@@ -451,8 +527,10 @@ fn render_whole(
     let (events, own) = parse_text(body, 0, options, &RefDefs::default());
     let mut refdefs = RefDefs::default();
     let mut refdef_spans = Vec::new();
-    for (label, dest, title, span) in own {
-        refdefs.insert(UniCase::new(label), (dest, title));
+    for (label, dest, title, span, refused) in own {
+        if !refused {
+            refdefs.insert(UniCase::new(label), (dest, title));
+        }
         refdef_spans.push(span);
     }
     let mut ctx = transform::Context::new(

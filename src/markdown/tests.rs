@@ -284,6 +284,65 @@ fn tight_items_are_trimmed_and_pretest_gates_linkify() {
 }
 
 #[test]
+fn link_destinations_are_normalized_like_markdown_it() {
+    // Punycode hosts, `%` kept only before two hex digits, percent-decoded
+    // autolink and linkify text (but `%25` and the other reserved escapes
+    // kept), the email's host too.
+    check(
+        "<http://☃.net/a%CE%B2%2F%25> [x](<&#x25;te st>) ![i](//☃.net/γ.png) <me@☃.net> http://xn--n3h.net/ and ☃.net\n<me@example.com> <mailto:Me@☃.net>\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="2"><a href="http://xn--n3h.net/a%CE%B2%2F%25">http://☃.net/aβ%2F%25</a> <a href="%25te%20st">x</a> <img src="//xn--n3h.net/%CE%B3.png" alt="i"> &lt;<a href="mailto:me@xn--n3h.net">me@☃.net</a>&gt; <a href="http://xn--n3h.net/">http://☃.net/</a> and <a href="http://xn--n3h.net">☃.net</a><br>
+            <a href="mailto:me@example.com">me@example.com</a> <a href="mailto:Me@xn--n3h.net">mailto:Me@☃.net</a></p>
+        "#]],
+    );
+    check_commonmark(
+        "<http://☃.net/a%CE%B2> [x](<&#x25;te st>)\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1"><a href="http://%E2%98%83.net/a%CE%B2">http://☃.net/a%CE%B2</a> <a href="%te%20st">x</a></p>
+        "#]],
+    );
+}
+
+#[test]
+fn invalid_character_references_like_markdown_it() {
+    // In text an invalid code point is U+FFFD (a literal control character
+    // stays); in an inline link's destination the reference stays as
+    // written; a refused link's source is shown with its references and
+    // escapes decoded.
+    check(
+        "a &#1; b &#xFFFF; c &#x80;\u{1}\n\n[l](&#1;x) [m](&#xD800;) [n](&#x41;)\n\n[x](&#74;avascript:\\*a) [y](javascript&#x3A;b)\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">a � b � c �</p>
+            <p data-line="3" data-line-end="3"><a href="&amp;#1;x">l</a> <a href="&amp;#xD800;">m</a> <a href="A">n</a></p>
+            <p data-line="5" data-line-end="5">[x](Javascript:*a) [y](javascript:b)</p>
+
+            5:1: warning: this link is shown as text, as the site shows it: the scheme of `Javascript:*a` is never allowed
+            5:25: warning: this link is shown as text, as the site shows it: the scheme of `javascript:b` is never allowed"#]],
+    );
+}
+
+#[test]
+fn refused_definitions_are_paragraphs_like_markdown_it() {
+    // markdown-it refuses the definition, so its lines and the next ones
+    // (a definition cannot interrupt a paragraph) are a paragraph, and its
+    // label is undefined; in a container too, and as a setext heading.
+    check(
+        "[a]: /ok\n[test]: javascript:alert(1)\n[b]: /z\nmore\n\n[a] [b] [test]\n\n> [q]: vbscript:x\n> # h\n\n[*e*]: javascript:y\n===\n",
+        expect![[r##"
+            <p data-line="2" data-line-end="4">[test]: javascript:alert(1)<br>
+            [b]: /z<br>
+            more</p>
+            <p data-line="6" data-line-end="6"><a href="/ok">a</a> [b] [test]</p>
+            <blockquote data-line="8" data-line-end="9">
+            <p>[q]: vbscript:x</p>
+            <h1 id="h">h <a class="direct-link" href="#h">#</a></h1>
+            </blockquote>
+            <h1 data-line="11" data-line-end="12" id="%5Be%5D%3A-javascript%3Ay">[<em>e</em>]: javascript:y <a class="direct-link" href="#%5Be%5D%3A-javascript%3Ay">#</a></h1>
+        "##]],
+    );
+}
+
+#[test]
 fn refused_links_are_text_like_markdown_it() {
     check(
         "[*f*](javascript:alert(1)) ![a](vbscript:x) <javascript:alert(1)> [ok](data:image/png;base64,AA) [](file:///etc/passwd)\n",
@@ -422,4 +481,15 @@ fn a_placeholder_swallowed_by_raw_html_is_never_a_checkbox() {
             </p></div>
         "#]],
     );
+}
+
+#[test]
+fn many_refused_definitions_stay_linear() {
+    let src = "[a]: javascript:x\n".repeat(50_000);
+    let start = std::time::Instant::now();
+    let preview = render(&src, &Options::default());
+    assert!(preview
+        .html
+        .starts_with("<p data-line=\"1\" data-line-end=\"50000\">[a]: javascript:x<br>"));
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }

@@ -10,7 +10,9 @@ use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::linkify::{find_links, pretest};
+use super::mdurl::{normalize_link, normalize_link_text, valid_link};
 use super::slug::{is_js_whitespace, Slugger};
+use super::unescape::{self, Place};
 use super::MAX_NESTING;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::profile::{AnchorPosition, Footnotes, HeadingIds, Markdown};
@@ -310,6 +312,8 @@ impl<'a, 'c> Context<'a, 'c> {
             }
         }
         if self.md.markdown_it() {
+            self.markdown_it_references(&mut out);
+            normalize_links(&mut out);
             for i in 0..out.len() {
                 // Tight list items hold their paragraph's inline content
                 // directly: markdown-it trims it all the same.
@@ -333,6 +337,62 @@ impl<'a, 'c> Context<'a, 'c> {
             }
         }
         out
+    }
+
+    /// Decodes numeric character references as markdown-it does where
+    /// pulldown-cmark decodes them otherwise (see [`super::unescape`]): in
+    /// text, a reference to an invalid code point is U+FFFD; in an inline
+    /// link's destination it stays as written. Only events holding such a
+    /// code point are read again from their source, and a text is replaced
+    /// only when its source decodes to the same text but for those code
+    /// points.
+    fn markdown_it_references(&self, events: &mut [Spanned<'a>]) {
+        for i in 0..events.len() {
+            let range = events[i].1.clone();
+            match &events[i].0 {
+                Event::Text(text) if text.chars().any(unescape::differs) => {
+                    let Some(source) = self.body.get(range).filter(|s| s.contains("&#")) else {
+                        continue;
+                    };
+                    let decoded = unescape::unescape(source, Place::Text);
+                    let same = |a: &str, b: &str| {
+                        let plain = |c: char| if unescape::differs(c) { '\u{fffd}' } else { c };
+                        a.chars().map(plain).eq(b.chars().map(plain))
+                    };
+                    if same(&decoded, text) {
+                        let decoded = CowStr::from(decoded.into_owned());
+                        events[i].0 = Event::Text(decoded);
+                    }
+                }
+                Event::Start(Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url,
+                    ..
+                }) if dest_url.chars().any(unescape::differs) => {
+                    let end = matching_end(events, i);
+                    let text_end = if end > i + 1 {
+                        events[end - 1].1.end
+                    } else {
+                        range.start
+                    };
+                    let tail = self
+                        .body
+                        .get(text_end.max(range.start)..range.end)
+                        .unwrap_or("");
+                    let written = tail
+                        .find(']')
+                        .and_then(|at| unescape::inline_destination(&tail[at..]))
+                        .map(|d| unescape::unescape(d, Place::Destination))
+                        .filter(|d| d.contains("&#"));
+                    if let (Some(written), Event::Start(Tag::Link { dest_url, .. })) =
+                        (written, &mut events[i].0)
+                    {
+                        *dest_url = CowStr::from(written.into_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Trims JavaScript whitespace from the start (or end) of the text event
@@ -544,7 +604,7 @@ impl<'a, 'c> Context<'a, 'c> {
                         link_type,
                         ..
                     },
-                ) if markdown_it && !markdown_it_valid_link(dest_url) => {
+                ) if markdown_it && !valid_link(dest_url) => {
                     // markdown-it refuses these destinations, so the site
                     // shows the link's source as text: open bracket, content
                     // (still parsed), and the rest of the source.
@@ -555,14 +615,15 @@ impl<'a, 'c> Context<'a, 'c> {
                         format!(
                             "this {} is shown as text, as the site shows it: the scheme of `{}` is never allowed",
                             if image { "image" } else { "link" },
-                            dest_url.trim(),
+                            // As written: the destination is normalized by now.
+                            normalize_link_text(dest_url),
                         ),
                     );
                     let end = matching_end(events, i - 1);
                     let inner = (i < end).then(|| (events[i].1.start, events[end - 1].1.end));
                     match (link_type, inner) {
                         (LinkType::Autolink | LinkType::Email, _) | (_, None) => {
-                            out.push(Event::Text(self.body[range.clone()].to_owned().into()));
+                            out.push(Event::Text(text_of(&self.body[range.clone()])));
                             // Its content and end are consumed here too.
                             walk.kept.pop();
                             i = end + 1;
@@ -570,9 +631,9 @@ impl<'a, 'c> Context<'a, 'c> {
                         (_, Some((first, last))) => {
                             let first = first.max(range.start);
                             let last = last.min(range.end).max(first);
-                            out.push(Event::Text(self.body[range.start..first].to_owned().into()));
+                            out.push(Event::Text(text_of(&self.body[range.start..first])));
                             walk.literal_links
-                                .push(Some(self.body[last..range.end].to_owned()));
+                                .push(Some(text_of(&self.body[last..range.end]).into_string()));
                         }
                     }
                 }
@@ -1005,16 +1066,39 @@ fn footnote_reference(style: Footnotes, label: &str, n: usize, seen: usize) -> S
     )
 }
 
-/// markdown-it 12's `validateLink`: `javascript:`, `vbscript:`, `file:` and
-/// `data:` destinations are refused, except `data:image/(gif|png|jpeg|webp);`.
-fn markdown_it_valid_link(url: &str) -> bool {
-    let url = url.trim().to_lowercase();
-    let bad = ["vbscript:", "javascript:", "file:", "data:"]
-        .iter()
-        .any(|p| url.starts_with(p));
-    !bad || ["gif", "png", "jpeg", "webp"]
-        .iter()
-        .any(|t| url.starts_with(&format!("data:image/{t};")))
+/// markdown-it's link normalization, applied to what pulldown-cmark parsed:
+/// each link's and image's destination as markdown-it writes it
+/// (`normalizeLink`), and an autolink's text as it shows it
+/// (`normalizeLinkText`). An email autolink keeps its `mailto:`-less
+/// destination (the HTML writer adds it) but is normalized with it, as
+/// markdown-it does.
+fn normalize_links(events: &mut [Spanned<'_>]) {
+    for i in 0..events.len() {
+        let (Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        })
+        | Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            ..
+        })) = &mut events[i].0
+        else {
+            continue;
+        };
+        let email = *link_type == LinkType::Email;
+        let autolink = email || *link_type == LinkType::Autolink;
+        *dest_url = if email {
+            let full = normalize_link(&format!("mailto:{dest_url}"));
+            CowStr::from(full.strip_prefix("mailto:").unwrap_or(&full).to_owned())
+        } else {
+            CowStr::from(normalize_link(dest_url))
+        };
+        if let Some((Event::Text(text), _)) = events.get_mut(i + 1).filter(|_| autolink) {
+            *text = CowStr::from(normalize_link_text(text));
+        }
+    }
 }
 
 /// The index of the `End` event matching the `Start` at `start`.
@@ -1061,6 +1145,13 @@ fn own_source(events: &[Spanned<'_>], at: usize) -> Range<usize> {
     range
 }
 
+/// Source shown as text where markdown-it would not make a link: with its
+/// backslash escapes and character references decoded, as markdown-it's
+/// inline rules decode that text (its other markup stays as written).
+fn text_of<'a>(source: &str) -> CowStr<'a> {
+    CowStr::from(unescape::unescape(source, Place::Text).into_owned())
+}
+
 /// Whether lowercase `s` (after `<` or `</`) starts with tag `name`.
 fn is_tag(s: &str, name: &str) -> bool {
     s.strip_prefix(name).is_some_and(|rest| {
@@ -1068,7 +1159,8 @@ fn is_tag(s: &str, name: &str) -> bool {
     })
 }
 
-/// Pushes `text` as text and links, linkifying bare URLs and emails.
+/// Pushes `text` as text and links, linkifying bare URLs and emails (their
+/// destinations and texts normalized as markdown-it's linkify rule does).
 fn linkify_into<'a>(text: &CowStr<'a>, out: &mut Vec<Event<'a>>) {
     let links = find_links(text);
     if links.is_empty() {
@@ -1082,14 +1174,19 @@ fn linkify_into<'a>(text: &CowStr<'a>, out: &mut Vec<Event<'a>>) {
                 text[last..link.range.start].to_owned(),
             )));
         }
+        // markdown-it shows a link found without its scheme with the
+        // `http://` or `mailto:` it was given taken off again.
+        let shown = normalize_link_text(&link.href);
+        let added = link.href.len().saturating_sub(link.range.len());
+        let prefix = link.href.get(..added).unwrap_or_default();
         out.push(Event::Start(Tag::Link {
             link_type: LinkType::Autolink,
-            dest_url: CowStr::from(link.href),
+            dest_url: CowStr::from(normalize_link(&link.href)),
             title: CowStr::Borrowed(""),
             id: CowStr::Borrowed(""),
         }));
         out.push(Event::Text(CowStr::from(
-            text[link.range.clone()].to_owned(),
+            shown.strip_prefix(prefix).unwrap_or(&shown).to_owned(),
         )));
         out.push(Event::End(TagEnd::Link));
         last = link.range.end;

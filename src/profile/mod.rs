@@ -27,10 +27,10 @@
 //!
 //! | key | default | values |
 //! |-----|---------|--------|
-//! | `markdown.dialect` | `"pulldown-cmark"` | `"pulldown-cmark"` (its own parse and HTML), `"markdown-it"` (markdown-it 12's rules on top: JavaScript `trim()` of paragraphs and headings, `~~` only strikes and writes `<s>`, `style="text-align:…"` cells, `javascript:`/`vbscript:`/`file:`/`data:` links shown as text, task list markers stay text) |
+//! | `markdown.dialect` | `"pulldown-cmark"` | `"pulldown-cmark"` (its own parse and HTML), `"markdown-it"` (markdown-it 12's rules on top: JavaScript `trim()` of paragraphs and headings, `~~` only strikes and writes `<s>`, `style="text-align:…"` cells, `javascript:`/`vbscript:`/`file:`/`data:` links shown as text (its references and escapes decoded) and such reference definitions a paragraph, a reference to an invalid code point U+FFFD in text and kept as written in an inline link's destination, link destinations written as its `normalizeLink` writes them (Punycode host, `%` not before two hex digits as `%25`) and autolink text as its `normalizeLinkText` shows it, task list markers stay text) |
 //! | `markdown.raw_html` | `true` | `false` shows raw HTML as text |
 //! | `markdown.breaks` | `false` | soft line breaks as `<br>` |
-//! | `markdown.linkify` | `false` | bare URLs, `www.` hosts and emails become links (linkify-it 3's rules) |
+//! | `markdown.linkify` | `false` | bare URLs, `www.` hosts and emails become links (linkify-it 3's rules; written as markdown-it writes them: Punycode host, percent-encoded) |
 //! | `markdown.smart_punctuation` | `false` | curly quotes, dashes, ellipses |
 //! | `markdown.tables`, `strikethrough`, `task_lists` | `true` | GFM extensions |
 //! | `markdown.heading_attributes` | `false` | `# Title {#id .class}` |

@@ -59,6 +59,11 @@ const INPUTS = {
   "table rows": [30_000, (n) => `| a | b |\n|---|:-:|\n${rep("| a | b |\n", n)}`],
   "wide table": [5_000, (n) => `${rep("| a ", n)}|\n${rep("|---", n)}|\n${rep("| b ", n)}|\n`],
   "linkify": [30_000, (n) => rep("see https://x.org/a and www.y.org ", n)],
+  // markdown-it's link normalization (Punycode hosts, percent-decoding) and references.
+  "IDN links and autolinks": [10_000, (n) => rep("<http://\u2603.net/%E2%98%83%> [a](//\u00e9.fr/%zz) x@\u2603.net ", n)],
+  "a long IDN host": [100_000, (n) => `<http://${rep("\u00e9", n)}.net/>`],
+  "refused reference definitions": [50_000, (n) => rep("[a]: javascript:x\n", n)],
+  "invalid character references": [50_000, (n) => rep("&#1; [a](&#xD800;) [b](&#74;avascript:x) ", n)],
   "soft breaks": [100_000, (n) => rep("a\n", n)],
   "entities": [100_000, (n) => rep("&amp;&#x3C;&nbsp; ", n)],
   "headings (element dense)": [30_000, (n) => rep("# h\n", n)],
