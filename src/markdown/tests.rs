@@ -483,13 +483,13 @@ fn a_placeholder_swallowed_by_raw_html_is_never_a_checkbox() {
     );
 }
 
+/// 50,000 refused definitions are one paragraph (how the time grows is the
+/// hostile-input suite's to measure, never a timed test's).
 #[test]
-fn many_refused_definitions_stay_linear() {
+fn many_refused_definitions() {
     let src = "[a]: javascript:x\n".repeat(50_000);
-    let start = std::time::Instant::now();
     let preview = render(&src, &Options::default());
     assert!(preview
         .html
         .starts_with("<p data-line=\"1\" data-line-end=\"50000\">[a]: javascript:x<br>"));
-    assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }

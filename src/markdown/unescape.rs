@@ -221,11 +221,11 @@ mod tests {
     }
 
     #[test]
-    fn long_input_is_linear() {
+    /// A long run of references and escapes is decoded whole (how its time
+    /// grows is measured by the hostile-input suite, never by a timed test).
+    fn long_input() {
         let src = "&#1;\\&&amp;&#x;&".repeat(50_000);
-        let start = std::time::Instant::now();
         assert!(unescape(&src, Place::Text).len() > 50_000);
         assert!(unescape(&src, Place::Destination).len() > 50_000);
-        assert!(start.elapsed() < std::time::Duration::from_secs(2));
     }
 }

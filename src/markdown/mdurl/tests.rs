@@ -107,19 +107,18 @@ fn validate_link_refuses_script_schemes() {
     assert!(valid_link("https://example.com/"));
 }
 
+/// A long host and path are normalized whole (their cost per doubling is
+/// measured by the hostile-input suite, tests/browser/dos.test.js).
 #[test]
-fn long_input_is_linear() {
-    // A long host and path: labels stay at most 63 units, so this is quick.
+fn long_input() {
     let url = format!(
         "http://{}/{}",
         "é".repeat(100_000),
         "%E2%98%83%".repeat(100_000)
     );
-    let start = std::time::Instant::now();
     let link = normalize_link(&url);
     let text = normalize_link_text(&url);
     assert!(link.len() > url.len() && text.len() < url.len());
-    assert!(start.elapsed() < std::time::Duration::from_secs(2));
 }
 
 /// 800 random strings of URL pieces (ASCII and not, `%` escapes, `xn--`
