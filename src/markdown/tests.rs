@@ -423,3 +423,25 @@ fn a_placeholder_swallowed_by_raw_html_is_never_a_checkbox() {
         "#]],
     );
 }
+
+#[test]
+fn image_alt_is_text_like_markdown_it() {
+    // markdown-it's alt holds text, nested images' text and soft breaks as
+    // newlines; inline code, raw HTML and hard breaks give nothing. The
+    // heading id leaves an image's code out too.
+    check(
+        "![a `cargo` <span>b</span> c  \nd\\\ne [l](u) *em* &amp;\nf ![in `n`\nner](q) g](x.png)\n\n# T ![`c`](i.png)\n",
+        expect![[r##"
+            <p data-line="1" data-line-end="5"><img src="x.png" alt="a  b cde l em &amp;
+            f in 
+            ner g"></p>
+            <h1 data-line="7" data-line-end="7" id="t">T <img src="i.png" alt=""> <a class="direct-link" href="#t">#</a></h1>
+        "##]],
+    );
+    check_commonmark(
+        "![a `cargo`\nb](x.png)\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="2"><img src="x.png" alt="a cargo b"></p>
+        "#]],
+    );
+}

@@ -407,6 +407,15 @@ impl<'a, 'c> Context<'a, 'c> {
                 walk.linkify_here = pretest(&self.body[own_source(events, i - 1)]);
             }
             match event {
+                // markdown-it writes an image's alt as its text alone
+                // (`renderInlineAsText`): text, soft breaks as newlines
+                // (never `<br>`), nested images' text; inline code, raw
+                // HTML and hard breaks give nothing.
+                Event::SoftBreak if markdown_it && walk.images > 0 => {
+                    out.push(Event::Text(CowStr::Borrowed("\n")));
+                }
+                Event::Code(_) | Event::InlineHtml(_) | Event::HardBreak
+                    if markdown_it && walk.images > 0 => {}
                 Event::Html(_) => {
                     // Scan the block's whole run of lines at once: a tag may span lines.
                     let run = events[i - 1..]
