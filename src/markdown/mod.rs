@@ -34,6 +34,7 @@
 
 mod blocks;
 pub mod linkify;
+mod refused_html;
 pub mod slug;
 mod transform;
 pub mod zola_slug;
@@ -378,8 +379,60 @@ fn parse<'a>(
     Some((window, own))
 }
 
-/// [`parse`] without an appendix.
+/// How many times [`parse_text`] parses again for HTML markdown-it refuses
+/// that the previous parse revealed (inside refused HTML) at most.
+const REFUSED_HTML_ROUNDS: usize = 3;
+
+/// [`parse`] without an appendix. In the markdown-it dialect, the inline
+/// HTML markdown-it refuses is text (see [`refused_html`]): `text` is parsed
+/// again with placeholders for its `<`, in each top-level block where they
+/// all end up in plain text.
 fn parse_text<'a>(
+    text: &'a str,
+    offset: usize,
+    options: &Markdown,
+    refdefs: &RefDefs,
+) -> (Spanned<'a>, Vec<RefDef>) {
+    let first = parse_once(text, offset, options, refdefs);
+    if !options.markdown_it() {
+        return first;
+    }
+    let mut at = refused_html::refused(text, offset, &first.0);
+    if at.is_empty() {
+        return first;
+    }
+    let blocks = refused_html::top_level(&first.0, offset);
+    for round in 1.. {
+        let parsed = refused_html::with_placeholders(text, &at);
+        let (events, own) = parse_once(&parsed, offset, options, refdefs);
+        let revealed = refused_html::refused(&parsed, offset, &events);
+        if round < REFUSED_HTML_ROUNDS && !revealed.is_empty() {
+            at.extend(revealed);
+            at.sort_unstable();
+            continue;
+        }
+        let failed = refused_html::unverified(&parsed, offset, &events, &at, &blocks);
+        if failed.is_empty() {
+            return (refused_html::restore(&parsed, offset, events, &at), own);
+        }
+        // Those blocks are parsed as pulldown-cmark reads them; the others
+        // come out the same (the block structure is the same).
+        at.retain(|&p| {
+            let block = blocks.partition_point(|b| b.end <= p);
+            failed.binary_search(&block).is_err()
+        });
+        if at.is_empty() {
+            return first;
+        }
+        let parsed = refused_html::with_placeholders(text, &at);
+        let (events, own) = parse_once(&parsed, offset, options, refdefs);
+        return (refused_html::restore(&parsed, offset, events, &at), own);
+    }
+    first
+}
+
+/// One pulldown-cmark parse of `text` (see [`parse`]).
+fn parse_once<'a>(
     text: &'a str,
     offset: usize,
     options: &Markdown,

@@ -445,3 +445,30 @@ fn image_alt_is_text_like_markdown_it() {
         "#]],
     );
 }
+
+#[test]
+fn html_markdown_it_refuses_is_text() {
+    // markdown-it 12 reads comments, declarations and CDATA by CommonMark
+    // 0.30's rules: what they refuse is text (its `<` a character, the rest
+    // markdown); what they accept stays HTML (the sanitizer removes it).
+    // Where reading the `<` as text makes pulldown-cmark read a reference
+    // definition (`[m]: ...`), the block is left as pulldown-cmark reads it.
+    check(
+        "a <!-- b -- *c* --> d <!-- ok --> <!--> e\n\nf <!doctype html> <!DOCTYPE html> <![CDATA[ g ]> <![CDATA[ h ]]>\n\n> i <!-- j -- k\n> l -->\n\n[m]: <!a>b \"t\"\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">a &lt;!-- b -- <em>c</em> --&gt; d  &lt;!--&gt; e</p>
+            <p data-line="3" data-line-end="3">f &lt;!doctype html&gt;   </p>
+            <blockquote data-line="5" data-line-end="6">
+            <p>i &lt;!-- j -- k<br>
+            l --&gt;</p>
+            </blockquote>
+            <p data-line="8" data-line-end="8">[m]: b "t"</p>
+        "#]],
+    );
+    check_commonmark(
+        "a <!-- b -- c --> d\n",
+        expect![[r#"
+        <p data-line="1" data-line-end="1">a  d</p>
+    "#]],
+    );
+}

@@ -54,6 +54,11 @@ const INPUTS = {
   "many processing instruction openers": [50_000, (n) => rep("a <? ", n)],
   "many declaration openers": [50_000, (n) => rep("a <!A ", n)],
   "many attribute openers": [50_000, (n) => rep("a <a x=", n)],
+  // HTML markdown-it refuses (text on the site: each `<` is parsed again as text).
+  "refused comments": [50_000, (n) => rep("a <!-- b -- c --> ", n)],
+  "refused comments nested": [50_000, (n) => `${rep("<!-- -- ", n)}-->`],
+  "refused declarations": [50_000, (n) => rep("a <!a> ", n)],
+  "refused CDATA sections": [30_000, (n) => rep("a <![CDATA[ b ]> ", n)],
   "many references": [30_000, (n) => `${lines(n, (i) => `[${i}]: /u${i}\n`)}\n${rep("[0] [a] ", n)}`],
   "many footnote references": [30_000, (n) => `${rep("x[^1] ", n)}\n\n[^1]: note\n`],
   "table rows": [30_000, (n) => `| a | b |\n|---|:-:|\n${rep("| a | b |\n", n)}`],
