@@ -472,3 +472,24 @@ fn html_markdown_it_refuses_is_text() {
     "#]],
     );
 }
+
+#[test]
+fn blank_looking_lines_and_info_words_like_markdown_it() {
+    // markdown-it trims a paragraph's whole text with JavaScript's `trim()`:
+    // lines of `\f` or U+00A0 that end or start it leave no `<br>` (a
+    // backslash break before them is a backslash). Its fence language is
+    // the info string's first word by JavaScript's `\s`.
+    check(
+        "e\n\u{c}\n\u{c}\n\n\u{a0}  \nf\n\ng \\\n\u{c}\n\n> h\n> \u{c}\n\n```js\u{c}custom-class\nx\n```\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">e</p>
+            <p data-line="5" data-line-end="6">f</p>
+            <p data-line="8" data-line-end="8">g \</p>
+            <blockquote data-line="11" data-line-end="12">
+            <p>h</p>
+            </blockquote>
+            <pre data-line="14" data-line-end="16"><code class="language-js">x
+            </code></pre>
+        "#]],
+    );
+}

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::linkify::{find_links, pretest};
@@ -310,6 +310,7 @@ impl<'a, 'c> Context<'a, 'c> {
             }
         }
         if self.md.markdown_it() {
+            out = self.drop_blank_lines(out);
             for i in 0..out.len() {
                 // Tight list items hold their paragraph's inline content
                 // directly: markdown-it trims it all the same.
@@ -333,6 +334,63 @@ impl<'a, 'c> Context<'a, 'c> {
             }
         }
         out
+    }
+
+    /// Drops the lines of white space (`\f`, U+00A0, …: what pulldown-cmark
+    /// does not take for a blank line) that start or end a paragraph,
+    /// heading or tight item's text with the breaks around them: markdown-it
+    /// trims the whole inline source with JavaScript's `trim()`, newlines
+    /// included, so they leave no `<br>`. A backslash hard break then ends
+    /// the text: it is a backslash.
+    fn drop_blank_lines(&self, events: Vec<Spanned<'a>>) -> Vec<Spanned<'a>> {
+        let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
+        let mut leading = false;
+        for (event, range) in events {
+            match &event {
+                Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item) => leading = true,
+                Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+                | Event::Start(Tag::List(_)) => {
+                    leading = false;
+                    self.drop_trailing_lines(&mut out);
+                }
+                Event::SoftBreak if leading => continue,
+                Event::HardBreak if leading && !self.body[range.clone()].starts_with('\\') => {
+                    continue
+                }
+                Event::Text(text) if leading && self.literal_blank(text, &range) => continue,
+                _ => leading = false,
+            }
+            out.push((event, range));
+        }
+        out
+    }
+
+    /// Pops the breaks and blank text that end `out` (see [`Self::drop_blank_lines`]).
+    fn drop_trailing_lines(&self, out: &mut Vec<Spanned<'a>>) {
+        while let Some((event, range)) = out.last_mut() {
+            match event {
+                Event::HardBreak if self.body[range.clone()].starts_with('\\') => {
+                    *event = Event::Text(CowStr::Borrowed("\\"));
+                    return;
+                }
+                Event::SoftBreak | Event::HardBreak => {}
+                Event::Text(text) if self.literal_blank(text, range) => {}
+                _ => return,
+            }
+            out.pop();
+        }
+    }
+
+    /// Whether `text` (at `range`) is all JavaScript white space written
+    /// literally in the source.
+    fn literal_blank(&self, text: &str, range: &Range<usize>) -> bool {
+        let source = &self.body[range.clone()];
+        text.len() <= source.len()
+            && text
+                .chars()
+                .rev()
+                .zip(source.chars().rev())
+                .all(|(a, b)| a == b && is_js_whitespace(a))
     }
 
     /// Trims JavaScript whitespace from the start (or end) of the text event
@@ -533,6 +591,18 @@ impl<'a, 'c> Context<'a, 'c> {
                     } else {
                         Event::SoftBreak
                     });
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if markdown_it => {
+                    // markdown-it's language is the info string's first word
+                    // by JavaScript's `\s` (`\f` too), pulldown-cmark's by spaces.
+                    walk.code_block = true;
+                    let lang = info
+                        .split(is_js_whitespace)
+                        .find(|word| !word.is_empty())
+                        .unwrap_or_default();
+                    out.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(
+                        CowStr::from(lang.to_owned()),
+                    ))));
                 }
                 Event::Start(Tag::CodeBlock(_)) => {
                     walk.code_block = true;
