@@ -69,6 +69,12 @@ const SNIPPETS: &[&str] = &[
     "[page](@/other.md) and ![img](pic.png) and [f](#frag)",
     "\n[^note]: a bottom footnote[^1]\n\nText[^note].\n",
     "\n## 🦀 Crab — café\n",
+    // markdown-it's own readings: inline notes, HTML it refuses, blank-looking lines.
+    "^[an inline *note*]",
+    "^[",
+    "<!-- a -- b -->",
+    "<![CDATA[ x ]>",
+    "\n\u{c}\n",
 ];
 
 fn edit() -> impl Strategy<Value = Edit> {

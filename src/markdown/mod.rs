@@ -33,6 +33,7 @@
 //! schemes) are applied by [`transform`] from the same switches.
 
 mod blocks;
+mod inline_notes;
 pub mod linkify;
 mod refused_html;
 pub mod slug;
@@ -383,11 +384,25 @@ fn parse<'a>(
 /// that the previous parse revealed (inside refused HTML) at most.
 const REFUSED_HTML_ROUNDS: usize = 3;
 
-/// [`parse`] without an appendix. In the markdown-it dialect, the inline
-/// HTML markdown-it refuses is text (see [`refused_html`]): `text` is parsed
-/// again with placeholders for its `<`, in each top-level block where they
-/// all end up in plain text.
+/// [`parse`] without an appendix. With markdown-it-footnote's footnotes,
+/// inline notes become footnotes (see [`inline_notes`]).
 fn parse_text<'a>(
+    text: &'a str,
+    offset: usize,
+    options: &Markdown,
+    refdefs: &RefDefs,
+) -> (Spanned<'a>, Vec<RefDef>) {
+    let (events, own) = parse_refusing_html(text, offset, options, refdefs);
+    if options.footnotes != Footnotes::MarkdownIt {
+        return (events, own);
+    }
+    (inline_notes::rewrite(text, offset, events), own)
+}
+
+/// In the markdown-it dialect, the inline HTML markdown-it refuses is text
+/// (see [`refused_html`]): `text` is parsed again with placeholders for its
+/// `<`, in each top-level block where they all end up in plain text.
+fn parse_refusing_html<'a>(
     text: &'a str,
     offset: usize,
     options: &Markdown,

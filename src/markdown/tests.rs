@@ -493,3 +493,29 @@ fn blank_looking_lines_and_info_words_like_markdown_it() {
         "#]],
     );
 }
+
+#[test]
+fn inline_notes_like_markdown_it_footnote() {
+    // `^[text]` is a footnote written in place, numbered with the others in
+    // order of reference; an escaped `^` or a note in code stays text. A
+    // note whose brackets pulldown-cmark puts in different elements
+    // (`*b ^[c* d]`) stays text too, where the site makes a note of it.
+    check(
+        "a[^x] ^[one *em* https://l.org\nline] \\^[esc] `^[code]` *b ^[c* d]\n\n[^x]: def ^[in def]\n",
+        expect![[r##"
+            <p data-line="1" data-line-end="2">a<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup> <sup class="footnote-ref"><a href="#fn2" id="fnref2">[2]</a></sup> ^[esc] <code>^[code]</code> <em>b ^[c</em> d]</p>
+            <hr class="footnotes-sep">
+            <section class="footnotes">
+            <ol class="footnotes-list">
+            <li id="fn1" class="footnote-item"><p>def <sup class="footnote-ref"><a href="#fn3" id="fnref3">[3]</a></sup> <a href="#fnref1" class="footnote-backref">↩︎</a></p>
+            </li>
+            <li id="fn2" class="footnote-item"><p>one <em>em</em> <a href="https://l.org">https://l.org</a><br>
+            line <a href="#fnref2" class="footnote-backref">↩︎</a></p>
+            </li>
+            <li id="fn3" class="footnote-item"><p>in def <a href="#fnref3" class="footnote-backref">↩︎</a></p>
+            </li>
+            </ol>
+            </section>
+        "##]],
+    );
+}

@@ -9,6 +9,7 @@ use std::ops::Range;
 use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use super::inline_notes::LABEL as INLINE_NOTE;
 use super::linkify::{find_links, pretest};
 use super::slug::{is_js_whitespace, Slugger};
 use super::MAX_NESTING;
@@ -50,6 +51,8 @@ pub struct Context<'a, 'c> {
     context_reads: usize,
     /// Whether the summary marker was written (only the first `<!-- more -->` is one).
     summary_marked: bool,
+    /// How many inline notes were referenced so far.
+    inline_notes: usize,
 }
 
 /// Where the [`Context`] stood before a unit: [`Context::contribution`]
@@ -119,6 +122,12 @@ struct Walk {
     raw_cells: Vec<Option<&'static str>>,
 }
 
+/// The key of the `n`th inline note (from 0) among the footnotes: each is
+/// a footnote of its own, though all have the same label.
+fn inline_note_key(n: usize) -> String {
+    format!("{INLINE_NOTE}{n}")
+}
+
 /// A footnote label as the profile's footnotes match it: markdown-it-footnote
 /// case-insensitively, Zola's bottom footnotes as written.
 fn footnote_key(md: &Markdown, label: &str) -> String {
@@ -144,8 +153,14 @@ impl<'a, 'c> Context<'a, 'c> {
         let mut footnote_numbers = HashMap::new();
         let mut footnote_refs: HashMap<String, (usize, usize)> = HashMap::new();
         if md.numbered_footnotes() {
+            let mut inline_notes = 0;
             for label in footnote_references {
-                let key = footnote_key(md, label);
+                let key = if label == INLINE_NOTE {
+                    inline_notes += 1;
+                    inline_note_key(inline_notes - 1)
+                } else {
+                    footnote_key(md, label)
+                };
                 let next = footnote_numbers.len() + 1;
                 footnote_numbers.entry(key.clone()).or_insert(next);
                 footnote_refs.entry(key).or_default().0 += 1;
@@ -174,6 +189,7 @@ impl<'a, 'c> Context<'a, 'c> {
             reported_cap: false,
             context_reads: 0,
             summary_marked: false,
+            inline_notes: 0,
         }
     }
 
@@ -436,6 +452,22 @@ impl<'a, 'c> Context<'a, 'c> {
         while i < events.len() {
             let (event, range) = &events[i];
             i += 1;
+            if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+                if &**label == INLINE_NOTE {
+                    // An inline note, right after its reference: a
+                    // paragraph of the footnotes section.
+                    let end = matching_end(events, i - 1);
+                    let mut note = Vec::with_capacity(end + 2 - i);
+                    note.push((Event::Start(Tag::Paragraph), range.clone()));
+                    note.extend_from_slice(&events[i..end]);
+                    note.push((Event::End(TagEnd::Paragraph), range.clone()));
+                    let content = self.rewrite(&note, open_html);
+                    let key = inline_note_key(self.inline_notes.saturating_sub(1));
+                    self.footnote_defs.entry(key).or_insert(content);
+                    i = end + 1;
+                    continue;
+                }
+            }
             // Bound the nesting the sanitizer sees: an HTML parser's work
             // grows with depth on every element, so depth must be bounded
             // for the whole render to stay linear.
@@ -765,7 +797,12 @@ impl<'a, 'c> Context<'a, 'c> {
                 }
                 Event::FootnoteReference(label) if md.numbered_footnotes() => {
                     self.context_reads += 1;
-                    let key = footnote_key(md, label);
+                    let key = if &**label == INLINE_NOTE {
+                        self.inline_notes += 1;
+                        inline_note_key(self.inline_notes - 1)
+                    } else {
+                        footnote_key(md, label)
+                    };
                     let n = self.footnote_numbers.get(&key).copied().unwrap_or(0);
                     if !self.budget(2, range.start) {
                         out.push(Event::Text(CowStr::from(format!("[{n}]"))));
