@@ -75,6 +75,7 @@ const SNIPPETS: &[&str] = &[
     "<!-- a -- b -->",
     "<![CDATA[ x ]>",
     "\n\u{c}\n",
+    "\n> [^1]: a footnote in a quote\n",
 ];
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -517,5 +518,20 @@ fn typing_after_an_indented_block() {
                 "{profile}: {before:?} -> {after:?}"
             );
         }
+    }
+}
+
+#[test]
+fn an_edit_beside_a_footnote_in_a_quote() {
+    // A definition inside a block quote is recorded by no unit: a body with
+    // one is parsed whole, and a window that types one makes a whole parse.
+    let start = "---\ntitle: t\n---\na[^q] b\n\npara\n\n> [^q]: quoted\n\nend\n";
+    let edits = [
+        Edit::Type(0.75, 'x'),
+        Edit::Paste(0.98, "\n> [^r]: another\n\nc[^r]\n"),
+        Edit::Type(0.75, 'y'),
+    ];
+    for profile in ["rust-foundation", "rust-blog", "commonmark"] {
+        check_edits(start, &with_profile(profile), &edits).unwrap();
     }
 }

@@ -506,6 +506,28 @@ fn footnote_references<'e>(
     })
 }
 
+/// Whether `events` hold a footnote definition inside another block (a
+/// block quote, a list): a body with one is parsed whole.
+fn nested_footnote_definition(events: &[(Event<'_>, Range<usize>)]) -> bool {
+    let mut depth = 0usize;
+    events.iter().any(|(e, _)| match e {
+        Event::Start(Tag::FootnoteDefinition(label))
+            if depth > 0 && &**label != inline_notes::LABEL =>
+        {
+            true
+        }
+        Event::Start(_) => {
+            depth += 1;
+            false
+        }
+        Event::End(_) => {
+            depth = depth.saturating_sub(1);
+            false
+        }
+        _ => false,
+    })
+}
+
 /// Parses and renders the whole body.
 fn render_whole(
     body: &str,
@@ -557,7 +579,7 @@ fn render_whole(
         records,
         refdefs,
         refdef_spans,
-        whole: expansion >= PIECEWISE_EXPANSION,
+        whole: expansion >= PIECEWISE_EXPANSION || nested_footnote_definition(&events),
     };
     (out, previous, body.len())
 }
@@ -651,6 +673,10 @@ fn render_in_pieces(
     };
     let window_blocks = &blocks
         [..blocks.partition_point(|b| line_start_of_block(body, b.source.start) < window_end)];
+    if nested_footnote_definition(&events) {
+        // Its label and source are not recorded for the units around it.
+        return None;
+    }
     if before == 0 && window_blocks.is_empty() {
         // The window is the body's start and holds no block: the units
         // would not tile the body from 0.

@@ -519,3 +519,32 @@ fn inline_notes_like_markdown_it_footnote() {
         "##]],
     );
 }
+
+#[test]
+fn footnote_definitions_in_quotes_and_lists_like_markdown_it() {
+    // markdown-it-footnote moves a definition to the footnotes section
+    // wherever it is written.
+    check(
+        "a[^q] b[^l]\n\n> [^q]: quoted\nlazy\n\n- item\n\n  [^l]: listed\n",
+        expect![[r##"
+            <p data-line="1" data-line-end="1">a<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup> b<sup class="footnote-ref"><a href="#fn2" id="fnref2">[2]</a></sup></p>
+            <blockquote data-line="3" data-line-end="4">
+            </blockquote>
+            <ul data-line="6" data-line-end="8">
+            <li>
+            <p>item</p>
+            </li>
+            </ul>
+            <hr class="footnotes-sep">
+            <section class="footnotes">
+            <ol class="footnotes-list">
+            <li id="fn1" class="footnote-item"><p>quoted<br>
+            lazy <a href="#fnref1" class="footnote-backref">↩︎</a></p>
+            </li>
+            <li id="fn2" class="footnote-item"><p>listed <a href="#fnref2" class="footnote-backref">↩︎</a></p>
+            </li>
+            </ol>
+            </section>
+        "##]],
+    );
+}

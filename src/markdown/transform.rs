@@ -453,6 +453,19 @@ impl<'a, 'c> Context<'a, 'c> {
             let (event, range) = &events[i];
             i += 1;
             if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+                if md.footnotes == Footnotes::MarkdownIt && &**label != INLINE_NOTE {
+                    // A definition inside a block quote or a list: it goes
+                    // to the footnotes section all the same.
+                    self.context_reads += 1;
+                    let end = matching_end(events, i - 1);
+                    let content = self.rewrite(&events[i..end], open_html);
+                    let key = footnote_key(md, label);
+                    if self.footnote_numbers.contains_key(&key) {
+                        self.footnote_defs.entry(key).or_insert(content);
+                    }
+                    i = end + 1;
+                    continue;
+                }
                 if &**label == INLINE_NOTE {
                     // An inline note, right after its reference: a
                     // paragraph of the footnotes section.
