@@ -548,3 +548,16 @@ fn footnote_definitions_in_quotes_and_lists_like_markdown_it() {
         "##]],
     );
 }
+
+#[test]
+fn footnotes_past_the_element_budget_are_text() {
+    // Each note's item and back-reference count against the element
+    // budget: past it, a note is its text alone, so thousands of inline
+    // notes cost what their text does.
+    let notes = 6_000;
+    let preview = render(&"x^[note] ".repeat(notes), &Options::default());
+    let items = preview.html.matches("<li id=\"fn").count();
+    assert!(items > 500 && items < notes, "{items} items");
+    assert!(preview.html.ends_with("<p>note</p>\n\n</ol>\n</section>\n"));
+    assert_eq!(preview.html.matches(">note").count(), notes);
+}

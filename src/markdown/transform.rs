@@ -869,8 +869,15 @@ impl<'a, 'c> Context<'a, 'c> {
             // The references written as links (all of them, unless the
             // element budget ran out).
             let refs = self.footnote_refs.get(&key).map_or(1, |r| r.1.max(1));
-            // Back-references are elements too; the first one is always kept.
             let end = self.body.len();
+            // The item and its first back-reference are elements too: past
+            // the budget, a note is its text alone (inline notes make
+            // thousands of notes in a few kilobytes).
+            if !self.budget(2, end) {
+                tasks += super::write_html(&mut html, content.into_iter());
+                html.push('\n');
+                continue;
+            }
             let refs = 1 + (1..refs).take_while(|_| self.budget(1, end)).count();
             let mut name = String::new();
             let _ = escape_html(&mut name, &key);
