@@ -94,8 +94,8 @@ pub const MAX_DIAGNOSTICS: usize = 500;
 /// element-dense input (`x[^1] ` is five elements in six bytes) must be
 /// bounded for a render to stay well under a second. Beyond it, markdown is
 /// flattened (its text kept), generated markup (heading anchors, `<br>`,
-/// footnote references) becomes text, and raw HTML is shown as text, with
-/// one warning.
+/// footnote references) becomes text, the footnotes section's notes lose
+/// their items, and raw HTML is shown as text, with one warning.
 pub const MAX_ELEMENTS: usize = 20_000;
 
 /// Per-block state of the event rewrite.
