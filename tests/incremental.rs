@@ -69,6 +69,13 @@ const SNIPPETS: &[&str] = &[
     "[page](@/other.md) and ![img](pic.png) and [f](#frag)",
     "\n[^note]: a bottom footnote[^1]\n\nText[^note].\n",
     "\n## 🦀 Crab — café\n",
+    // markdown-it's own readings: inline notes, HTML it refuses, blank-looking lines.
+    "^[an inline *note*]",
+    "^[",
+    "<!-- a -- b -->",
+    "<![CDATA[ x ]>",
+    "\n\u{c}\n",
+    "\n> [^1]: a footnote in a quote\n",
 ];
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -535,5 +542,20 @@ fn refused_definitions_edit_like_full_renders() {
             ];
             check_edits(start, &options, &edits).unwrap_or_else(|e| panic!("at {at}: {e}"));
         }
+    }
+}
+
+#[test]
+fn an_edit_beside_a_footnote_in_a_quote() {
+    // A definition inside a block quote is recorded by no unit: a body with
+    // one is parsed whole, and a window that types one makes a whole parse.
+    let start = "---\ntitle: t\n---\na[^q] b\n\npara\n\n> [^q]: quoted\n\nend\n";
+    let edits = [
+        Edit::Type(0.75, 'x'),
+        Edit::Paste(0.98, "\n> [^r]: another\n\nc[^r]\n"),
+        Edit::Type(0.75, 'y'),
+    ];
+    for profile in ["rust-foundation", "rust-blog", "commonmark"] {
+        check_edits(start, &with_profile(profile), &edits).unwrap();
     }
 }

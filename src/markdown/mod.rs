@@ -33,8 +33,10 @@
 //! schemes) are applied by [`transform`] from the same switches.
 
 mod blocks;
+mod inline_notes;
 pub mod linkify;
 mod mdurl;
+mod refused_html;
 pub mod slug;
 mod transform;
 mod unescape;
@@ -389,22 +391,88 @@ fn parse<'a>(
     Some((window, own))
 }
 
-/// [`parse`] without an appendix. In the markdown-it dialect a reference
-/// definition whose destination markdown-it refuses (`javascript:` and the
-/// like, see [`mdurl::valid_link`]) is no definition: its lines are a
-/// paragraph's. Such a text is parsed again with the `[` of each of those
-/// definitions replaced by a placeholder byte (so that nothing moves), and
-/// the placeholder turned back into `[` in the events' text. The refused
-/// definitions are returned too, marked, so that a window touching one is
-/// parsed whole (a later duplicate of a label is no definition for
-/// pulldown-cmark, refused or not, so only a window's own parse sees it).
+/// How many times [`parse_text`] parses again for HTML markdown-it refuses
+/// that the previous parse revealed (inside refused HTML) at most.
+const REFUSED_HTML_ROUNDS: usize = 3;
+
+/// [`parse`] without an appendix. With markdown-it-footnote's footnotes,
+/// inline notes become footnotes (see [`inline_notes`]).
 fn parse_text<'a>(
     text: &'a str,
     offset: usize,
     options: &Markdown,
     refdefs: &RefDefs,
 ) -> (Spanned<'a>, Vec<RefDef>) {
-    let (events, own) = parse_once(text, offset, options, refdefs);
+    let (events, own) = parse_refusing_definitions(text, offset, options, refdefs);
+    if options.footnotes != Footnotes::MarkdownIt {
+        return (events, own);
+    }
+    (inline_notes::rewrite(text, offset, events), own)
+}
+
+/// In the markdown-it dialect, the inline HTML markdown-it refuses is text
+/// (see [`refused_html`]): `text` is parsed again with placeholders for its
+/// `<`, in each top-level block where they all end up in plain text.
+fn parse_refusing_html<'a>(
+    text: &'a str,
+    offset: usize,
+    options: &Markdown,
+    refdefs: &RefDefs,
+) -> (Spanned<'a>, Vec<RefDef>) {
+    let first = parse_once(text, offset, options, refdefs);
+    if !options.markdown_it() {
+        return first;
+    }
+    let mut at = refused_html::refused(text, offset, &first.0);
+    if at.is_empty() {
+        return first;
+    }
+    let blocks = refused_html::top_level(&first.0, offset);
+    for round in 1.. {
+        let parsed = refused_html::with_placeholders(text, &at);
+        let (events, own) = parse_once(&parsed, offset, options, refdefs);
+        let revealed = refused_html::refused(&parsed, offset, &events);
+        if round < REFUSED_HTML_ROUNDS && !revealed.is_empty() {
+            at.extend(revealed);
+            at.sort_unstable();
+            continue;
+        }
+        let failed = refused_html::unverified(&parsed, offset, &events, &at, &blocks);
+        if failed.is_empty() {
+            return (refused_html::restore(&parsed, offset, events, &at), own);
+        }
+        // Those blocks are parsed as pulldown-cmark reads them; the others
+        // come out the same (the block structure is the same).
+        at.retain(|&p| {
+            let block = blocks.partition_point(|b| b.end <= p);
+            failed.binary_search(&block).is_err()
+        });
+        if at.is_empty() {
+            return first;
+        }
+        let parsed = refused_html::with_placeholders(text, &at);
+        let (events, own) = parse_once(&parsed, offset, options, refdefs);
+        return (refused_html::restore(&parsed, offset, events, &at), own);
+    }
+    first
+}
+
+/// In the markdown-it dialect, a reference definition whose destination
+/// markdown-it refuses (`javascript:` and the like, see
+/// [`mdurl::valid_link`]) is no definition: its lines are a paragraph's.
+/// Such a text is parsed again with the `[` of each of those definitions
+/// replaced by a placeholder byte (so that nothing moves), and the
+/// placeholder turned back into `[` in the events' text. The refused
+/// definitions are returned too, marked, so that a window touching one is
+/// parsed whole (a later duplicate of a label is no definition for
+/// pulldown-cmark, refused or not, so only a window's own parse sees it).
+fn parse_refusing_definitions<'a>(
+    text: &'a str,
+    offset: usize,
+    options: &Markdown,
+    refdefs: &RefDefs,
+) -> (Spanned<'a>, Vec<RefDef>) {
+    let (events, own) = parse_refusing_html(text, offset, options, refdefs);
     if !options.markdown_it() {
         return (events, own);
     }
@@ -424,7 +492,7 @@ fn parse_text<'a>(
     }
     // An ASCII byte replaced by another: still UTF-8.
     let patched = String::from_utf8(bytes).unwrap_or_default();
-    let (events, mut own) = parse_once(&patched, offset, options, refdefs);
+    let (events, mut own) = parse_refusing_html(&patched, offset, options, refdefs);
     for d in &mut refused_defs {
         d.4 = true;
     }
@@ -514,6 +582,28 @@ fn footnote_references<'e>(
     })
 }
 
+/// Whether `events` hold a footnote definition inside another block (a
+/// block quote, a list): a body with one is parsed whole.
+fn nested_footnote_definition(events: &[(Event<'_>, Range<usize>)]) -> bool {
+    let mut depth = 0usize;
+    events.iter().any(|(e, _)| match e {
+        Event::Start(Tag::FootnoteDefinition(label))
+            if depth > 0 && &**label != inline_notes::LABEL =>
+        {
+            true
+        }
+        Event::Start(_) => {
+            depth += 1;
+            false
+        }
+        Event::End(_) => {
+            depth = depth.saturating_sub(1);
+            false
+        }
+        _ => false,
+    })
+}
+
 /// Parses and renders the whole body.
 fn render_whole(
     body: &str,
@@ -567,7 +657,7 @@ fn render_whole(
         records,
         refdefs,
         refdef_spans,
-        whole: expansion >= PIECEWISE_EXPANSION,
+        whole: expansion >= PIECEWISE_EXPANSION || nested_footnote_definition(&events),
     };
     (out, previous, body.len())
 }
@@ -661,6 +751,10 @@ fn render_in_pieces(
     };
     let window_blocks = &blocks
         [..blocks.partition_point(|b| line_start_of_block(body, b.source.start) < window_end)];
+    if nested_footnote_definition(&events) {
+        // Its label and source are not recorded for the units around it.
+        return None;
+    }
     if before == 0 && window_blocks.is_empty() {
         // The window is the body's start and holds no block: the units
         // would not tile the body from 0.

@@ -493,3 +493,141 @@ fn many_refused_definitions() {
         .html
         .starts_with("<p data-line=\"1\" data-line-end=\"50000\">[a]: javascript:x<br>"));
 }
+
+#[test]
+fn image_alt_is_text_like_markdown_it() {
+    // markdown-it's alt holds text, nested images' text and soft breaks as
+    // newlines; inline code, raw HTML and hard breaks give nothing. The
+    // heading id leaves an image's code out too.
+    check(
+        "![a `cargo` <span>b</span> c  \nd\\\ne [l](u) *em* &amp;\nf ![in `n`\nner](q) g](x.png)\n\n# T ![`c`](i.png)\n",
+        expect![[r##"
+            <p data-line="1" data-line-end="5"><img src="x.png" alt="a  b cde l em &amp;
+            f in 
+            ner g"></p>
+            <h1 data-line="7" data-line-end="7" id="t">T <img src="i.png" alt=""> <a class="direct-link" href="#t">#</a></h1>
+        "##]],
+    );
+    check_commonmark(
+        "![a `cargo`\nb](x.png)\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="2"><img src="x.png" alt="a cargo b"></p>
+        "#]],
+    );
+}
+
+#[test]
+fn html_markdown_it_refuses_is_text() {
+    // markdown-it 12 reads comments, declarations and CDATA by CommonMark
+    // 0.30's rules: what they refuse is text (its `<` a character, the rest
+    // markdown); what they accept stays HTML (the sanitizer removes it).
+    // Where reading the `<` as text makes pulldown-cmark read a reference
+    // definition (`[m]: ...`), the block is left as pulldown-cmark reads it.
+    check(
+        "a <!-- b -- *c* --> d <!-- ok --> <!--> e\n\nf <!doctype html> <!DOCTYPE html> <![CDATA[ g ]> <![CDATA[ h ]]>\n\n> i <!-- j -- k\n> l -->\n\n[m]: <!a>b \"t\"\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">a &lt;!-- b -- <em>c</em> --&gt; d  &lt;!--&gt; e</p>
+            <p data-line="3" data-line-end="3">f &lt;!doctype html&gt;   </p>
+            <blockquote data-line="5" data-line-end="6">
+            <p>i &lt;!-- j -- k<br>
+            l --&gt;</p>
+            </blockquote>
+            <p data-line="8" data-line-end="8">[m]: b "t"</p>
+        "#]],
+    );
+    check_commonmark(
+        "a <!-- b -- c --> d\n",
+        expect![[r#"
+        <p data-line="1" data-line-end="1">a  d</p>
+    "#]],
+    );
+}
+
+#[test]
+fn blank_looking_lines_and_info_words_like_markdown_it() {
+    // markdown-it trims a paragraph's whole text with JavaScript's `trim()`:
+    // lines of `\f` or U+00A0 that end or start it leave no `<br>` (a
+    // backslash break before them is a backslash). Its fence language is
+    // the info string's first word by JavaScript's `\s`.
+    check(
+        "e\n\u{c}\n\u{c}\n\n\u{a0}  \nf\n\ng \\\n\u{c}\n\n> h\n> \u{c}\n\n```js\u{c}custom-class\nx\n```\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">e</p>
+            <p data-line="5" data-line-end="6">f</p>
+            <p data-line="8" data-line-end="8">g \</p>
+            <blockquote data-line="11" data-line-end="12">
+            <p>h</p>
+            </blockquote>
+            <pre data-line="14" data-line-end="16"><code class="language-js">x
+            </code></pre>
+        "#]],
+    );
+}
+
+#[test]
+fn inline_notes_like_markdown_it_footnote() {
+    // `^[text]` is a footnote written in place, numbered with the others in
+    // order of reference; an escaped `^` or a note in code stays text. A
+    // note whose brackets pulldown-cmark puts in different elements
+    // (`*b ^[c* d]`) stays text too, where the site makes a note of it.
+    check(
+        "a[^x] ^[one *em* https://l.org\nline] \\^[esc] `^[code]` *b ^[c* d]\n\n[^x]: def ^[in def]\n",
+        expect![[r##"
+            <p data-line="1" data-line-end="2">a<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup> <sup class="footnote-ref"><a href="#fn2" id="fnref2">[2]</a></sup> ^[esc] <code>^[code]</code> <em>b ^[c</em> d]</p>
+            <hr class="footnotes-sep">
+            <section class="footnotes">
+            <ol class="footnotes-list">
+            <li id="fn1" class="footnote-item"><p>def <sup class="footnote-ref"><a href="#fn3" id="fnref3">[3]</a></sup> <a href="#fnref1" class="footnote-backref">↩︎</a></p>
+            </li>
+            <li id="fn2" class="footnote-item"><p>one <em>em</em> <a href="https://l.org">https://l.org</a><br>
+            line <a href="#fnref2" class="footnote-backref">↩︎</a></p>
+            </li>
+            <li id="fn3" class="footnote-item"><p>in def <a href="#fnref3" class="footnote-backref">↩︎</a></p>
+            </li>
+            </ol>
+            </section>
+        "##]],
+    );
+}
+
+#[test]
+fn footnote_definitions_in_quotes_and_lists_like_markdown_it() {
+    // markdown-it-footnote moves a definition to the footnotes section
+    // wherever it is written.
+    check(
+        "a[^q] b[^l]\n\n> [^q]: quoted\nlazy\n\n- item\n\n  [^l]: listed\n",
+        expect![[r##"
+            <p data-line="1" data-line-end="1">a<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup> b<sup class="footnote-ref"><a href="#fn2" id="fnref2">[2]</a></sup></p>
+            <blockquote data-line="3" data-line-end="4">
+            </blockquote>
+            <ul data-line="6" data-line-end="8">
+            <li>
+            <p>item</p>
+            </li>
+            </ul>
+            <hr class="footnotes-sep">
+            <section class="footnotes">
+            <ol class="footnotes-list">
+            <li id="fn1" class="footnote-item"><p>quoted<br>
+            lazy <a href="#fnref1" class="footnote-backref">↩︎</a></p>
+            </li>
+            <li id="fn2" class="footnote-item"><p>listed <a href="#fnref2" class="footnote-backref">↩︎</a></p>
+            </li>
+            </ol>
+            </section>
+        "##]],
+    );
+}
+
+#[test]
+fn footnotes_past_the_element_budget_are_text() {
+    // Each note's item and back-reference count against the element
+    // budget: past it, a note is its text alone, so thousands of inline
+    // notes cost what their text does.
+    let notes = 6_000;
+    let preview = render(&"x^[note] ".repeat(notes), &Options::default());
+    let items = preview.html.matches("<li id=\"fn").count();
+    assert!(items > 500 && items < notes, "{items} items");
+    assert!(preview.html.ends_with("<p>note</p>\n\n</ol>\n</section>\n"));
+    assert_eq!(preview.html.matches(">note").count(), notes);
+}

@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use super::inline_notes::LABEL as INLINE_NOTE;
 use super::linkify::{find_links, pretest};
 use super::mdurl::{normalize_link, normalize_link_text, valid_link};
 use super::slug::{is_js_whitespace, Slugger};
@@ -52,6 +53,8 @@ pub struct Context<'a, 'c> {
     context_reads: usize,
     /// Whether the summary marker was written (only the first `<!-- more -->` is one).
     summary_marked: bool,
+    /// How many inline notes were referenced so far.
+    inline_notes: usize,
 }
 
 /// Where the [`Context`] stood before a unit: [`Context::contribution`]
@@ -93,8 +96,8 @@ pub const MAX_DIAGNOSTICS: usize = 500;
 /// element-dense input (`x[^1] ` is five elements in six bytes) must be
 /// bounded for a render to stay well under a second. Beyond it, markdown is
 /// flattened (its text kept), generated markup (heading anchors, `<br>`,
-/// footnote references) becomes text, and raw HTML is shown as text, with
-/// one warning.
+/// footnote references) becomes text, the footnotes section's notes lose
+/// their items, and raw HTML is shown as text, with one warning.
 pub const MAX_ELEMENTS: usize = 20_000;
 
 /// Per-block state of the event rewrite.
@@ -119,6 +122,12 @@ struct Walk {
     literal_links: Vec<Option<String>>,
     /// For each open table cell, whether it was written as raw HTML.
     raw_cells: Vec<Option<&'static str>>,
+}
+
+/// The key of the `n`th inline note (from 0) among the footnotes: each is
+/// a footnote of its own, though all have the same label.
+fn inline_note_key(n: usize) -> String {
+    format!("{INLINE_NOTE}{n}")
 }
 
 /// A footnote label as the profile's footnotes match it: markdown-it-footnote
@@ -146,8 +155,14 @@ impl<'a, 'c> Context<'a, 'c> {
         let mut footnote_numbers = HashMap::new();
         let mut footnote_refs: HashMap<String, (usize, usize)> = HashMap::new();
         if md.numbered_footnotes() {
+            let mut inline_notes = 0;
             for label in footnote_references {
-                let key = footnote_key(md, label);
+                let key = if label == INLINE_NOTE {
+                    inline_notes += 1;
+                    inline_note_key(inline_notes - 1)
+                } else {
+                    footnote_key(md, label)
+                };
                 let next = footnote_numbers.len() + 1;
                 footnote_numbers.entry(key.clone()).or_insert(next);
                 footnote_refs.entry(key).or_default().0 += 1;
@@ -176,6 +191,7 @@ impl<'a, 'c> Context<'a, 'c> {
             reported_cap: false,
             context_reads: 0,
             summary_marked: false,
+            inline_notes: 0,
         }
     }
 
@@ -314,6 +330,7 @@ impl<'a, 'c> Context<'a, 'c> {
         if self.md.markdown_it() {
             self.markdown_it_references(&mut out);
             normalize_links(&mut out);
+            out = self.drop_blank_lines(out);
             for i in 0..out.len() {
                 // Tight list items hold their paragraph's inline content
                 // directly: markdown-it trims it all the same.
@@ -395,6 +412,63 @@ impl<'a, 'c> Context<'a, 'c> {
         }
     }
 
+    /// Drops the lines of white space (`\f`, U+00A0, …: what pulldown-cmark
+    /// does not take for a blank line) that start or end a paragraph,
+    /// heading or tight item's text with the breaks around them: markdown-it
+    /// trims the whole inline source with JavaScript's `trim()`, newlines
+    /// included, so they leave no `<br>`. A backslash hard break then ends
+    /// the text: it is a backslash.
+    fn drop_blank_lines(&self, events: Vec<Spanned<'a>>) -> Vec<Spanned<'a>> {
+        let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
+        let mut leading = false;
+        for (event, range) in events {
+            match &event {
+                Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item) => leading = true,
+                Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+                | Event::Start(Tag::List(_)) => {
+                    leading = false;
+                    self.drop_trailing_lines(&mut out);
+                }
+                Event::SoftBreak if leading => continue,
+                Event::HardBreak if leading && !self.body[range.clone()].starts_with('\\') => {
+                    continue
+                }
+                Event::Text(text) if leading && self.literal_blank(text, &range) => continue,
+                _ => leading = false,
+            }
+            out.push((event, range));
+        }
+        out
+    }
+
+    /// Pops the breaks and blank text that end `out` (see [`Self::drop_blank_lines`]).
+    fn drop_trailing_lines(&self, out: &mut Vec<Spanned<'a>>) {
+        while let Some((event, range)) = out.last_mut() {
+            match event {
+                Event::HardBreak if self.body[range.clone()].starts_with('\\') => {
+                    *event = Event::Text(CowStr::Borrowed("\\"));
+                    return;
+                }
+                Event::SoftBreak | Event::HardBreak => {}
+                Event::Text(text) if self.literal_blank(text, range) => {}
+                _ => return,
+            }
+            out.pop();
+        }
+    }
+
+    /// Whether `text` (at `range`) is all JavaScript white space written
+    /// literally in the source.
+    fn literal_blank(&self, text: &str, range: &Range<usize>) -> bool {
+        let source = &self.body[range.clone()];
+        text.len() <= source.len()
+            && text
+                .chars()
+                .rev()
+                .zip(source.chars().rev())
+                .all(|(a, b)| a == b && is_js_whitespace(a))
+    }
+
     /// Trims JavaScript whitespace from the start (or end) of the text event
     /// at `i`, but only whitespace written literally in the source: markdown-it
     /// trims the source before it decodes entities such as `&nbsp;`.
@@ -438,6 +512,35 @@ impl<'a, 'c> Context<'a, 'c> {
         while i < events.len() {
             let (event, range) = &events[i];
             i += 1;
+            if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+                if md.footnotes == Footnotes::MarkdownIt && &**label != INLINE_NOTE {
+                    // A definition inside a block quote or a list: it goes
+                    // to the footnotes section all the same.
+                    self.context_reads += 1;
+                    let end = matching_end(events, i - 1);
+                    let content = self.rewrite(&events[i..end], open_html);
+                    let key = footnote_key(md, label);
+                    if self.footnote_numbers.contains_key(&key) {
+                        self.footnote_defs.entry(key).or_insert(content);
+                    }
+                    i = end + 1;
+                    continue;
+                }
+                if &**label == INLINE_NOTE {
+                    // An inline note, right after its reference: a
+                    // paragraph of the footnotes section.
+                    let end = matching_end(events, i - 1);
+                    let mut note = Vec::with_capacity(end + 2 - i);
+                    note.push((Event::Start(Tag::Paragraph), range.clone()));
+                    note.extend_from_slice(&events[i..end]);
+                    note.push((Event::End(TagEnd::Paragraph), range.clone()));
+                    let content = self.rewrite(&note, open_html);
+                    let key = inline_note_key(self.inline_notes.saturating_sub(1));
+                    self.footnote_defs.entry(key).or_insert(content);
+                    i = end + 1;
+                    continue;
+                }
+            }
             // Bound the nesting the sanitizer sees: an HTML parser's work
             // grows with depth on every element, so depth must be bounded
             // for the whole render to stay linear.
@@ -467,6 +570,15 @@ impl<'a, 'c> Context<'a, 'c> {
                 walk.linkify_here = pretest(&self.body[own_source(events, i - 1)]);
             }
             match event {
+                // markdown-it writes an image's alt as its text alone
+                // (`renderInlineAsText`): text, soft breaks as newlines
+                // (never `<br>`), nested images' text; inline code, raw
+                // HTML and hard breaks give nothing.
+                Event::SoftBreak if markdown_it && walk.images > 0 => {
+                    out.push(Event::Text(CowStr::Borrowed("\n")));
+                }
+                Event::Code(_) | Event::InlineHtml(_) | Event::HardBreak
+                    if markdown_it && walk.images > 0 => {}
                 Event::Html(_) => {
                     // Scan the block's whole run of lines at once: a tag may span lines.
                     let run = events[i - 1..]
@@ -584,6 +696,18 @@ impl<'a, 'c> Context<'a, 'c> {
                     } else {
                         Event::SoftBreak
                     });
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if markdown_it => {
+                    // markdown-it's language is the info string's first word
+                    // by JavaScript's `\s` (`\f` too), pulldown-cmark's by spaces.
+                    walk.code_block = true;
+                    let lang = info
+                        .split(is_js_whitespace)
+                        .find(|word| !word.is_empty())
+                        .unwrap_or_default();
+                    out.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(
+                        CowStr::from(lang.to_owned()),
+                    ))));
                 }
                 Event::Start(Tag::CodeBlock(_)) => {
                     walk.code_block = true;
@@ -747,7 +871,12 @@ impl<'a, 'c> Context<'a, 'c> {
                 }
                 Event::FootnoteReference(label) if md.numbered_footnotes() => {
                     self.context_reads += 1;
-                    let key = footnote_key(md, label);
+                    let key = if &**label == INLINE_NOTE {
+                        self.inline_notes += 1;
+                        inline_note_key(self.inline_notes - 1)
+                    } else {
+                        footnote_key(md, label)
+                    };
                     let n = self.footnote_numbers.get(&key).copied().unwrap_or(0);
                     if !self.budget(2, range.start) {
                         out.push(Event::Text(CowStr::from(format!("[{n}]"))));
@@ -801,8 +930,15 @@ impl<'a, 'c> Context<'a, 'c> {
             // The references written as links (all of them, unless the
             // element budget ran out).
             let refs = self.footnote_refs.get(&key).map_or(1, |r| r.1.max(1));
-            // Back-references are elements too; the first one is always kept.
             let end = self.body.len();
+            // The item and its first back-reference are elements too: past
+            // the budget, a note is its text alone (inline notes make
+            // thousands of notes in a few kilobytes).
+            if !self.budget(2, end) {
+                tasks += super::write_html(&mut html, content.into_iter());
+                html.push('\n');
+                continue;
+            }
             let refs = 1 + (1..refs).take_while(|_| self.budget(1, end)).count();
             let mut name = String::new();
             let _ = escape_html(&mut name, &key);

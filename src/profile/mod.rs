@@ -34,7 +34,7 @@
 //! | `markdown.smart_punctuation` | `false` | curly quotes, dashes, ellipses |
 //! | `markdown.tables`, `strikethrough`, `task_lists` | `true` | GFM extensions |
 //! | `markdown.heading_attributes` | `false` | `# Title {#id .class}` |
-//! | `markdown.footnotes` | `"pulldown-cmark"` | `"none"`, `"pulldown-cmark"` (its own markup, in place), `"markdown-it"` (markdown-it-footnote 3: numbered, a section at the end), `"bottom"` (Zola's `bottom_footnotes`: numbered by first use, a `<section class="footnotes">` at the end) |
+//! | `markdown.footnotes` | `"pulldown-cmark"` | `"none"`, `"pulldown-cmark"` (its own markup, in place), `"markdown-it"` (markdown-it-footnote 3: numbered, a section at the end; inline notes `^[text]` too), `"bottom"` (Zola's `bottom_footnotes`: numbered by first use, a `<section class="footnotes">` at the end) |
 //! | `markdown.heading_ids` | `"none"` | `"none"`, `"markdown-it-anchor"` (`encodeURIComponent` of the lowercased, dashed text; repeats `-2`, `-3`), `"zola"` (crate `slug`'s slugify of the text and inline code; repeats `-1`, `-2`; an explicit `{#id}` wins) |
 //! | `markdown.heading_anchor` | none | `{ html = "…{id}…", position = "start" \| "end" }`: markup inserted in each heading with an id (`{id}` is the id, HTML-escaped) |
 //! | `markdown.external_links` | `{ rel = [] }` | `rel` words for `http(s):` links written in markdown (Zola's `external_links_*`) |
@@ -119,7 +119,8 @@ pub enum Footnotes {
     /// pulldown-cmark's own markup, definitions where they are written.
     #[default]
     PulldownCmark,
-    /// markdown-it-footnote 3: numbered references, a section at the end.
+    /// markdown-it-footnote 3: numbered references, a section at the end,
+    /// and inline notes (`^[text]`).
     MarkdownIt,
     /// Zola's `bottom_footnotes`: numbered by first use, a section at the end.
     Bottom,
