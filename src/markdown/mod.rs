@@ -22,7 +22,7 @@
 //! |----------------|------------------------------------------|
 //! | `tables` | `ENABLE_TABLES` |
 //! | `footnotes` other than `"none"` | `ENABLE_FOOTNOTES` |
-//! | `strikethrough` | `ENABLE_STRIKETHROUGH` (the markdown-it dialect then strikes only `~~`) |
+//! | `strikethrough` | `ENABLE_STRIKETHROUGH` (the markdown-it dialect then pairs tildes again by markdown-it's rules: `strike`) |
 //! | `task_lists` | `ENABLE_TASKLISTS` |
 //! | `heading_attributes` | `ENABLE_HEADING_ATTRIBUTES` |
 //! | `smart_punctuation` | `ENABLE_SMART_PUNCTUATION` |
@@ -35,6 +35,7 @@
 mod blocks;
 pub mod linkify;
 pub mod slug;
+mod strike;
 mod transform;
 pub mod zola_slug;
 

@@ -109,6 +109,29 @@ fn linkify_plain_text_only() {
     );
 }
 
+/// markdown-it cuts every run of two or more tildes into `~~` delimiters
+/// (an odd run keeps one `~` as text, moved after the closers it precedes),
+/// opens and closes them by the run's flanking, and pairs them as emphasis
+/// is paired; pulldown-cmark strikes only equal runs of one or two.
+#[test]
+fn strikethrough_pairs_as_markdown_it() {
+    check(
+        "x ~~~~foo~~ bar~~\n\nx ~~a ~~foo~~~~~~~~~~~bar~~ b~~\n\n-~~~~;~~~~~~\n\na~~\"foo\"~~ ~~x~~y\n\n~~**test~~** [~~link]()~~ ![~~a~~](i.png)\n\n\\~~~a~~ &#126;~b~~ ~~c\nd~~\n\n| ~~a~~ | ~~b |\n|-|-|\n| c~~ | ~~~d~~~ |\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">x <s><s>foo</s> bar</s></p>
+            <p data-line="3" data-line-end="3">x <s>a <s>foo</s></s>~~~<s><s>bar</s> b</s></p>
+            <p data-line="5" data-line-end="5">-<s><s>;</s></s>~~</p>
+            <p data-line="7" data-line-end="7">a~~"foo"~~ <s>x</s>y</p>
+            <p data-line="9" data-line-end="9"><s>**test</s>** <a href="">~~link</a>~~ <img src="i.png" alt="a"></p>
+            <p data-line="11" data-line-end="12">~<s>a</s> ~~b~~ <s>c<br>
+            d</s></p>
+            <table data-line="14" data-line-end="16"><thead><tr><th><s>a</s></th><th>~~b</th></tr></thead><tbody>
+            <tr><td>c~~</td><td>~<s>d</s>~</td></tr>
+            </tbody></table>
+        "#]],
+    );
+}
+
 #[test]
 fn strikethrough_tables_tasks() {
     check(

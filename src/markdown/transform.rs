@@ -108,8 +108,6 @@ struct Walk {
     table_alignments: Vec<Alignment>,
     table_head: bool,
     table_column: usize,
-    /// For each open strikethrough, whether it is a real `~~` one.
-    strikes: Vec<bool>,
     /// For each open element, whether it is kept (not cut for depth).
     kept: Vec<bool>,
     /// For each open link or image: the source text to show after its
@@ -283,6 +281,13 @@ impl<'a, 'c> Context<'a, 'c> {
     /// runs; linkify must see whole runs) and trims paragraph and heading
     /// content the way JavaScript's `trim()` does in markdown-it.
     fn prepare(&self, events: &[Spanned<'a>]) -> Vec<Spanned<'a>> {
+        let struck;
+        let events = if self.md.markdown_it() && self.md.strikethrough {
+            struck = super::strike::markdown_it(self.body, events);
+            &struck[..]
+        } else {
+            events
+        };
         let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
         let mut i = 0;
         while i < events.len() {
@@ -621,23 +626,14 @@ impl<'a, 'c> Context<'a, 'c> {
                         }
                     }
                 }
-                Event::Start(Tag::Strikethrough) if markdown_it => {
-                    // markdown-it strikes only `~~`; a single `~` stays text.
-                    let real = self.body[range.clone()].starts_with("~~");
-                    walk.strikes.push(real);
-                    out.push(if real {
-                        Event::InlineHtml("<s>".into())
-                    } else {
-                        Event::Text("~".into())
-                    });
+                // Paired by markdown-it's rules in `prepare` (`strike`).
+                // Paired by markdown-it's rules in `prepare`; an image's
+                // alt text keeps only the text.
+                Event::Start(Tag::Strikethrough) if markdown_it && walk.images == 0 => {
+                    out.push(Event::InlineHtml("<s>".into()));
                 }
-                Event::End(TagEnd::Strikethrough) if markdown_it => {
-                    let real = walk.strikes.pop().unwrap_or(true);
-                    out.push(if real {
-                        Event::InlineHtml("</s>".into())
-                    } else {
-                        Event::Text("~".into())
-                    });
+                Event::End(TagEnd::Strikethrough) if markdown_it && walk.images == 0 => {
+                    out.push(Event::InlineHtml("</s>".into()));
                 }
                 Event::Start(Tag::Table(alignments)) if markdown_it => {
                     walk.table_alignments = alignments.clone();
