@@ -125,9 +125,50 @@ fn strikethrough_pairs_as_markdown_it() {
             <p data-line="9" data-line-end="9"><s>**test</s>** <a href="">~~link</a>~~ <img src="i.png" alt="a"></p>
             <p data-line="11" data-line-end="12">~<s>a</s> ~~b~~ <s>c<br>
             d</s></p>
-            <table data-line="14" data-line-end="16"><thead><tr><th><s>a</s></th><th>~~b</th></tr></thead><tbody>
-            <tr><td>c~~</td><td>~<s>d</s>~</td></tr>
-            </tbody></table>
+            <table data-line="14" data-line-end="16">
+            <thead>
+            <tr>
+            <th><s>a</s></th>
+            <th>~~b</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td>c~~</td>
+            <td>~<s>d</s>~</td>
+            </tr>
+            </tbody>
+            </table>
+        "#]],
+    );
+}
+
+/// markdown-it writes a table's `<tbody>` only when it has a body row.
+#[test]
+fn table_without_body_rows_has_no_tbody() {
+    check(
+        "| a | b |\n|---|--:|\n\n| c |\n|---|\n| d |\n",
+        expect![[r#"
+            <table data-line="1" data-line-end="2">
+            <thead>
+            <tr>
+            <th>a</th>
+            <th style="text-align:right">b</th>
+            </tr>
+            </thead>
+            </table>
+            <table data-line="4" data-line-end="6">
+            <thead>
+            <tr>
+            <th>c</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td>d</td>
+            </tr>
+            </tbody>
+            </table>
         "#]],
     );
 }
@@ -138,15 +179,22 @@ fn strikethrough_tables_tasks() {
         "~~gone~~ ~kept~\n\n| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n\n- [ ] todo\n",
         expect![[r#"
             <p data-line="1" data-line-end="1"><s>gone</s> ~kept~</p>
-            <table data-line="3" data-line-end="5"><thead><tr><th style="text-align:left">a</th>
+            <table data-line="3" data-line-end="5">
+            <thead>
+            <tr>
+            <th style="text-align:left">a</th>
             <th style="text-align:center">b</th>
             <th style="text-align:right">c</th>
-            </tr></thead><tbody>
-            <tr><td style="text-align:left">1</td>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td style="text-align:left">1</td>
             <td style="text-align:center">2</td>
             <td style="text-align:right">3</td>
             </tr>
-            </tbody></table>
+            </tbody>
+            </table>
             <ul data-line="7" data-line-end="7">
             <li>[ ] todo</li>
             </ul>

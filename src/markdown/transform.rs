@@ -113,8 +113,10 @@ struct Walk {
     /// For each open link or image: the source text to show after its
     /// content when markdown-it would not have made it a link.
     literal_links: Vec<Option<String>>,
-    /// For each open table cell, whether it was written as raw HTML.
-    raw_cells: Vec<Option<&'static str>>,
+    /// Whether the table's `<tbody>` is open (markdown-it's markup).
+    table_body: bool,
+    /// For each open table cell, its element (markdown-it's markup).
+    cells: Vec<&'static str>,
 }
 
 /// A footnote label as the profile's footnotes match it: markdown-it-footnote
@@ -635,50 +637,66 @@ impl<'a, 'c> Context<'a, 'c> {
                 Event::End(TagEnd::Strikethrough) if markdown_it && walk.images == 0 => {
                     out.push(Event::InlineHtml("</s>".into()));
                 }
+                // markdown-it's table markup: `style="text-align:…"` cells,
+                // and a `<tbody>` only when the table has a body row.
                 Event::Start(Tag::Table(alignments)) if markdown_it => {
                     walk.table_alignments = alignments.clone();
-                    out.push(Event::Start(Tag::Table(vec![
-                        Alignment::None;
-                        alignments.len()
-                    ])));
+                    walk.table_body = false;
+                    out.push(Event::Html("<table>\n".into()));
+                }
+                Event::End(TagEnd::Table) if markdown_it => {
+                    out.push(Event::Html(if walk.table_body {
+                        "</tbody>\n</table>\n".into()
+                    } else {
+                        "</table>\n".into()
+                    }));
                 }
                 Event::Start(Tag::TableHead) => {
                     walk.table_head = true;
                     walk.table_column = 0;
-                    out.push(event.clone());
+                    out.push(if markdown_it {
+                        Event::Html("<thead>\n<tr>\n".into())
+                    } else {
+                        event.clone()
+                    });
                 }
                 Event::End(TagEnd::TableHead) => {
                     walk.table_head = false;
-                    out.push(event.clone());
+                    out.push(if markdown_it {
+                        Event::Html("</tr>\n</thead>\n".into())
+                    } else {
+                        event.clone()
+                    });
                 }
                 Event::Start(Tag::TableRow) => {
                     walk.table_column = 0;
-                    out.push(event.clone());
+                    out.push(if !markdown_it {
+                        event.clone()
+                    } else if walk.table_body {
+                        Event::Html("<tr>\n".into())
+                    } else {
+                        walk.table_body = true;
+                        Event::Html("<tbody>\n<tr>\n".into())
+                    });
+                }
+                Event::End(TagEnd::TableRow) if markdown_it => {
+                    out.push(Event::Html("</tr>\n".into()));
                 }
                 Event::Start(Tag::TableCell) if markdown_it => {
                     let cell = if walk.table_head { "th" } else { "td" };
                     let align = match walk.table_alignments.get(walk.table_column) {
-                        Some(Alignment::Left) => Some("left"),
-                        Some(Alignment::Center) => Some("center"),
-                        Some(Alignment::Right) => Some("right"),
-                        _ => None,
+                        Some(Alignment::Left) => " style=\"text-align:left\"",
+                        Some(Alignment::Center) => " style=\"text-align:center\"",
+                        Some(Alignment::Right) => " style=\"text-align:right\"",
+                        _ => "",
                     };
                     walk.table_column += 1;
-                    if let Some(align) = align {
-                        out.push(Event::Html(
-                            format!("<{cell} style=\"text-align:{align}\">").into(),
-                        ));
-                        walk.raw_cells.push(Some(cell));
-                    } else {
-                        walk.raw_cells.push(None);
-                        out.push(event.clone());
-                    }
+                    walk.cells.push(cell);
+                    out.push(Event::Html(format!("<{cell}{align}>").into()));
                 }
                 Event::End(TagEnd::TableCell) if markdown_it => {
-                    match walk.raw_cells.pop().flatten() {
-                        Some(cell) => out.push(Event::Html(format!("</{cell}>\n").into())),
-                        None => out.push(event.clone()),
-                    }
+                    let cell = walk.cells.pop().unwrap_or("td");
+                    out.push(Event::Html(format!("</{cell}>\n").into()));
                 }
                 Event::FootnoteReference(label) if md.numbered_footnotes() => {
                     self.context_reads += 1;
