@@ -173,6 +173,75 @@ fn table_without_body_rows_has_no_tbody() {
     );
 }
 
+/// markdown-it's table rule decides where a table starts and ends: it
+/// interrupts a paragraph, refuses `-::-` and `- | -` delimiter rows (the
+/// latter a list item), and ends at a row indented four columns; the rest
+/// is parsed again on its own. Positions stay the source's.
+#[test]
+fn tables_start_and_end_as_in_markdown_it() {
+    check(
+        "para\na|b\n-|-\nc|d\n\nx|y\n-|-::-\n\na | b\n- | -\n1 | 2\n\n| h |\n|---|\n    | code |\n\n[r]\n| [r] |\n|---|\n\n[r]: /ref\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">para</p>
+            <table data-line="2" data-line-end="4">
+            <thead>
+            <tr>
+            <th>a</th>
+            <th>b</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td>c</td>
+            <td>d</td>
+            </tr>
+            </tbody>
+            </table>
+            <p data-line="6" data-line-end="7">x|y<br>
+            -|-::-</p>
+            <p data-line="9" data-line-end="9">a | b</p>
+            <ul data-line="10" data-line-end="11">
+            <li>| -<br>
+            1 | 2</li>
+            </ul>
+            <table data-line="13" data-line-end="14">
+            <thead>
+            <tr>
+            <th>h</th>
+            </tr>
+            </thead>
+            </table>
+            <pre data-line="15" data-line-end="15"><code>| code |
+            </code></pre>
+            <p data-line="17" data-line-end="17"><a href="/ref">r</a></p>
+            <table data-line="18" data-line-end="19">
+            <thead>
+            <tr>
+            <th><a href="/ref">r</a></th>
+            </tr>
+            </thead>
+            </table>
+        "#]],
+    );
+    // A diagnostic from a piece parsed again is at its line in the file.
+    check(
+        "intro\n\npara\n[x](javascript:alert(1)) | b\n--|--\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">intro</p>
+            <p data-line="3" data-line-end="3">para</p>
+            <table data-line="4" data-line-end="5">
+            <thead>
+            <tr>
+            <th>[x](javascript:alert(1))</th>
+            <th>b</th>
+            </tr>
+            </thead>
+            </table>
+
+            4:1: warning: this link is shown as text, as the site shows it: the scheme of `javascript:alert(1)` is never allowed"#]],
+    );
+}
+
 #[test]
 fn strikethrough_tables_tasks() {
     check(

@@ -27,7 +27,7 @@
 //!
 //! | key | default | values |
 //! |-----|---------|--------|
-//! | `markdown.dialect` | `"pulldown-cmark"` | `"pulldown-cmark"` (its own parse and HTML), `"markdown-it"` (markdown-it 12's rules on top: JavaScript `trim()` of paragraphs and headings, tildes paired by markdown-it's delimiter rules (runs cut into `~~` pairs, a single `~` never strikes) and written `<s>`, `style="text-align:…"` cells, `javascript:`/`vbscript:`/`file:`/`data:` links shown as text, task list markers stay text) |
+//! | `markdown.dialect` | `"pulldown-cmark"` | `"pulldown-cmark"` (its own parse and HTML), `"markdown-it"` (markdown-it 12's rules on top: JavaScript `trim()` of paragraphs and headings, tildes paired by markdown-it's delimiter rules (runs cut into `~~` pairs, a single `~` never strikes) and written `<s>`, top-level tables where markdown-it's table rule starts and ends them, `style="text-align:…"` cells and no empty `<tbody>`, `javascript:`/`vbscript:`/`file:`/`data:` links shown as text, task list markers stay text) |
 //! | `markdown.raw_html` | `true` | `false` shows raw HTML as text |
 //! | `markdown.breaks` | `false` | soft line breaks as `<br>` |
 //! | `markdown.linkify` | `false` | bare URLs, `www.` hosts and emails become links (linkify-it 3's rules) |

@@ -58,6 +58,12 @@ const INPUTS = {
   "many footnote references": [30_000, (n) => `${rep("x[^1] ", n)}\n\n[^1]: note\n`],
   "table rows": [30_000, (n) => `| a | b |\n|---|:-:|\n${rep("| a | b |\n", n)}`],
   "wide table": [5_000, (n) => `${rep("| a ", n)}|\n${rep("|---", n)}|\n${rep("| b ", n)}|\n`],
+  // markdown-it's rules on top (the default profile): tildes paired again,
+  // blocks cut into tables and parsed again piece by piece.
+  "strikethrough runs": [100_000, (n) => rep("~~a ", n)],
+  "odd tilde runs": [50_000, (n) => rep("x ~~~~~a~~~ ", n)],
+  "tables ended by indented rows": [30_000, (n) => rep("a|b\n-|-\n    c\n", n)],
+  "tables interrupting one paragraph": [30_000, (n) => `p\n${rep("a|b\n-|-\nc|d\n    e\nf\n", n)}`],
   "linkify": [30_000, (n) => rep("see https://x.org/a and www.y.org ", n)],
   "soft breaks": [100_000, (n) => rep("a\n", n)],
   "entities": [100_000, (n) => rep("&amp;&#x3C;&nbsp; ", n)],

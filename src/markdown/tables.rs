@@ -1,0 +1,468 @@
+//! markdown-it 12's table rule (`rules_block/table.js`) over the top-level
+//! blocks of a parse, for the markdown-it dialect.
+//!
+//! pulldown-cmark's GFM tables and markdown-it's differ where a table may
+//! start and end: markdown-it's table interrupts a paragraph, refuses a
+//! delimiter row such as `-::-` or `- | -` (a list item there), and ends at
+//! a row indented four columns or more. Each top-level paragraph, setext
+//! heading and table whose lines markdown-it reads differently is cut into
+//! pieces by markdown-it's rule, and each piece is parsed again on its own
+//! (a table with pulldown-cmark's tables, anything else without): a piece
+//! meant to be a table that pulldown-cmark does not read as one whole table
+//! leaves the block as it was. Each line is parsed at most twice, so the
+//! work stays linear; blocks inside containers are left alone.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// One line of a block: its byte range without the line ending, and where
+/// the next line starts.
+#[derive(Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+    next: usize,
+}
+
+/// A piece of a block as markdown-it reads it: a table, or anything else.
+enum Piece {
+    Table(Range<usize>),
+    Other(Range<usize>),
+}
+
+/// Rewrites the top-level blocks of `events` (a parse of `text`, ranges
+/// relative to it) that markdown-it's table rule reads differently.
+/// `reparse(range, tables)` parses `text[range]` on its own, with or
+/// without pulldown-cmark's tables, its ranges relative to `text`.
+pub(super) fn markdown_it<'a>(
+    text: &str,
+    events: Vec<Spanned<'a>>,
+    mut reparse: impl FnMut(Range<usize>, bool) -> Vec<Spanned<'a>>,
+) -> Vec<Spanned<'a>> {
+    if !text.contains('|') {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        let candidate = depth == 0
+            && match event {
+                Event::Start(Tag::Paragraph | Tag::Table(_)) => true,
+                Event::Start(Tag::Heading { .. }) => !text[range.clone()].starts_with('#'),
+                _ => false,
+            };
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if !candidate {
+            out.push(events[i].clone());
+            i += 1;
+            continue;
+        }
+        // The block's events: up to its matching end.
+        let mut j = i + 1;
+        let mut inner = 1usize;
+        while j < events.len() {
+            match events[j].0 {
+                Event::Start(_) => inner += 1,
+                Event::End(_) => inner -= 1,
+                _ => {}
+            }
+            if inner == 0 {
+                break;
+            }
+            j += 1;
+        }
+        depth = 0;
+        let end = j.min(events.len() - 1);
+        let is_table = matches!(event, Event::Start(Tag::Table(_)));
+        // A sub-parse would not see the footnote definitions elsewhere.
+        let footnotes = events[i..=end]
+            .iter()
+            .any(|(e, _)| matches!(e, Event::FootnoteReference(_)));
+        let rewritten = if footnotes {
+            None
+        } else {
+            rewrite(text, range.clone(), is_table, &mut reparse)
+        };
+        match rewritten {
+            Some(replacement) => out.extend(replacement),
+            None => out.extend_from_slice(&events[i..=end]),
+        }
+        i = end + 1;
+    }
+    out
+}
+
+/// The block at `range` parsed again piece by piece, or `None` when
+/// markdown-it reads it as pulldown-cmark did (or it cannot be shown to).
+fn rewrite<'a>(
+    text: &str,
+    range: Range<usize>,
+    is_table: bool,
+    reparse: &mut impl FnMut(Range<usize>, bool) -> Vec<Spanned<'a>>,
+) -> Option<Vec<Spanned<'a>>> {
+    if !text[range.clone()].contains('|') {
+        return None;
+    }
+    let block_start = text[..range.start].rfind('\n').map_or(0, |n| n + 1);
+    let lines = lines(text, block_start..range.end);
+    let pieces = pieces(text, &lines);
+    match pieces.as_slice() {
+        [Piece::Table(_)] if is_table => return None,
+        [Piece::Other(_)] if !is_table => return None,
+        _ => {}
+    }
+    let mut out = Vec::new();
+    for (k, piece) in pieces.iter().enumerate() {
+        match piece {
+            Piece::Table(r) => {
+                let events = reparse(r.clone(), true);
+                if !is_one_table(&events) {
+                    return None;
+                }
+                out.extend(events);
+            }
+            Piece::Other(r) => {
+                let events = reparse(r.clone(), false);
+                // A list or block quote ending here would take the next
+                // piece's table lines as its lazy continuation in markdown-it.
+                if k + 1 < pieces.len() && ends_in_container(&events) {
+                    return None;
+                }
+                out.extend(events);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Whether `events` are exactly one top-level table.
+fn is_one_table(events: &[Spanned<'_>]) -> bool {
+    matches!(events.first(), Some((Event::Start(Tag::Table(_)), _)))
+        && matches!(events.last(), Some((Event::End(TagEnd::Table), _)))
+        && events[1..events.len() - 1]
+            .iter()
+            .all(|(e, _)| !matches!(e, Event::Start(Tag::Table(_))))
+}
+
+/// Whether the last top-level block of `events` is a list or block quote.
+fn ends_in_container(events: &[Spanned<'_>]) -> bool {
+    matches!(
+        events.last(),
+        Some((Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_)), _))
+    )
+}
+
+/// The lines of `text[range]`, without their line endings.
+fn lines(text: &str, range: Range<usize>) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut start = range.start;
+    for piece in text[range.clone()].split_inclusive('\n') {
+        let end = start + piece.trim_end_matches(['\n', '\r']).len();
+        out.push(Line {
+            start,
+            end,
+            next: start + piece.len(),
+        });
+        start += piece.len();
+    }
+    out
+}
+
+/// Cuts a block's lines into tables and the rest, by markdown-it's table rule.
+fn pieces(text: &str, lines: &[Line]) -> Vec<Piece> {
+    let span = |a: usize, b: usize| lines[a].start..lines[b - 1].next;
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut k = 0;
+    while k + 1 < lines.len() {
+        if !table_start(text, lines[k], lines[k + 1]) {
+            k += 1;
+            continue;
+        }
+        if from < k {
+            out.push(Piece::Other(span(from, k)));
+        }
+        let mut end = k + 2;
+        while end < lines.len() && is_row(text, lines[end]) {
+            end += 1;
+        }
+        out.push(Piece::Table(span(k, end)));
+        from = end;
+        k = end;
+    }
+    if from < lines.len() {
+        out.push(Piece::Other(span(from, lines.len())));
+    }
+    out
+}
+
+/// The line's indentation in columns (tabs to the next multiple of 4) and
+/// its text after the indentation (markdown-it's `sCount` and `tShift`).
+fn indent(line: &str) -> (usize, &str) {
+    let mut columns = 0;
+    for (at, c) in line.char_indices() {
+        match c {
+            ' ' => columns += 1,
+            '\t' => columns += 4 - columns % 4,
+            _ => return (columns, &line[at..]),
+        }
+    }
+    (columns, "")
+}
+
+/// markdown-it's `isSpace`: a space or a tab.
+fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Whether `header` and `delimiter` start a markdown-it table.
+fn table_start(text: &str, header: Line, delimiter: Line) -> bool {
+    table_columns(text, header, delimiter).is_some()
+}
+
+/// The column count when `header` and `delimiter` start a markdown-it table.
+fn table_columns(text: &str, header: Line, delimiter: Line) -> Option<usize> {
+    let (indent_d, rest) = indent(&text[delimiter.start..delimiter.end]);
+    if indent_d >= 4 {
+        return None;
+    }
+    let bytes = rest.as_bytes();
+    let (&first, &second) = (bytes.first()?, bytes.get(1)?);
+    let delimiter_char = |b: u8| matches!(b, b'|' | b'-' | b':');
+    if !delimiter_char(first) || !(delimiter_char(second) || is_space(second)) {
+        return None;
+    }
+    // A list item, not a delimiter row.
+    if first == b'-' && is_space(second) {
+        return None;
+    }
+    if !bytes[2..].iter().all(|&b| delimiter_char(b) || is_space(b)) {
+        return None;
+    }
+    let columns: Vec<&str> = rest.split('|').collect();
+    let mut aligns = 0;
+    for (i, column) in columns.iter().enumerate() {
+        let t = column.trim_matches([' ', '\t']);
+        if t.is_empty() {
+            if i == 0 || i == columns.len() - 1 {
+                continue;
+            }
+            return None;
+        }
+        let inner = t.strip_prefix(':').unwrap_or(t);
+        let inner = inner.strip_suffix(':').unwrap_or(inner);
+        if inner.is_empty() || !inner.bytes().all(|b| b == b'-') {
+            return None;
+        }
+        aligns += 1;
+    }
+    let (indent_h, head) = indent(&text[header.start..header.end]);
+    let head = super::slug::js_trim(head);
+    if !head.contains('|') || indent_h >= 4 {
+        return None;
+    }
+    let count = header_columns(head);
+    (count != 0 && count == aligns).then_some(count)
+}
+
+/// How many cells markdown-it's `escapedSplit` finds in a trimmed row,
+/// without an empty first and last one.
+fn header_columns(row: &str) -> usize {
+    let bytes = row.as_bytes();
+    let mut cells = 1;
+    let mut escaped = false;
+    let mut first_empty = None;
+    let mut last_start = 0;
+    for (at, &b) in bytes.iter().enumerate() {
+        if b == b'|' && !escaped {
+            if cells == 1 {
+                first_empty = Some(at == 0);
+            }
+            cells += 1;
+            last_start = at + 1;
+        }
+        escaped = b == b'\\';
+    }
+    let mut count = cells;
+    if first_empty == Some(true) || (cells == 1 && row.is_empty()) {
+        count -= 1;
+    }
+    if count > 0 && last_start == bytes.len() && cells > 1 {
+        count -= 1;
+    }
+    count
+}
+
+/// Whether markdown-it's table goes on at `line`: not blank, indented less
+/// than four columns, and starting no block that ends a table (a fence, a
+/// block quote, a rule, a list item, an HTML block that may interrupt a
+/// paragraph, a heading).
+fn is_row(text: &str, line: Line) -> bool {
+    let (columns, rest) = indent(&text[line.start..line.end]);
+    if columns >= 4 || super::slug::js_trim(rest).is_empty() {
+        return false;
+    }
+    !(is_fence(rest)
+        || rest.starts_with('>')
+        || is_rule(rest)
+        || is_list_item(rest)
+        || is_html_block(rest)
+        || is_heading(rest))
+}
+
+fn is_fence(rest: &str) -> bool {
+    let Some(marker) = rest.bytes().next().filter(|&b| b == b'`' || b == b'~') else {
+        return false;
+    };
+    let run = rest.bytes().take_while(|&b| b == marker).count();
+    run >= 3 && !(marker == b'`' && rest[run..].contains('`'))
+}
+
+fn is_rule(rest: &str) -> bool {
+    let Some(marker) = rest
+        .bytes()
+        .next()
+        .filter(|b| matches!(b, b'*' | b'-' | b'_'))
+    else {
+        return false;
+    };
+    let mut count = 0;
+    for b in rest.bytes() {
+        if b == marker {
+            count += 1;
+        } else if !is_space(b) {
+            return false;
+        }
+    }
+    count >= 3
+}
+
+fn is_list_item(rest: &str) -> bool {
+    let bytes = rest.as_bytes();
+    let after = match bytes.first() {
+        Some(b'*' | b'-' | b'+') => 1,
+        Some(b'0'..=b'9') => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits > 9 || !matches!(bytes.get(digits), Some(b'.' | b')')) {
+                return false;
+            }
+            digits + 1
+        }
+        _ => return false,
+    };
+    bytes.get(after).is_none_or(|&b| is_space(b))
+}
+
+fn is_heading(rest: &str) -> bool {
+    let level = rest.bytes().take_while(|&b| b == b'#').count();
+    (1..=HeadingLevel::H6 as usize).contains(&level)
+        && rest.as_bytes().get(level).is_none_or(|&b| is_space(b))
+}
+
+/// The HTML blocks of markdown-it that may interrupt a paragraph (its
+/// `HTML_SEQUENCES` 1 to 6).
+fn is_html_block(rest: &str) -> bool {
+    const BLOCK_NAMES: &[&str] = &[
+        "address",
+        "article",
+        "aside",
+        "base",
+        "basefont",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "col",
+        "colgroup",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "frame",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "iframe",
+        "legend",
+        "li",
+        "link",
+        "main",
+        "menu",
+        "menuitem",
+        "nav",
+        "noframes",
+        "ol",
+        "optgroup",
+        "option",
+        "p",
+        "param",
+        "section",
+        "source",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "track",
+        "ul",
+    ];
+    let Some(tag) = rest.strip_prefix('<') else {
+        return false;
+    };
+    if tag.starts_with("!--") || tag.starts_with('?') || tag.starts_with("![CDATA[") {
+        return true;
+    }
+    if tag
+        .strip_prefix('!')
+        .is_some_and(|t| t.starts_with(|c: char| c.is_ascii_uppercase()))
+    {
+        return true;
+    }
+    let name_ends = |t: &str, name: &str, close: bool| {
+        t.get(..name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            && match t[name.len()..].chars().next() {
+                None => true,
+                Some(c) => {
+                    c.is_whitespace() || c == '>' || (close && t[name.len()..].starts_with("/>"))
+                }
+            }
+    };
+    if ["script", "pre", "style", "textarea"]
+        .iter()
+        .any(|name| name_ends(tag, name, false))
+    {
+        return true;
+    }
+    let tag = tag.strip_prefix('/').unwrap_or(tag);
+    BLOCK_NAMES.iter().any(|name| name_ends(tag, name, true))
+}
