@@ -7,14 +7,16 @@
 //! a row indented four columns or more. Each top-level paragraph, setext
 //! heading and table whose lines markdown-it reads differently is cut into
 //! pieces by markdown-it's rule, and each piece is parsed again on its own
-//! (a table with pulldown-cmark's tables, anything else without): a piece
-//! meant to be a table that pulldown-cmark does not read as one whole table
-//! leaves the block as it was. Each line is parsed at most twice, so the
-//! work stays linear; blocks inside containers are left alone.
+//! (a table with pulldown-cmark's tables, anything else without). A table
+//! piece that pulldown-cmark does not read as one whole table is built from
+//! its cells, each parsed on its own as a paragraph; when a cell cannot be
+//! (it would be another block), the block stays as it was. Each line is
+//! parsed at most twice, so the work stays linear; blocks inside containers
+//! are left alone.
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Tag, TagEnd};
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
 
@@ -27,9 +29,10 @@ struct Line {
     next: usize,
 }
 
-/// A piece of a block as markdown-it reads it: a table, or anything else.
+/// A piece of a block as markdown-it reads it: a table (its source and its
+/// lines, by index), or anything else.
 enum Piece {
-    Table(Range<usize>),
+    Table(Range<usize>, Range<usize>),
     Other(Range<usize>),
 }
 
@@ -116,19 +119,23 @@ fn rewrite<'a>(
     let lines = lines(text, block_start..range.end);
     let pieces = pieces(text, &lines);
     match pieces.as_slice() {
-        [Piece::Table(_)] if is_table => return None,
+        [Piece::Table(..)] if is_table => return None,
         [Piece::Other(_)] if !is_table => return None,
         _ => {}
     }
     let mut out = Vec::new();
     for (k, piece) in pieces.iter().enumerate() {
         match piece {
-            Piece::Table(r) => {
+            Piece::Table(r, rows) => {
                 let events = reparse(r.clone(), true);
-                if !is_one_table(&events) {
-                    return None;
+                if is_one_table(&events) {
+                    out.extend(events);
+                } else {
+                    // pulldown-cmark reads no table there (a one-column
+                    // delimiter row without `|`, tabs around cells):
+                    // the table is built from its cells.
+                    out.extend(build(text, &lines[rows.clone()], r.clone(), reparse)?);
                 }
-                out.extend(events);
             }
             Piece::Other(r) => {
                 let events = reparse(r.clone(), false);
@@ -195,7 +202,7 @@ fn pieces(text: &str, lines: &[Line]) -> Vec<Piece> {
         while end < lines.len() && is_row(text, lines[end]) {
             end += 1;
         }
-        out.push(Piece::Table(span(k, end)));
+        out.push(Piece::Table(span(k, end), k..end));
         from = end;
         k = end;
     }
@@ -203,6 +210,100 @@ fn pieces(text: &str, lines: &[Line]) -> Vec<Piece> {
         out.push(Piece::Other(span(from, lines.len())));
     }
     out
+}
+
+/// The table of `lines` (header, delimiter row, rows) built as markdown-it
+/// builds it, each cell's content parsed on its own (as a paragraph: a cell
+/// that pulldown-cmark would read as another block, or that holds an
+/// escaped `|`, whose backslash markdown-it drops before reading the cell,
+/// gives `None`).
+fn build<'a>(
+    text: &str,
+    lines: &[Line],
+    range: Range<usize>,
+    reparse: &mut impl FnMut(Range<usize>, bool) -> Vec<Spanned<'a>>,
+) -> Option<Vec<Spanned<'a>>> {
+    let (header, delimiter) = (*lines.first()?, *lines.get(1)?);
+    let aligns = table_columns(text, header, delimiter)?;
+    let mut out = vec![(Event::Start(Tag::Table(aligns.clone())), range.clone())];
+    let header_range = header.start..header.end;
+    out.push((Event::Start(Tag::TableHead), header_range.clone()));
+    row(text, header, aligns.len(), &mut out, reparse)?;
+    out.push((Event::End(TagEnd::TableHead), header_range));
+    for &line in &lines[2..] {
+        out.push((Event::Start(Tag::TableRow), line.start..line.end));
+        row(text, line, aligns.len(), &mut out, reparse)?;
+        out.push((Event::End(TagEnd::TableRow), line.start..line.end));
+    }
+    out.push((Event::End(TagEnd::Table), range));
+    Some(out)
+}
+
+/// The first `columns` cells of `line` (empty ones where it has fewer).
+fn row<'a>(
+    text: &str,
+    line: Line,
+    columns: usize,
+    out: &mut Vec<Spanned<'a>>,
+    reparse: &mut impl FnMut(Range<usize>, bool) -> Vec<Spanned<'a>>,
+) -> Option<()> {
+    let cells = cells(text, line);
+    for k in 0..columns {
+        let cell = cells.get(k).cloned().unwrap_or(line.end..line.end);
+        out.push((Event::Start(Tag::TableCell), cell.clone()));
+        if !cell.is_empty() {
+            if text[cell.clone()].contains("\\|") {
+                return None;
+            }
+            let events = reparse(cell.clone(), false);
+            match (events.first(), events.last()) {
+                (
+                    Some((Event::Start(Tag::Paragraph), p)),
+                    Some((Event::End(TagEnd::Paragraph), _)),
+                ) if *p == cell => {
+                    out.extend_from_slice(&events[1..events.len() - 1]);
+                }
+                _ => return None,
+            }
+        }
+        out.push((Event::End(TagEnd::TableCell), cell));
+    }
+    Some(())
+}
+
+/// markdown-it's `escapedSplit` of a trimmed line, without an empty first
+/// and last cell: each cell's source, trimmed.
+fn cells(text: &str, line: Line) -> Vec<Range<usize>> {
+    let (_, rest) = indent(&text[line.start..line.end]);
+    let trimmed = super::slug::js_trim(rest);
+    let start = line.end - rest.len()
+        + (rest.len() - rest.trim_start_matches(super::slug::is_js_whitespace).len());
+    let end = start + trimmed.len();
+    let mut out = Vec::new();
+    let mut from = start;
+    let mut escaped = false;
+    for (at, &b) in text.as_bytes()[..end].iter().enumerate().skip(start) {
+        if b == b'|' && !escaped {
+            out.push(from..at);
+            from = at + 1;
+        }
+        escaped = b == b'\\';
+    }
+    out.push(from..end);
+    if out.first().is_some_and(|c| c.is_empty()) {
+        out.remove(0);
+    }
+    if out.last().is_some_and(|c| c.is_empty()) {
+        out.pop();
+    }
+    out.into_iter()
+        .map(|c| {
+            let cell = &text[c.clone()];
+            let lead = cell.len() - cell.trim_start_matches(super::slug::is_js_whitespace).len();
+            let kept = super::slug::js_trim(cell).len();
+            c.start + lead..c.start + lead + kept
+        })
+        .collect()
 }
 
 /// The line's indentation in columns (tabs to the next multiple of 4) and
@@ -229,8 +330,9 @@ fn table_start(text: &str, header: Line, delimiter: Line) -> bool {
     table_columns(text, header, delimiter).is_some()
 }
 
-/// The column count when `header` and `delimiter` start a markdown-it table.
-fn table_columns(text: &str, header: Line, delimiter: Line) -> Option<usize> {
+/// The columns' alignments when `header` and `delimiter` start a
+/// markdown-it table.
+fn table_columns(text: &str, header: Line, delimiter: Line) -> Option<Vec<Alignment>> {
     let (indent_d, rest) = indent(&text[delimiter.start..delimiter.end]);
     if indent_d >= 4 {
         return None;
@@ -249,7 +351,7 @@ fn table_columns(text: &str, header: Line, delimiter: Line) -> Option<usize> {
         return None;
     }
     let columns: Vec<&str> = rest.split('|').collect();
-    let mut aligns = 0;
+    let mut aligns = Vec::new();
     for (i, column) in columns.iter().enumerate() {
         let t = column.trim_matches([' ', '\t']);
         if t.is_empty() {
@@ -263,7 +365,12 @@ fn table_columns(text: &str, header: Line, delimiter: Line) -> Option<usize> {
         if inner.is_empty() || !inner.bytes().all(|b| b == b'-') {
             return None;
         }
-        aligns += 1;
+        aligns.push(match (t.starts_with(':'), t.ends_with(':')) {
+            (true, true) => Alignment::Center,
+            (false, true) => Alignment::Right,
+            (true, false) => Alignment::Left,
+            (false, false) => Alignment::None,
+        });
     }
     let (indent_h, head) = indent(&text[header.start..header.end]);
     let head = super::slug::js_trim(head);
@@ -271,7 +378,7 @@ fn table_columns(text: &str, header: Line, delimiter: Line) -> Option<usize> {
         return None;
     }
     let count = header_columns(head);
-    (count != 0 && count == aligns).then_some(count)
+    (count != 0 && count == aligns.len()).then_some(aligns)
 }
 
 /// How many cells markdown-it's `escapedSplit` finds in a trimmed row,
