@@ -403,7 +403,7 @@ fn parse_text<'a>(
         // Pieces resolve references as the whole text does: its own
         // definitions first, then those from elsewhere.
         let mut all: Option<RefDefs> = None;
-        tables::markdown_it(text, events, |range, tables| {
+        let mut parse = |source: &str, tables: bool| {
             let all = all.get_or_insert_with(|| {
                 let mut all = refdefs.clone();
                 for (label, dest, title, _) in &own {
@@ -411,12 +411,13 @@ fn parse_text<'a>(
                 }
                 all
             });
-            let (events, _) = parse_with(&text[range.clone()], piece_options(options, tables), all);
+            let (events, _) = parse_with(source, piece_options(options, tables), all);
             events
                 .into_iter()
-                .map(|(e, r)| (e, r.start + range.start..r.end + range.start))
+                .map(|(e, r)| (e.into_static(), r))
                 .collect()
-        })
+        };
+        tables::markdown_it(text, events, &mut parse)
     } else {
         events
     };

@@ -7,12 +7,15 @@
 //! a row indented four columns or more. Each top-level paragraph, setext
 //! heading and table whose lines markdown-it reads differently is cut into
 //! pieces by markdown-it's rule, and each piece is parsed again on its own
-//! (a table with pulldown-cmark's tables, anything else without). A table
-//! piece that pulldown-cmark does not read as one whole table is built from
-//! its cells, each parsed on its own as a paragraph; when a cell cannot be
-//! (it would be another block), the block stays as it was. Each line is
-//! parsed at most twice, so the work stays linear; blocks inside containers
-//! are left alone.
+//! (a table with pulldown-cmark's tables, anything else without). Since
+//! markdown-it tries its table rule first, any other top-level block (a
+//! list item, an ATX heading, a block quote) whose first line and the next
+//! start a table becomes one too. A table piece that pulldown-cmark does
+//! not read as one whole table is built from its cells, each read as inline
+//! text on its own; a cell with an escaped `|` (markdown-it drops the
+//! backslash before reading the cell) leaves the block as pulldown-cmark
+//! read it. Each line is parsed at most twice, so the work stays linear;
+//! tables inside containers are pulldown-cmark's.
 
 use std::ops::Range;
 
@@ -36,109 +39,162 @@ enum Piece {
     Other(Range<usize>),
 }
 
-/// Rewrites the top-level blocks of `events` (a parse of `text`, ranges
-/// relative to it) that markdown-it's table rule reads differently.
-/// `reparse(range, tables)` parses `text[range]` on its own, with or
-/// without pulldown-cmark's tables, its ranges relative to `text`.
-pub(super) fn markdown_it<'a>(
-    text: &str,
-    events: Vec<Spanned<'a>>,
-    mut reparse: impl FnMut(Range<usize>, bool) -> Vec<Spanned<'a>>,
-) -> Vec<Spanned<'a>> {
-    if !text.contains('|') {
-        return events;
-    }
-    let mut out = Vec::with_capacity(events.len());
+/// Parses a text on its own, with or without pulldown-cmark's tables
+/// (resolving references as the whole text does): its events, ranges
+/// relative to that text.
+pub(super) type Parse<'p> = dyn FnMut(&str, bool) -> Vec<Spanned<'static>> + 'p;
+
+/// The matching end of the block starting at `events[i]`.
+fn block_end(events: &[Spanned<'_>], i: usize) -> usize {
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < events.len() {
-        let (event, range) = &events[i];
-        let candidate = depth == 0
-            && match event {
-                Event::Start(Tag::Paragraph | Tag::Table(_)) => true,
-                Event::Start(Tag::Heading { .. }) => !text[range.clone()].starts_with('#'),
-                _ => false,
-            };
+    for (j, (event, _)) in events.iter().enumerate().skip(i) {
         match event {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
-        if !candidate {
+        if depth == 0 {
+            return j;
+        }
+    }
+    events.len() - 1
+}
+
+/// Rewrites the top-level blocks of `events` (a parse of `text`, ranges
+/// relative to it) that markdown-it's table rule reads differently: a
+/// paragraph, setext heading or table, and any block whose first line and
+/// the next (in it or in the block right after) start a table, since
+/// markdown-it tries its table rule before any other.
+pub(super) fn markdown_it<'a>(
+    text: &str,
+    events: Vec<Spanned<'a>>,
+    parse: &mut Parse<'_>,
+) -> Vec<Spanned<'a>> {
+    if !text.contains('|') {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        if !matches!(event, Event::Start(_)) {
             out.push(events[i].clone());
             i += 1;
             continue;
         }
-        // The block's events: up to its matching end.
-        let mut j = i + 1;
-        let mut inner = 1usize;
-        while j < events.len() {
-            match events[j].0 {
-                Event::Start(_) => inner += 1,
-                Event::End(_) => inner -= 1,
-                _ => {}
-            }
-            if inner == 0 {
-                break;
-            }
-            j += 1;
-        }
-        depth = 0;
-        let end = j.min(events.len() - 1);
-        let is_table = matches!(event, Event::Start(Tag::Table(_)));
-        // A sub-parse would not see the footnote definitions elsewhere.
-        let footnotes = events[i..=end]
-            .iter()
-            .any(|(e, _)| matches!(e, Event::FootnoteReference(_)));
-        let rewritten = if footnotes {
-            None
+        let end = block_end(&events, i);
+        let block_start = text[..range.start].rfind('\n').map_or(0, |n| n + 1);
+        let full_kind = match event {
+            Event::Start(Tag::Paragraph | Tag::Table(_)) => true,
+            Event::Start(Tag::Heading { .. }) => !text[range.clone()].starts_with('#'),
+            _ => false,
+        };
+        // Any table starts on a line with a `|`; for other blocks than
+        // those, only on the first line.
+        let first_line_end = text[block_start..]
+            .find('\n')
+            .map_or(text.len(), |n| block_start + n);
+        let scanned = if full_kind {
+            &text[block_start..range.end.max(block_start)]
         } else {
-            rewrite(text, range.clone(), is_table, &mut reparse)
+            &text[block_start..first_line_end]
+        };
+        if !scanned.contains('|') {
+            out.extend_from_slice(&events[i..=end]);
+            i = end + 1;
+            continue;
+        }
+        let mut lines = lines(text, block_start..range.end);
+        // A one-line block (an ATX heading) may be a table's header with
+        // the next block's first line its delimiter row.
+        let mut last = end;
+        if let (1, Some((_, next))) = (lines.len(), events.get(end + 1)) {
+            let adjacent = text
+                .get(lines[0].next..next.start)
+                .is_some_and(|gap| gap.bytes().all(is_space));
+            if adjacent {
+                last = block_end(&events, end + 1);
+                lines = self::lines(text, block_start..events[last].1.end.max(next.end));
+            }
+        }
+        let full = last == end && full_kind;
+        let is_table = matches!(event, Event::Start(Tag::Table(_)));
+        // A parse of a piece would not see the footnote definitions elsewhere.
+        let footnotes = || {
+            events[i..=last]
+                .iter()
+                .any(|(e, _)| matches!(e, Event::FootnoteReference(_)))
+        };
+        let rewritten = if !footnotes() {
+            rewrite(text, &lines, full, is_table && last == end, parse)
+        } else {
+            None
         };
         match rewritten {
-            Some(replacement) => out.extend(replacement),
-            None => out.extend_from_slice(&events[i..=end]),
+            Some(replacement) => {
+                out.extend(replacement);
+                i = last + 1;
+            }
+            // The next block, if it was looked at too, gets its own turn.
+            None => {
+                out.extend_from_slice(&events[i..=end]);
+                i = end + 1;
+            }
         }
-        i = end + 1;
     }
     out
 }
 
-/// The block at `range` parsed again piece by piece, or `None` when
-/// markdown-it reads it as pulldown-cmark did (or it cannot be shown to).
-fn rewrite<'a>(
+/// `text[range]` parsed on its own, its ranges relative to `text`.
+fn piece(
+    parse: &mut Parse<'_>,
     text: &str,
     range: Range<usize>,
+    tables: bool,
+) -> Vec<Spanned<'static>> {
+    parse(&text[range.clone()], tables)
+        .into_iter()
+        .map(|(e, r)| (e, r.start + range.start..r.end + range.start))
+        .collect()
+}
+
+/// The block of `lines` parsed again piece by piece, or `None` when
+/// markdown-it reads it as pulldown-cmark did (or it cannot be shown to).
+/// `full`: the lines are one paragraph, setext heading or table, whose
+/// every line markdown-it may start a table on; else only a table on the
+/// first line changes anything.
+fn rewrite<'a>(
+    text: &str,
+    lines: &[Line],
+    full: bool,
     is_table: bool,
-    reparse: &mut impl FnMut(Range<usize>, bool) -> Vec<Spanned<'a>>,
+    parse: &mut Parse<'_>,
 ) -> Option<Vec<Spanned<'a>>> {
-    if !text[range.clone()].contains('|') {
-        return None;
-    }
-    let block_start = text[..range.start].rfind('\n').map_or(0, |n| n + 1);
-    let lines = lines(text, block_start..range.end);
-    let pieces = pieces(text, &lines);
+    let pieces = pieces(text, lines);
     match pieces.as_slice() {
         [Piece::Table(..)] if is_table => return None,
-        [Piece::Other(_)] if !is_table => return None,
+        [Piece::Other(_)] if full && !is_table => return None,
+        [Piece::Table(_, rows), ..] if !full && rows.start == 0 => {}
+        _ if !full => return None,
         _ => {}
     }
     let mut out = Vec::new();
-    for (k, piece) in pieces.iter().enumerate() {
-        match piece {
+    for (k, p) in pieces.iter().enumerate() {
+        match p {
             Piece::Table(r, rows) => {
-                let events = reparse(r.clone(), true);
+                let events = piece(parse, text, r.clone(), true);
                 if is_one_table(&events) {
                     out.extend(events);
                 } else {
                     // pulldown-cmark reads no table there (a one-column
-                    // delimiter row without `|`, tabs around cells):
-                    // the table is built from its cells.
-                    out.extend(build(text, &lines[rows.clone()], r.clone(), reparse)?);
+                    // delimiter row without `|`, tabs around cells, a
+                    // header that starts a list): the table is built from
+                    // its cells.
+                    out.extend(build(text, &lines[rows.clone()], r.clone(), parse)?);
                 }
             }
             Piece::Other(r) => {
-                let events = reparse(r.clone(), false);
+                let events = piece(parse, text, r.clone(), false);
                 // A list or block quote ending here would take the next
                 // piece's table lines as its lazy continuation in markdown-it.
                 if k + 1 < pieces.len() && ends_in_container(&events) {
@@ -217,22 +273,22 @@ fn pieces(text: &str, lines: &[Line]) -> Vec<Piece> {
 /// that pulldown-cmark would read as another block, or that holds an
 /// escaped `|`, whose backslash markdown-it drops before reading the cell,
 /// gives `None`).
-fn build<'a>(
+fn build(
     text: &str,
     lines: &[Line],
     range: Range<usize>,
-    reparse: &mut impl FnMut(Range<usize>, bool) -> Vec<Spanned<'a>>,
-) -> Option<Vec<Spanned<'a>>> {
+    parse: &mut Parse<'_>,
+) -> Option<Vec<Spanned<'static>>> {
     let (header, delimiter) = (*lines.first()?, *lines.get(1)?);
     let aligns = table_columns(text, header, delimiter)?;
     let mut out = vec![(Event::Start(Tag::Table(aligns.clone())), range.clone())];
     let header_range = header.start..header.end;
     out.push((Event::Start(Tag::TableHead), header_range.clone()));
-    row(text, header, aligns.len(), &mut out, reparse)?;
+    row(text, header, aligns.len(), &mut out, parse)?;
     out.push((Event::End(TagEnd::TableHead), header_range));
     for &line in &lines[2..] {
         out.push((Event::Start(Tag::TableRow), line.start..line.end));
-        row(text, line, aligns.len(), &mut out, reparse)?;
+        row(text, line, aligns.len(), &mut out, parse)?;
         out.push((Event::End(TagEnd::TableRow), line.start..line.end));
     }
     out.push((Event::End(TagEnd::Table), range));
@@ -240,35 +296,58 @@ fn build<'a>(
 }
 
 /// The first `columns` cells of `line` (empty ones where it has fewer).
-fn row<'a>(
+fn row(
     text: &str,
     line: Line,
     columns: usize,
-    out: &mut Vec<Spanned<'a>>,
-    reparse: &mut impl FnMut(Range<usize>, bool) -> Vec<Spanned<'a>>,
+    out: &mut Vec<Spanned<'static>>,
+    parse: &mut Parse<'_>,
 ) -> Option<()> {
     let cells = cells(text, line);
     for k in 0..columns {
         let cell = cells.get(k).cloned().unwrap_or(line.end..line.end);
         out.push((Event::Start(Tag::TableCell), cell.clone()));
         if !cell.is_empty() {
-            if text[cell.clone()].contains("\\|") {
-                return None;
-            }
-            let events = reparse(cell.clone(), false);
-            match (events.first(), events.last()) {
-                (
-                    Some((Event::Start(Tag::Paragraph), p)),
-                    Some((Event::End(TagEnd::Paragraph), _)),
-                ) if *p == cell => {
-                    out.extend_from_slice(&events[1..events.len() - 1]);
-                }
-                _ => return None,
-            }
+            out.extend(inline(text, cell.clone(), parse)?);
         }
         out.push((Event::End(TagEnd::TableCell), cell));
     }
     Some(())
+}
+
+/// The inline content of a cell, as markdown-it reads it: the cell's text
+/// parsed as a paragraph, after a no-break space (which starts no block
+/// and, being whitespace, reads like the start of a line), taken back out.
+/// `None` for a cell with an escaped `|` (markdown-it drops its backslash
+/// before it reads the cell).
+fn inline(text: &str, cell: Range<usize>, parse: &mut Parse<'_>) -> Option<Vec<Spanned<'static>>> {
+    const LEAD: &str = "\u{a0}";
+    if text[cell.clone()].contains("\\|") {
+        return None;
+    }
+    let events = parse(&format!("{LEAD}{}", &text[cell.clone()]), false);
+    let (Some((Event::Start(Tag::Paragraph), _)), Some((Event::End(TagEnd::Paragraph), _))) =
+        (events.first(), events.last())
+    else {
+        return None;
+    };
+    let inner = &events[1..events.len() - 1];
+    let at = |p: usize| p.saturating_sub(LEAD.len()) + cell.start;
+    let mut out = Vec::with_capacity(inner.len());
+    for (k, (event, r)) in inner.iter().enumerate() {
+        let range = at(r.start)..at(r.end);
+        match event {
+            Event::Text(t) if k == 0 => {
+                let rest = t.strip_prefix(LEAD)?;
+                if !rest.is_empty() {
+                    out.push((Event::Text(rest.to_owned().into()), range));
+                }
+            }
+            _ if k == 0 => return None,
+            _ => out.push((event.clone(), range)),
+        }
+    }
+    Some(out)
 }
 
 /// markdown-it's `escapedSplit` of a trimmed line, without an empty first

@@ -224,9 +224,8 @@ fn tables_start_and_end_as_in_markdown_it() {
         "#]],
     );
     // Tables pulldown-cmark does not read (tabs around cells, a one-column
-    // delimiter row without `|`) are built from their cells, each parsed
-    // on its own; a cell that would be another block leaves the lines as
-    // pulldown-cmark read them (a known gap: markdown-it's cell is `# h`).
+    // delimiter row without `|`) are built from their cells, each read as
+    // inline text on its own (`# h` too).
     check(
         "|\tfoo\t|\t*bar*\t|\n|\t---\t|\t:--\t|\n|\tbaz\t|\n\n| foo |\n:-----:\n| `a` |\n\n| a |\n:-:\n| # h |\n",
         expect![[r#"
@@ -256,10 +255,75 @@ fn tables_start_and_end_as_in_markdown_it() {
             </tr>
             </tbody>
             </table>
-            <p data-line="9" data-line-end="11">| a |<br>
-            :-:<br>
-            | # h |</p>
+            <table data-line="9" data-line-end="11">
+            <thead>
+            <tr>
+            <th style="text-align:center">a</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td style="text-align:center"># h</td>
+            </tr>
+            </tbody>
+            </table>
         "#]],
+    );
+    // markdown-it tries its table rule before any other: a header that
+    // pulldown-cmark reads as a list item, an ATX heading or a block quote
+    // still starts a table (its cells read as text).
+    check(
+        "-   foo|foo\n---|---\nbar|bar\n\n# | 1 | 2\n--|--|--\nx | `\\` | `x`\n\n> q | r\n---|---\n\n# a|b\npara\nc|d\n-|-\n",
+        expect![[r##"
+            <table data-line="1" data-line-end="3">
+            <thead>
+            <tr>
+            <th>-   foo</th>
+            <th>foo</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td>bar</td>
+            <td>bar</td>
+            </tr>
+            </tbody>
+            </table>
+            <table data-line="5" data-line-end="7">
+            <thead>
+            <tr>
+            <th>#</th>
+            <th>1</th>
+            <th>2</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td>x</td>
+            <td><code>\</code></td>
+            <td><code>x</code></td>
+            </tr>
+            </tbody>
+            </table>
+            <table data-line="9" data-line-end="10">
+            <thead>
+            <tr>
+            <th>&gt; q</th>
+            <th>r</th>
+            </tr>
+            </thead>
+            </table>
+            <h1 data-line="12" data-line-end="12" id="a%7Cb">a|b <a class="direct-link" href="#a%7Cb">#</a></h1>
+            <p data-line="13" data-line-end="13">para</p>
+            <table data-line="14" data-line-end="15">
+            <thead>
+            <tr>
+            <th>c</th>
+            <th>d</th>
+            </tr>
+            </thead>
+            </table>
+        "##]],
     );
     // A diagnostic from a piece parsed again is at its line in the file.
     check(

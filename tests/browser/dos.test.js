@@ -65,6 +65,7 @@ const INPUTS = {
   "tables ended by indented rows": [15_000, (n) => rep("a|b\n-|-\n    c\n", n)],
   "table rows built from cells": [30_000, (n) => `|\ta\t|\tb\t|\n|\t---\t|\t---\t|\n${rep("|\tc\t|\td\t|\n", n)}`],
   "wide table built from cells": [5_000, (n) => `${rep("|\ta\t", n)}|\n${rep("|\t-\t", n)}|\n${rep("|\tb\t", n)}|\n`],
+  "headings that start tables": [30_000, (n) => rep("# a|b\n-|-\n", n)],
   "tables interrupting one paragraph": [10_000, (n) => `p\n${rep("a|b\n-|-\nc|d\n    e\nf\n", n)}`],
   "linkify": [30_000, (n) => rep("see https://x.org/a and www.y.org ", n)],
   "soft breaks": [100_000, (n) => rep("a\n", n)],
