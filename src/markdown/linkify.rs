@@ -741,7 +741,7 @@ const ASCII_PUNCTUATION: u128 = {
 };
 
 /// uc.micro `P` (Unicode punctuation).
-fn is_p(c: char) -> bool {
+pub(super) fn is_p(c: char) -> bool {
     let c = c as u32;
     if c < 128 {
         return ASCII_PUNCTUATION >> c & 1 == 1;

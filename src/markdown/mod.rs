@@ -20,9 +20,9 @@
 //!
 //! | profile switch | pulldown-cmark option (set in [`parser_options`] only) |
 //! |----------------|------------------------------------------|
-//! | `tables` | `ENABLE_TABLES` |
+//! | `tables` | `ENABLE_TABLES` (the markdown-it dialect parses a top-level block again in pieces, a table with it and the rest without: `piece_options`, `tables`) |
 //! | `footnotes` other than `"none"` | `ENABLE_FOOTNOTES` |
-//! | `strikethrough` | `ENABLE_STRIKETHROUGH` (the markdown-it dialect then strikes only `~~`) |
+//! | `strikethrough` | `ENABLE_STRIKETHROUGH` (the markdown-it dialect then pairs tildes again by markdown-it's rules: `strike`) |
 //! | `task_lists` | `ENABLE_TASKLISTS` |
 //! | `heading_attributes` | `ENABLE_HEADING_ATTRIBUTES` |
 //! | `smart_punctuation` | `ENABLE_SMART_PUNCTUATION` |
@@ -38,6 +38,8 @@ pub mod linkify;
 mod mdurl;
 mod refused_html;
 pub mod slug;
+mod strike;
+mod tables;
 mod transform;
 mod unescape;
 pub mod zola_slug;
@@ -87,6 +89,15 @@ pub fn parser_options(markdown: &Markdown) -> CmarkOptions {
             options |= option;
         }
     }
+    options
+}
+
+/// The options a piece of a top-level block is parsed again with
+/// ([`tables`], the markdown-it dialect): the profile's, with pulldown-cmark's
+/// tables only for a piece markdown-it reads as a table.
+fn piece_options(markdown: &Markdown, table: bool) -> CmarkOptions {
+    let mut options = parser_options(markdown);
+    options.set(CmarkOptions::ENABLE_TABLES, table);
     options
 }
 
@@ -395,8 +406,11 @@ fn parse<'a>(
 /// that the previous parse revealed (inside refused HTML) at most.
 const REFUSED_HTML_ROUNDS: usize = 3;
 
-/// [`parse`] without an appendix. With markdown-it-footnote's footnotes,
-/// inline notes become footnotes (see [`inline_notes`]).
+/// [`parse`] without an appendix. In the markdown-it dialect: definitions
+/// and inline HTML markdown-it refuses are text, and top-level blocks its
+/// table rule reads differently are parsed again piece by piece
+/// ([`tables`]); with markdown-it-footnote's footnotes, inline notes become
+/// footnotes (see [`inline_notes`]).
 fn parse_text<'a>(
     text: &'a str,
     offset: usize,
@@ -520,17 +534,68 @@ fn parse_refusing_definitions<'a>(
 /// while it is parsed again (see [`parse_text`]).
 const REFUSED_DEFINITION: u8 = 0x01;
 
-/// One pulldown-cmark parse of `text`: [`parse_text`]'s events and
-/// definitions.
+/// One parse of `text`, ranges and definitions at `offset`. For the
+/// markdown-it dialect, top-level blocks that markdown-it's table rule
+/// reads differently are parsed again piece by piece ([`tables`]).
 fn parse_once<'a>(
     text: &'a str,
     offset: usize,
     options: &Markdown,
     refdefs: &RefDefs,
 ) -> (Spanned<'a>, Vec<RefDef>) {
+    let (events, own) = parse_with(text, parser_options(options), refdefs);
+    let events = if options.markdown_it() && options.tables {
+        // Pieces resolve references as the whole text does: its own
+        // definitions first, then those from elsewhere.
+        let mut all: Option<RefDefs> = None;
+        let mut parse = |source: &str, tables: bool| {
+            let all = all.get_or_insert_with(|| {
+                let mut all = refdefs.clone();
+                for (label, dest, title, _, _) in &own {
+                    all.insert(UniCase::new(label.clone()), (dest.clone(), title.clone()));
+                }
+                all
+            });
+            let (events, _) = parse_with(source, piece_options(options, tables), all);
+            events
+                .into_iter()
+                .map(|(e, r)| (e.into_static(), r))
+                .collect()
+        };
+        tables::markdown_it(text, events, &mut parse)
+    } else {
+        events
+    };
+    let events = events
+        .into_iter()
+        .map(|(e, r)| (e, r.start + offset..r.end + offset))
+        .collect();
+    let own = own
+        .into_iter()
+        .map(|(label, dest, title, span, refused)| {
+            (
+                label,
+                dest,
+                title,
+                span.start + offset..span.end + offset,
+                refused,
+            )
+        })
+        .collect();
+    (events, own)
+}
+
+/// Parses `text` with `cmark`, resolving missing references with
+/// `refdefs`: its events and its own reference definitions, ranges
+/// relative to `text`.
+fn parse_with<'a>(
+    text: &'a str,
+    cmark: CmarkOptions,
+    refdefs: &RefDefs,
+) -> (Spanned<'a>, Vec<RefDef>) {
     let parser = Parser::new_with_broken_link_callback(
         text,
-        parser_options(options),
+        cmark,
         Some(|link: BrokenLink<'a>| {
             let (dest, title) = refdefs.get(&UniCase::new(link.reference.to_string()))?;
             Some((CowStr::from(dest.clone()), CowStr::from(title.clone())))
@@ -545,15 +610,12 @@ fn parse_once<'a>(
                 label.to_owned(),
                 def.dest.to_string(),
                 def.title.as_deref().unwrap_or("").to_owned(),
-                def.span.start + offset..def.span.end + offset,
+                def.span.clone(),
                 false,
             )
         })
         .collect();
-    let events = parser
-        .map(|(e, r)| (e, r.start + offset..r.end + offset))
-        .collect();
-    (events, own)
+    (parser.collect(), own)
 }
 
 /// The labels of the footnote definitions of `records`, sorted.

@@ -109,21 +109,263 @@ fn linkify_plain_text_only() {
     );
 }
 
+/// markdown-it cuts every run of two or more tildes into `~~` delimiters
+/// (an odd run keeps one `~` as text, moved after the closers it precedes),
+/// opens and closes them by the run's flanking, and pairs them as emphasis
+/// is paired; pulldown-cmark strikes only equal runs of one or two.
+#[test]
+fn strikethrough_pairs_as_markdown_it() {
+    check(
+        "x ~~~~foo~~ bar~~\n\nx ~~a ~~foo~~~~~~~~~~~bar~~ b~~\n\n-~~~~;~~~~~~\n\na~~\"foo\"~~ ~~x~~y\n\n~~**test~~** [~~link]()~~ ![~~a~~](i.png)\n\n\\~~~a~~ &#126;~b~~ ~~c\nd~~\n\n| ~~a~~ | ~~b |\n|-|-|\n| c~~ | ~~~d~~~ |\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">x <s><s>foo</s> bar</s></p>
+            <p data-line="3" data-line-end="3">x <s>a <s>foo</s></s>~~~<s><s>bar</s> b</s></p>
+            <p data-line="5" data-line-end="5">-<s><s>;</s></s>~~</p>
+            <p data-line="7" data-line-end="7">a~~"foo"~~ <s>x</s>y</p>
+            <p data-line="9" data-line-end="9"><s>**test</s>** <a href="">~~link</a>~~ <img src="i.png" alt="a"></p>
+            <p data-line="11" data-line-end="12">~<s>a</s> ~~b~~ <s>c<br>
+            d</s></p>
+            <table data-line="14" data-line-end="16">
+            <thead>
+            <tr>
+            <th><s>a</s></th>
+            <th>~~b</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td>c~~</td>
+            <td>~<s>d</s>~</td>
+            </tr>
+            </tbody>
+            </table>
+        "#]],
+    );
+}
+
+/// markdown-it writes a table's `<tbody>` only when it has a body row.
+#[test]
+fn table_without_body_rows_has_no_tbody() {
+    check(
+        "| a | b |\n|---|--:|\n\n| c |\n|---|\n| d |\n",
+        expect![[r#"
+            <table data-line="1" data-line-end="2">
+            <thead>
+            <tr>
+            <th>a</th>
+            <th style="text-align:right">b</th>
+            </tr>
+            </thead>
+            </table>
+            <table data-line="4" data-line-end="6">
+            <thead>
+            <tr>
+            <th>c</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td>d</td>
+            </tr>
+            </tbody>
+            </table>
+        "#]],
+    );
+}
+
+/// markdown-it's table rule decides where a table starts and ends: it
+/// interrupts a paragraph, refuses `-::-` and `- | -` delimiter rows (the
+/// latter a list item), and ends at a row indented four columns; the rest
+/// is parsed again on its own. Positions stay the source's.
+#[test]
+fn tables_start_and_end_as_in_markdown_it() {
+    check(
+        "para\na|b\n-|-\nc|d\n\nx|y\n-|-::-\n\na | b\n- | -\n1 | 2\n\n| h |\n|---|\n    | code |\n\n[r]\n| [r] |\n|---|\n\n[r]: /ref\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">para</p>
+            <table data-line="2" data-line-end="4">
+            <thead>
+            <tr>
+            <th>a</th>
+            <th>b</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td>c</td>
+            <td>d</td>
+            </tr>
+            </tbody>
+            </table>
+            <p data-line="6" data-line-end="7">x|y<br>
+            -|-::-</p>
+            <p data-line="9" data-line-end="9">a | b</p>
+            <ul data-line="10" data-line-end="11">
+            <li>| -<br>
+            1 | 2</li>
+            </ul>
+            <table data-line="13" data-line-end="14">
+            <thead>
+            <tr>
+            <th>h</th>
+            </tr>
+            </thead>
+            </table>
+            <pre data-line="15" data-line-end="15"><code>| code |
+            </code></pre>
+            <p data-line="17" data-line-end="17"><a href="/ref">r</a></p>
+            <table data-line="18" data-line-end="19">
+            <thead>
+            <tr>
+            <th><a href="/ref">r</a></th>
+            </tr>
+            </thead>
+            </table>
+        "#]],
+    );
+    // Tables pulldown-cmark does not read (tabs around cells, a one-column
+    // delimiter row without `|`) are built from their cells, each read as
+    // inline text on its own (`# h` too).
+    check(
+        "|\tfoo\t|\t*bar*\t|\n|\t---\t|\t:--\t|\n|\tbaz\t|\n\n| foo |\n:-----:\n| `a` |\n\n| a |\n:-:\n| # h |\n",
+        expect![[r#"
+            <table data-line="1" data-line-end="3">
+            <thead>
+            <tr>
+            <th>foo</th>
+            <th style="text-align:left"><em>bar</em></th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td>baz</td>
+            <td style="text-align:left"></td>
+            </tr>
+            </tbody>
+            </table>
+            <table data-line="5" data-line-end="7">
+            <thead>
+            <tr>
+            <th style="text-align:center">foo</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td style="text-align:center"><code>a</code></td>
+            </tr>
+            </tbody>
+            </table>
+            <table data-line="9" data-line-end="11">
+            <thead>
+            <tr>
+            <th style="text-align:center">a</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td style="text-align:center"># h</td>
+            </tr>
+            </tbody>
+            </table>
+        "#]],
+    );
+    // markdown-it tries its table rule before any other: a header that
+    // pulldown-cmark reads as a list item, an ATX heading or a block quote
+    // still starts a table (its cells read as text).
+    check(
+        "-   foo|foo\n---|---\nbar|bar\n\n# | 1 | 2\n--|--|--\nx | `\\` | `x`\n\n> q | r\n---|---\n\n# a|b\npara\nc|d\n-|-\n",
+        expect![[r##"
+            <table data-line="1" data-line-end="3">
+            <thead>
+            <tr>
+            <th>-   foo</th>
+            <th>foo</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td>bar</td>
+            <td>bar</td>
+            </tr>
+            </tbody>
+            </table>
+            <table data-line="5" data-line-end="7">
+            <thead>
+            <tr>
+            <th>#</th>
+            <th>1</th>
+            <th>2</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td>x</td>
+            <td><code>\</code></td>
+            <td><code>x</code></td>
+            </tr>
+            </tbody>
+            </table>
+            <table data-line="9" data-line-end="10">
+            <thead>
+            <tr>
+            <th>&gt; q</th>
+            <th>r</th>
+            </tr>
+            </thead>
+            </table>
+            <h1 data-line="12" data-line-end="12" id="a%7Cb">a|b <a class="direct-link" href="#a%7Cb">#</a></h1>
+            <p data-line="13" data-line-end="13">para</p>
+            <table data-line="14" data-line-end="15">
+            <thead>
+            <tr>
+            <th>c</th>
+            <th>d</th>
+            </tr>
+            </thead>
+            </table>
+        "##]],
+    );
+    // A diagnostic from a piece parsed again is at its line in the file.
+    check(
+        "intro\n\npara\n[x](javascript:alert(1)) | b\n--|--\n",
+        expect![[r#"
+            <p data-line="1" data-line-end="1">intro</p>
+            <p data-line="3" data-line-end="3">para</p>
+            <table data-line="4" data-line-end="5">
+            <thead>
+            <tr>
+            <th>[x](javascript:alert(1))</th>
+            <th>b</th>
+            </tr>
+            </thead>
+            </table>
+
+            4:1: warning: this link is shown as text, as the site shows it: the scheme of `javascript:alert(1)` is never allowed"#]],
+    );
+}
+
 #[test]
 fn strikethrough_tables_tasks() {
     check(
         "~~gone~~ ~kept~\n\n| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n\n- [ ] todo\n",
         expect![[r#"
             <p data-line="1" data-line-end="1"><s>gone</s> ~kept~</p>
-            <table data-line="3" data-line-end="5"><thead><tr><th style="text-align:left">a</th>
+            <table data-line="3" data-line-end="5">
+            <thead>
+            <tr>
+            <th style="text-align:left">a</th>
             <th style="text-align:center">b</th>
             <th style="text-align:right">c</th>
-            </tr></thead><tbody>
-            <tr><td style="text-align:left">1</td>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td style="text-align:left">1</td>
             <td style="text-align:center">2</td>
             <td style="text-align:right">3</td>
             </tr>
-            </tbody></table>
+            </tbody>
+            </table>
             <ul data-line="7" data-line-end="7">
             <li>[ ] todo</li>
             </ul>

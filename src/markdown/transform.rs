@@ -113,15 +113,15 @@ struct Walk {
     table_alignments: Vec<Alignment>,
     table_head: bool,
     table_column: usize,
-    /// For each open strikethrough, whether it is a real `~~` one.
-    strikes: Vec<bool>,
     /// For each open element, whether it is kept (not cut for depth).
     kept: Vec<bool>,
     /// For each open link or image: the source text to show after its
     /// content when markdown-it would not have made it a link.
     literal_links: Vec<Option<String>>,
-    /// For each open table cell, whether it was written as raw HTML.
-    raw_cells: Vec<Option<&'static str>>,
+    /// Whether the table's `<tbody>` is open (markdown-it's markup).
+    table_body: bool,
+    /// For each open table cell, its element (markdown-it's markup).
+    cells: Vec<&'static str>,
 }
 
 /// The key of the `n`th inline note (from 0) among the footnotes: each is
@@ -301,6 +301,13 @@ impl<'a, 'c> Context<'a, 'c> {
     /// runs; linkify must see whole runs) and trims paragraph and heading
     /// content the way JavaScript's `trim()` does in markdown-it.
     fn prepare(&self, events: &[Spanned<'a>]) -> Vec<Spanned<'a>> {
+        let struck;
+        let events = if self.md.markdown_it() && self.md.strikethrough {
+            struck = super::strike::markdown_it(self.body, events);
+            &struck[..]
+        } else {
+            events
+        };
         let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
         let mut i = 0;
         while i < events.len() {
@@ -806,68 +813,75 @@ impl<'a, 'c> Context<'a, 'c> {
                         }
                     }
                 }
-                Event::Start(Tag::Strikethrough) if markdown_it => {
-                    // markdown-it strikes only `~~`; a single `~` stays text.
-                    let real = self.body[range.clone()].starts_with("~~");
-                    walk.strikes.push(real);
-                    out.push(if real {
-                        Event::InlineHtml("<s>".into())
-                    } else {
-                        Event::Text("~".into())
-                    });
+                // Paired by markdown-it's rules in `prepare` (`strike`).
+                // Paired by markdown-it's rules in `prepare`; an image's
+                // alt text keeps only the text.
+                Event::Start(Tag::Strikethrough) if markdown_it && walk.images == 0 => {
+                    out.push(Event::InlineHtml("<s>".into()));
                 }
-                Event::End(TagEnd::Strikethrough) if markdown_it => {
-                    let real = walk.strikes.pop().unwrap_or(true);
-                    out.push(if real {
-                        Event::InlineHtml("</s>".into())
-                    } else {
-                        Event::Text("~".into())
-                    });
+                Event::End(TagEnd::Strikethrough) if markdown_it && walk.images == 0 => {
+                    out.push(Event::InlineHtml("</s>".into()));
                 }
+                // markdown-it's table markup: `style="text-align:…"` cells,
+                // and a `<tbody>` only when the table has a body row.
                 Event::Start(Tag::Table(alignments)) if markdown_it => {
                     walk.table_alignments = alignments.clone();
-                    out.push(Event::Start(Tag::Table(vec![
-                        Alignment::None;
-                        alignments.len()
-                    ])));
+                    walk.table_body = false;
+                    out.push(Event::Html("<table>\n".into()));
+                }
+                Event::End(TagEnd::Table) if markdown_it => {
+                    out.push(Event::Html(if walk.table_body {
+                        "</tbody>\n</table>\n".into()
+                    } else {
+                        "</table>\n".into()
+                    }));
                 }
                 Event::Start(Tag::TableHead) => {
                     walk.table_head = true;
                     walk.table_column = 0;
-                    out.push(event.clone());
+                    out.push(if markdown_it {
+                        Event::Html("<thead>\n<tr>\n".into())
+                    } else {
+                        event.clone()
+                    });
                 }
                 Event::End(TagEnd::TableHead) => {
                     walk.table_head = false;
-                    out.push(event.clone());
+                    out.push(if markdown_it {
+                        Event::Html("</tr>\n</thead>\n".into())
+                    } else {
+                        event.clone()
+                    });
                 }
                 Event::Start(Tag::TableRow) => {
                     walk.table_column = 0;
-                    out.push(event.clone());
+                    out.push(if !markdown_it {
+                        event.clone()
+                    } else if walk.table_body {
+                        Event::Html("<tr>\n".into())
+                    } else {
+                        walk.table_body = true;
+                        Event::Html("<tbody>\n<tr>\n".into())
+                    });
+                }
+                Event::End(TagEnd::TableRow) if markdown_it => {
+                    out.push(Event::Html("</tr>\n".into()));
                 }
                 Event::Start(Tag::TableCell) if markdown_it => {
                     let cell = if walk.table_head { "th" } else { "td" };
                     let align = match walk.table_alignments.get(walk.table_column) {
-                        Some(Alignment::Left) => Some("left"),
-                        Some(Alignment::Center) => Some("center"),
-                        Some(Alignment::Right) => Some("right"),
-                        _ => None,
+                        Some(Alignment::Left) => " style=\"text-align:left\"",
+                        Some(Alignment::Center) => " style=\"text-align:center\"",
+                        Some(Alignment::Right) => " style=\"text-align:right\"",
+                        _ => "",
                     };
                     walk.table_column += 1;
-                    if let Some(align) = align {
-                        out.push(Event::Html(
-                            format!("<{cell} style=\"text-align:{align}\">").into(),
-                        ));
-                        walk.raw_cells.push(Some(cell));
-                    } else {
-                        walk.raw_cells.push(None);
-                        out.push(event.clone());
-                    }
+                    walk.cells.push(cell);
+                    out.push(Event::Html(format!("<{cell}{align}>").into()));
                 }
                 Event::End(TagEnd::TableCell) if markdown_it => {
-                    match walk.raw_cells.pop().flatten() {
-                        Some(cell) => out.push(Event::Html(format!("</{cell}>\n").into())),
-                        None => out.push(event.clone()),
-                    }
+                    let cell = walk.cells.pop().unwrap_or("td");
+                    out.push(Event::Html(format!("</{cell}>\n").into()));
                 }
                 Event::FootnoteReference(label) if md.numbered_footnotes() => {
                     self.context_reads += 1;

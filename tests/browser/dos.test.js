@@ -66,6 +66,15 @@ const INPUTS = {
   "inline note closers crossing emphasis": [50_000, (n) => rep("*a ^[b* c] ", n)],
   "table rows": [30_000, (n) => `| a | b |\n|---|:-:|\n${rep("| a | b |\n", n)}`],
   "wide table": [5_000, (n) => `${rep("| a ", n)}|\n${rep("|---", n)}|\n${rep("| b ", n)}|\n`],
+  // markdown-it's rules on top (the default profile): tildes paired again,
+  // blocks cut into tables and parsed again piece by piece.
+  "strikethrough runs": [100_000, (n) => rep("~~a ", n)],
+  "odd tilde runs": [50_000, (n) => rep("x ~~~~~a~~~ ", n)],
+  "tables ended by indented rows": [15_000, (n) => rep("a|b\n-|-\n    c\n", n)],
+  "table rows built from cells": [30_000, (n) => `|\ta\t|\tb\t|\n|\t---\t|\t---\t|\n${rep("|\tc\t|\td\t|\n", n)}`],
+  "wide table built from cells": [5_000, (n) => `${rep("|\ta\t", n)}|\n${rep("|\t-\t", n)}|\n${rep("|\tb\t", n)}|\n`],
+  "headings that start tables": [30_000, (n) => rep("# a|b\n-|-\n", n)],
+  "tables interrupting one paragraph": [10_000, (n) => `p\n${rep("a|b\n-|-\nc|d\n    e\nf\n", n)}`],
   "linkify": [30_000, (n) => rep("see https://x.org/a and www.y.org ", n)],
   // markdown-it's link normalization (Punycode hosts, percent-decoding) and references.
   "IDN links and autolinks": [10_000, (n) => rep("<http://\u2603.net/%E2%98%83%> [a](//\u00e9.fr/%zz) x@\u2603.net ", n)],
