@@ -545,6 +545,28 @@ fn refused_definitions_edit_like_full_renders() {
     }
 }
 
+/// Footnote definitions markdown-it-footnote refuses (a label with a space)
+/// are a paragraph or a link's definition: typing in and around them, and
+/// making a label refused or valid, renders as a whole render does.
+#[test]
+fn refused_footnote_labels_edit_like_full_renders() {
+    let start = "a [^ x] b[^ok] [^a b]\n\n[^ x]: bar baz\n\n[^a b]: y\n\n[^ok]: z\n\ntail\n";
+    for profile in ["rust-foundation", "rust-blog", "commonmark"] {
+        let options = with_profile(profile);
+        for k in 0..=32 {
+            let at = f64::from(k) / 32.0;
+            let edits = [
+                Edit::Type(at, ' '),
+                Edit::Paste(at, "\n[^c d]: e\n"),
+                Edit::Undo(1),
+                Edit::Delete(at, 3),
+                Edit::Type(at, '^'),
+            ];
+            check_edits(start, &options, &edits).unwrap_or_else(|e| panic!("at {at}: {e}"));
+        }
+    }
+}
+
 #[test]
 fn an_edit_beside_a_footnote_in_a_quote() {
     // A definition inside a block quote is recorded by no unit: a body with

@@ -494,16 +494,21 @@ fn parse_refusing_definitions<'a>(
         !mdurl::valid_link(&mdurl::normalize_link(&d.1))
             && text.as_bytes().get(d.3.start - offset) == Some(&b'[')
     });
-    if refused_defs.is_empty() {
+    let notes = refused_footnote_definitions(text, offset, options, &events);
+    if refused_defs.is_empty() && notes.is_empty() {
         return (events, kept);
     }
     let mut refused: Vec<usize> = refused_defs.iter().map(|d| d.3.start - offset).collect();
-    refused.sort_unstable();
     drop(events);
     let mut bytes = text.as_bytes().to_vec();
     for &at in &refused {
         bytes[at] = REFUSED_DEFINITION;
     }
+    for &at in &notes {
+        bytes[at] = REFUSED_NOTE;
+    }
+    refused.extend(notes);
+    refused.sort_unstable();
     // An ASCII byte replaced by another: still UTF-8.
     let patched = String::from_utf8(bytes).unwrap_or_default();
     let (events, mut own) = parse_refusing_html(&patched, offset, options, refdefs);
@@ -511,7 +516,12 @@ fn parse_refusing_definitions<'a>(
         d.4 = true;
     }
     own.append(&mut refused_defs);
-    let restore = |s: &CowStr<'_>| CowStr::from(s.replace(REFUSED_DEFINITION as char, "["));
+    let restore = |s: &CowStr<'_>| {
+        CowStr::from(
+            s.replace(REFUSED_DEFINITION as char, "[")
+                .replace(REFUSED_NOTE as char, "^"),
+        )
+    };
     let events = events
         .into_iter()
         .map(|(event, range)| {
@@ -533,6 +543,37 @@ fn parse_refusing_definitions<'a>(
 /// What stands for the `[` of a reference definition markdown-it refuses
 /// while it is parsed again (see [`parse_text`]).
 const REFUSED_DEFINITION: u8 = 0x01;
+
+/// What stands for the `^` of a footnote definition markdown-it-footnote
+/// refuses while it is parsed again: then `[^ a]: b` is what markdown-it
+/// reads it as, a paragraph or a link's reference definition.
+const REFUSED_NOTE: u8 = 0x02;
+
+/// Where the `^` of each footnote definition markdown-it-footnote refuses
+/// stands (relative to `text`): its label holds a space or a line break,
+/// which pulldown-cmark's labels may.
+fn refused_footnote_definitions(
+    text: &str,
+    offset: usize,
+    options: &Markdown,
+    events: &[(Event<'_>, Range<usize>)],
+) -> Vec<usize> {
+    if options.footnotes != Footnotes::MarkdownIt {
+        return vec![];
+    }
+    events
+        .iter()
+        .filter_map(|(event, range)| {
+            let Event::Start(Tag::FootnoteDefinition(_)) = event else {
+                return None;
+            };
+            let at = range.start.checked_sub(offset)?;
+            let rest = text.get(at..)?.strip_prefix("[^")?;
+            let label = &rest[..rest.find(']')?];
+            label.contains([' ', '\n']).then_some(at + 1)
+        })
+        .collect()
+}
 
 /// One parse of `text`, ranges and definitions at `offset`. For the
 /// markdown-it dialect, top-level blocks that markdown-it's table rule

@@ -873,3 +873,24 @@ fn footnotes_past_the_element_budget_are_text() {
     assert!(preview.html.ends_with("<p>note</p>\n\n</ol>\n</section>\n"));
     assert_eq!(preview.html.matches(">note").count(), notes);
 }
+
+#[test]
+fn footnote_labels_with_spaces_are_no_footnotes() {
+    // markdown-it-footnote's labels hold no space or line break: such a
+    // definition is what markdown-it reads without the plugin, a paragraph
+    // (`[^ x]: bar baz`) or a link's reference definition (`[^a b]: y`).
+    check(
+        "a [^ x] b[^ok]\n\n[^ x]: bar baz\n\n[^a b]: y\n\n[^ok]: z\n",
+        expect![[r##"
+            <p data-line="1" data-line-end="1">a [^ x] b<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup></p>
+            <p data-line="3" data-line-end="3">[^ x]: bar baz</p>
+            <hr class="footnotes-sep">
+            <section class="footnotes">
+            <ol class="footnotes-list">
+            <li id="fn1" class="footnote-item"><p>z <a href="#fnref1" class="footnote-backref">↩︎</a></p>
+            </li>
+            </ol>
+            </section>
+        "##]],
+    );
+}
