@@ -162,7 +162,7 @@ fn profiles_by_name_by_file_and_their_mistakes() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(
         lines[0].starts_with(&format!(
-            "{profile}:4:10: error: the profile is not valid: invalid type"
+            "{profile}:4:10: error: `markdown.breaks` must be true or false"
         )),
         "{text}"
     );
