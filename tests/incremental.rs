@@ -559,3 +559,29 @@ fn an_edit_beside_a_footnote_in_a_quote() {
         check_edits(start, &with_profile(profile), &edits).unwrap();
     }
 }
+
+/// Found by the conformance inputs' property test (seed 9d146d98 in
+/// incremental.proptest-regressions: CommonMark's ordered list examples,
+/// with a pasted definition): the lines after a reference definition
+/// continue the paragraph it opened, where `003. ok` cannot start a list.
+/// A window starting at the block after the definition parsed it as a
+/// list, and so did parsing that block again on its own when its slug
+/// changed; no parse starts there now.
+#[test]
+fn an_edit_after_a_paragraph_a_definition_opened() {
+    let start = "0. ok\n\n[ref]: /other \"title\"\n003. ok\n\n-1. not ok\n";
+    for profile in ["rust-foundation", "rust-blog", "commonmark"] {
+        check_edits(start, &with_profile(profile), &[Edit::Type(0.9, '<')]).unwrap();
+    }
+    // A unit whose slug changes is parsed again on its own: one after a
+    // definition must not be.
+    let start = "# 003. ok\n\na\n\nb\n\nc\n\n[ref]: /u\n003. ok\n===\n\n[ref]\n";
+    for profile in ["rust-foundation", "rust-blog", "commonmark"] {
+        check_edits(
+            start,
+            &with_profile(profile),
+            &[Edit::Delete(0.0, 2), Edit::Undo(1)],
+        )
+        .unwrap();
+    }
+}
