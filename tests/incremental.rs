@@ -585,3 +585,21 @@ fn an_edit_after_a_paragraph_a_definition_opened() {
         .unwrap();
     }
 }
+
+/// Found by the conformance inputs' property test (seed db8f99b1 in
+/// incremental.proptest-regressions: markdown-it-footnote's examples, with
+/// a pasted definition): a footnote reference, its definition inside a
+/// block quote, and an edit below them lost the reference. Fails on main
+/// as of bd07970; passes since a body with a nested footnote definition is
+/// parsed whole (7af5128).
+#[test]
+fn an_edit_below_a_footnote_defined_in_a_quote() {
+    let start = "[^foo]\n\n> [^foo]: bar\nbaz\n\n[^ foo]: bar baz\n\n[^foo\n]: bar baz\n\nHere is an inline note.^[Inlines notes are easier to write, since\nyou don't have to pick an identifier and move down to type the\nnote.]\n";
+    let edits = [
+        Edit::Paste(0.1487687613037225, "\n[REF]: /other \"title\"\n"),
+        Edit::Delete(0.5876185551201476, 18),
+    ];
+    for profile in ["rust-foundation", "rust-blog", "commonmark"] {
+        check_edits(start, &with_profile(profile), &edits).unwrap();
+    }
+}
