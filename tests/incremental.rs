@@ -581,3 +581,47 @@ fn an_edit_beside_a_footnote_in_a_quote() {
         check_edits(start, &with_profile(profile), &edits).unwrap();
     }
 }
+
+/// Found by the conformance inputs' property test (seed 9d146d98 in
+/// incremental.proptest-regressions: CommonMark's ordered list examples,
+/// with a pasted definition): the lines after a reference definition
+/// continue the paragraph it opened, where `003. ok` cannot start a list.
+/// A window starting at the block after the definition parsed it as a
+/// list, and so did parsing that block again on its own when its slug
+/// changed; no parse starts there now.
+#[test]
+fn an_edit_after_a_paragraph_a_definition_opened() {
+    let start = "0. ok\n\n[ref]: /other \"title\"\n003. ok\n\n-1. not ok\n";
+    for profile in ["rust-foundation", "rust-blog", "commonmark"] {
+        check_edits(start, &with_profile(profile), &[Edit::Type(0.9, '<')]).unwrap();
+    }
+    // A unit whose slug changes is parsed again on its own: one after a
+    // definition must not be.
+    let start = "# 003. ok\n\na\n\nb\n\nc\n\n[ref]: /u\n003. ok\n===\n\n[ref]\n";
+    for profile in ["rust-foundation", "rust-blog", "commonmark"] {
+        check_edits(
+            start,
+            &with_profile(profile),
+            &[Edit::Delete(0.0, 2), Edit::Undo(1)],
+        )
+        .unwrap();
+    }
+}
+
+/// Found by the conformance inputs' property test (seed db8f99b1 in
+/// incremental.proptest-regressions: markdown-it-footnote's examples, with
+/// a pasted definition): a footnote reference, its definition inside a
+/// block quote, and an edit below them lost the reference. Fails on main
+/// as of bd07970; passes since a body with a nested footnote definition is
+/// parsed whole (7af5128).
+#[test]
+fn an_edit_below_a_footnote_defined_in_a_quote() {
+    let start = "[^foo]\n\n> [^foo]: bar\nbaz\n\n[^ foo]: bar baz\n\n[^foo\n]: bar baz\n\nHere is an inline note.^[Inlines notes are easier to write, since\nyou don't have to pick an identifier and move down to type the\nnote.]\n";
+    let edits = [
+        Edit::Paste(0.1487687613037225, "\n[REF]: /other \"title\"\n"),
+        Edit::Delete(0.5876185551201476, 18),
+    ];
+    for profile in ["rust-foundation", "rust-blog", "commonmark"] {
+        check_edits(start, &with_profile(profile), &edits).unwrap();
+    }
+}

@@ -197,7 +197,11 @@ const PIECEWISE_EXPANSION: usize = 100_000;
 /// pulldown-cmark's broken-link callback. A window that holds or held a
 /// reference (even one the dialect refuses) or footnote definition, a body
 /// with footnotes, or one whose
-/// references expand past [`PIECEWISE_EXPANSION`] is parsed whole.
+/// references expand past [`PIECEWISE_EXPANSION`] is parsed whole. So is a
+/// body whose window would start, or whose unit would be parsed again on
+/// its own, in the paragraph a definition opened (see
+/// [`continues_definition`]): only a parse from above the definition
+/// reads it as the whole parse does.
 #[derive(Debug, Default)]
 pub struct Session {
     /// The sanitized units, by their unsanitized HTML.
@@ -746,6 +750,7 @@ fn render_whole(
         policy,
         cache,
         refdefs: &refdefs,
+        refdef_spans: &refdef_spans,
         definitions: "",
         out: &mut out,
         kept: &mut records,
@@ -808,6 +813,10 @@ fn render_in_pieces(
     let at = olds.partition_point(|r| r.start <= prefix).max(1) - 1;
     let before = at.saturating_sub(1);
     let window_start = olds[before].start;
+    if continues_definition(old, &previous.refdef_spans, window_start) {
+        // The definition is in the unit before: a window from there holds it.
+        return None;
+    }
     // The first unit after the edit whose whole first line is untouched.
     let untouched = |r: &Record| {
         r.start >= old_end && old[..r.start].rfind('\n').is_some_and(|nl| nl >= old_end)
@@ -920,6 +929,11 @@ fn render_in_pieces(
             }
         })
         .collect();
+    // The window holds no definition: the others only move.
+    let moved = |at: usize| if at >= old_end { shift(at) } else { at };
+    for span in &mut previous.refdef_spans {
+        *span = moved(span.start)..moved(span.end);
+    }
     let mut env = Env {
         body,
         body_start,
@@ -928,6 +942,7 @@ fn render_in_pieces(
         policy,
         cache,
         refdefs: &previous.refdefs,
+        refdef_spans: &previous.refdef_spans,
         definitions: &definitions,
         out: &mut out,
         kept: &mut kept,
@@ -948,10 +963,6 @@ fn render_in_pieces(
     }
     finish(ctx, cache, policy, &mut out);
     let expansion: usize = kept.iter().map(|r| r.expansion).sum();
-    let moved = |at: usize| if at >= old_end { shift(at) } else { at };
-    for span in &mut previous.refdef_spans {
-        *span = moved(span.start)..moved(span.end);
-    }
     previous.body.clear();
     previous.body.push_str(body);
     previous.footnote_labels = labels;
@@ -969,6 +980,8 @@ struct Env<'a, 'r> {
     policy: &'r Policy,
     cache: &'r mut UnitCache,
     refdefs: &'r RefDefs,
+    /// Where the body's reference definitions are.
+    refdef_spans: &'r [Range<usize>],
     /// Every footnote definition of the body, for parsing a unit on its own.
     definitions: &'r str,
     out: &'r mut Body,
@@ -1000,6 +1013,9 @@ impl<'a> Env<'a, '_> {
             record.start = start;
             self.kept.push(record);
             return Some(());
+        }
+        if continues_definition(self.body, self.refdef_spans, start) {
+            return None;
         }
         let text = &self.body[start..end];
         let (events, own) = parse(text, start, self.options, self.refdefs, self.definitions)?;
@@ -1174,6 +1190,18 @@ fn line_start_of_block(body: &str, at: usize) -> usize {
     } else {
         at
     }
+}
+
+/// Whether the unit starting at `at` continues the paragraph a reference
+/// definition opened (one of `spans` is on the line before it, no blank
+/// line between). The parser's state there is not a fresh one (`003. ok`
+/// cannot start a list inside a paragraph): no parse may start there.
+fn continues_definition(body: &str, spans: &[Range<usize>], at: usize) -> bool {
+    let Some(before) = body[..at].strip_suffix('\n') else {
+        return false;
+    };
+    let line = before.rfind('\n').map_or(0, |i| i + 1);
+    !before[line..].trim().is_empty() && spans.iter().any(|s| s.start < at && s.end > line)
 }
 
 /// The bytes the reference links among `events` expand to (what
