@@ -196,8 +196,9 @@ const PIECEWISE_EXPANSION: usize = 100_000;
 /// Reference definitions anywhere are resolved for a window through
 /// pulldown-cmark's broken-link callback. A window that holds or held a
 /// reference (even one the dialect refuses) or footnote definition, a body
-/// with footnotes, or one whose
-/// references expand past [`PIECEWISE_EXPANSION`] is parsed whole. So is a
+/// with a footnote definition inside a block quote or a list (no unit
+/// records it), or one whose references expand past
+/// [`PIECEWISE_EXPANSION`] is parsed whole. So is a
 /// body whose window would start, or whose unit would be parsed again on
 /// its own, in the paragraph a definition opened (see
 /// [`continues_definition`]): only a parse from above the definition
