@@ -394,17 +394,20 @@ fn parse<'a>(
     let own = own
         .into_iter()
         .filter(|d| d.3.start < text.len())
-        .map(|(label, dest, title, span, refused)| {
-            (
-                label,
-                dest,
-                title,
-                span.start + offset..span.end + offset,
-                refused,
-            )
-        })
+        .map(|def| shifted(def, offset))
         .collect();
     Some((window, own))
+}
+
+/// `def` with its span moved `offset` bytes on.
+fn shifted((label, dest, title, span, refused): RefDef, offset: usize) -> RefDef {
+    (
+        label,
+        dest,
+        title,
+        span.start + offset..span.end + offset,
+        refused,
+    )
 }
 
 /// How many times [`parse_text`] parses again for HTML markdown-it refuses
@@ -616,18 +619,7 @@ fn parse_once<'a>(
         .into_iter()
         .map(|(e, r)| (e, r.start + offset..r.end + offset))
         .collect();
-    let own = own
-        .into_iter()
-        .map(|(label, dest, title, span, refused)| {
-            (
-                label,
-                dest,
-                title,
-                span.start + offset..span.end + offset,
-                refused,
-            )
-        })
-        .collect();
+    let own = own.into_iter().map(|def| shifted(def, offset)).collect();
     (events, own)
 }
 
