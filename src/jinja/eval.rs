@@ -76,6 +76,18 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The value as markup: its text, HTML-escaped unless it is safe.
+    pub(super) fn markup(&self) -> Cow<'a, str> {
+        match self {
+            Value::Safe(s) => s.clone(),
+            _ => {
+                let mut out = String::new();
+                escape_html(&mut out, &self.text());
+                Cow::Owned(out)
+            }
+        }
+    }
+
     /// Writes the value as minijinja displays it: strings as themselves at
     /// the top, quoted inside lists and tables.
     fn write_repr(&self, out: &mut String, nested: bool) {
@@ -312,7 +324,7 @@ fn write_seq<'a>(out: &mut String, items: impl Iterator<Item = Value<'a>>) {
 }
 
 /// Writes `text` escaped for HTML as minijinja does: `& < > " '` and `/`.
-pub(super) fn escape_html(out: &mut String, text: &str) {
+fn escape_html(out: &mut String, text: &str) {
     let mut last = 0;
     for (i, b) in text.bytes().enumerate() {
         let entity = match b {
@@ -517,11 +529,7 @@ impl<'a> State<'a> {
                 let markup = safe(&a) != safe(&b) && self.escape == Escape::Html;
                 let mut s = String::new();
                 for v in [&a, &b] {
-                    if markup && !safe(v) {
-                        escape_html(&mut s, &v.text());
-                    } else {
-                        s.push_str(&v.text());
-                    }
+                    s.push_str(&if markup { v.markup() } else { v.text() });
                 }
                 if s.len() > MAX_OUTPUT {
                     return Err(Stop::TooLong);

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::eval::{escape_html, Value};
+use super::eval::Value;
 use super::Escape;
 
 /// A filter, by name (`e` and `d` are Jinja's short names).
@@ -126,14 +126,7 @@ pub(super) fn apply<'a>(
                 value
             }
         }
-        Name::Escape => match value {
-            Value::Safe(_) => value,
-            _ => {
-                let mut out = String::new();
-                escape_html(&mut out, &value.text());
-                Value::Safe(Cow::Owned(out))
-            }
-        },
+        Name::Escape => Value::Safe(value.markup()),
         Name::Safe => Value::Safe(value.text()),
         Name::Length => match value.len() {
             Some(n) => Value::Int(i64::try_from(n).unwrap_or(i64::MAX)),
@@ -206,10 +199,8 @@ pub(super) fn apply<'a>(
             // escaped first and the result is markup.
             let markup = escape == Escape::Html && (safe(&value) || safe(from) || safe(to));
             let format = |v: &Value<'a>| {
-                if markup && !safe(v) {
-                    let mut out = String::new();
-                    escape_html(&mut out, &v.text());
-                    out
+                if markup {
+                    v.markup().into_owned()
                 } else {
                     text(v)
                 }

@@ -632,11 +632,17 @@ impl Tokens<'_> {
         }
     }
 
-    fn expr(&mut self) -> Result<Expr, Error> {
+    /// One level deeper into an expression, or the error past [`MAX_DEPTH`].
+    fn deeper(&mut self) -> Result<(), Error> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.error(&format!("an expression nests more than {MAX_DEPTH} deep")));
         }
+        Ok(())
+    }
+
+    fn expr(&mut self) -> Result<Expr, Error> {
+        self.deeper()?;
         let mut value = self.or()?;
         // `then if cond else otherwise`
         while self.eat_word("if") {
@@ -670,10 +676,7 @@ impl Tokens<'_> {
 
     fn not(&mut self) -> Result<Expr, Error> {
         if self.eat_word("not") {
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(self.error(&format!("an expression nests more than {MAX_DEPTH} deep")));
-            }
+            self.deeper()?;
             let inner = self.not()?;
             self.depth -= 1;
             return Ok(Expr::Not(Box::new(inner)));
