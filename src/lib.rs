@@ -15,7 +15,6 @@
 pub mod diagnostic;
 pub mod front_matter;
 pub mod header;
-pub mod jinja;
 pub mod markdown;
 pub mod options;
 pub mod page;
@@ -23,6 +22,10 @@ pub mod patch;
 pub mod profile;
 pub mod sanitize;
 pub mod template;
+
+/// The header and permalink templates' engine: the crate
+/// `post-preview-jinja` (`crates/jinja`).
+pub use post_preview_jinja as jinja;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

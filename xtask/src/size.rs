@@ -98,7 +98,10 @@ const GROUPS: &[(&str, &[&str])] = &[
             "serde_core",
         ],
     ),
-    ("post-preview's own code", &["post_preview"]),
+    (
+        "post-preview's own code",
+        &["post_preview", "post_preview_jinja"],
+    ),
     (
         "wasm-bindgen glue",
         &["wasm_bindgen", "js_sys", "web_sys", "serde_wasm_bindgen"],

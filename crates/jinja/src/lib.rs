@@ -56,8 +56,6 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
-use crate::diagnostic::LineIndex;
-
 /// The most bytes one render may write.
 pub const MAX_OUTPUT: usize = 1 << 20;
 
@@ -103,7 +101,15 @@ pub enum ErrorKind {
 
 impl Error {
     fn at(source: &str, offset: usize, message: String) -> Error {
-        let (line, column) = LineIndex::new(source).line_col(offset.min(source.len()));
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &source[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let line = count(before.matches('\n').count() + 1);
+        let column = count(before[line_start..].chars().count() + 1);
         Error {
             kind: ErrorKind::Invalid,
             line,
