@@ -50,11 +50,13 @@ fn reduced(c: char) -> Option<&'static str> {
 fn lookup(code: u32) -> Option<&'static str> {
     let mut at = 0u32;
     let mut offset = 0usize;
-    for (gap, len) in table::CODES.iter().zip(table::LENGTHS) {
+    for (gap, len) in table::CODES.iter().zip(&table::LENGTHS) {
         at += u32::from(*gap);
         let len = usize::from(*len);
         if at == code {
-            return table::TEXT.get(offset..offset + len);
+            return table::TEXT
+                .get(offset..offset + len)
+                .and_then(|text| std::str::from_utf8(text).ok());
         }
         if at > code {
             return None;
@@ -160,18 +162,25 @@ mod tests {
             "//! more than a dash in a slug ({} of them), and what it leaves. Do not edit.\n\n",
             codes.len()
         ));
+        // Statics of fixed size, not `&[…]` constants: the link map then
+        // names their bytes, and `cargo xtask size` counts them here.
         out.push_str("/// The gap from the previous entry's code point (from 0 for the first).\n");
         out.push_str(&format!(
-            "pub(super) const CODES: &[u16] = &[\n{}];\n\n",
+            "pub(super) static CODES: [u16; {}] = [\n{}];\n\n",
+            codes.len(),
             list(&codes)
         ));
         out.push_str("/// Each entry's length in `TEXT`.\n");
         out.push_str(&format!(
-            "pub(super) const LENGTHS: &[u8] = &[\n{}];\n\n",
+            "pub(super) static LENGTHS: [u8; {}] = [\n{}];\n\n",
+            lengths.len(),
             list(&lengths)
         ));
-        out.push_str("/// What the entries leave in a slug, one after the other.\n");
-        out.push_str(&format!("pub(super) const TEXT: &str = {text:?};\n"));
+        out.push_str("/// What the entries leave in a slug, one after the other (ASCII).\n");
+        out.push_str(&format!(
+            "pub(super) static TEXT: [u8; {}] = *b{text:?};\n",
+            text.len()
+        ));
         out
     }
 

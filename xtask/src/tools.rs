@@ -132,6 +132,36 @@ pub fn ensure_wasm_bindgen(root: &Path) -> Result<Bindgen> {
     })
 }
 
+/// The twiggy release `cargo xtask size` reads dominator trees with.
+pub const TWIGGY_VERSION: &str = "0.8.0";
+
+/// Finds `twiggy` at [`TWIGGY_VERSION`] (on PATH or in cargo's bin
+/// directory), or installs it with `cargo install twiggy --version =…`.
+pub fn ensure_twiggy() -> Result<PathBuf> {
+    let find = || {
+        [on_path("twiggy"), cargo_bin("twiggy")]
+            .into_iter()
+            .flatten()
+            .find(|path| tool_version(path).as_deref() == Some(TWIGGY_VERSION))
+    };
+    if let Some(found) = find() {
+        eprintln!("twiggy: {} is {TWIGGY_VERSION}", found.display());
+        return Ok(found);
+    }
+    eprintln!("twiggy {TWIGGY_VERSION}: not installed; installing from crates.io (a few minutes)");
+    let version = format!("={TWIGGY_VERSION}");
+    if run(cargo().args(["install", "twiggy", "--locked", "--version", &version])).is_err() {
+        run(cargo().args(["install", "twiggy", "--version", &version]))?;
+    }
+    find().ok_or_else(|| {
+        Error::new(format!(
+            "installed twiggy {TWIGGY_VERSION}, but cannot find it: add cargo's bin directory \
+             ({}) to PATH",
+            cargo_home().join("bin").display()
+        ))
+    })
+}
+
 fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
