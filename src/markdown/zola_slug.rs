@@ -43,25 +43,53 @@ fn reduced(c: char) -> Option<&'static str> {
     Some(lookup(code).unwrap_or("-"))
 }
 
+/// Entries between two [`INDEX`] points.
+const STRIDE: usize = 64;
+
+/// Every [`STRIDE`]th entry's code point and offset in `TEXT`, computed
+/// when the crate is compiled: a lookup walks at most one stride, so a
+/// heading of 100,000 emoji costs 100,000 short walks, not a walk of the
+/// whole table each.
+static INDEX: [(u32, u32); table::CODES.len().div_ceil(STRIDE)] = index();
+
+const fn index() -> [(u32, u32); table::CODES.len().div_ceil(STRIDE)] {
+    let mut out = [(0, 0); table::CODES.len().div_ceil(STRIDE)];
+    let (mut i, mut code, mut offset) = (0, 0u32, 0u32);
+    while i < table::CODES.len() {
+        code += table::CODES[i] as u32;
+        if i % STRIDE == 0 {
+            out[i / STRIDE] = (code, offset);
+        }
+        offset += table::LENGTHS[i] as u32;
+        i += 1;
+    }
+    out
+}
+
 /// The table's entry for `code`: `CODES` holds the gaps between successive
-/// code points, `LENGTHS` each entry's length in `TEXT`. Walking 5,000
-/// small numbers costs little next to a heading's allocation, and keeps the
-/// table a third of the size of a `(u32, &str)` array.
+/// code points, `LENGTHS` each entry's length in `TEXT`; [`INDEX`] says
+/// where to start walking them.
 fn lookup(code: u32) -> Option<&'static str> {
-    let mut at = 0u32;
-    let mut offset = 0usize;
-    for (gap, len) in table::CODES.iter().zip(&table::LENGTHS) {
-        at += u32::from(*gap);
-        let len = usize::from(*len);
+    let block = INDEX
+        .partition_point(|&(at, _)| at <= code)
+        .checked_sub(1)?;
+    let (mut at, mut offset) = INDEX[block];
+    let first = block * STRIDE;
+    let last = (first + STRIDE).min(table::CODES.len());
+    for i in first..last {
+        if i > first {
+            at += u32::from(table::CODES[i]);
+        }
+        let len = usize::from(table::LENGTHS[i]);
         if at == code {
             return table::TEXT
-                .get(offset..offset + len)
+                .get(offset as usize..offset as usize + len)
                 .and_then(|text| std::str::from_utf8(text).ok());
         }
         if at > code {
             return None;
         }
-        offset += len;
+        offset += len as u32;
     }
     None
 }

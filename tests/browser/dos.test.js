@@ -25,9 +25,11 @@ const MEASURABLE_MS = 15;
 const RUNS = 3;
 
 const rep = (s, n) => s.repeat(n);
+const ZOLA_FM = '+++\ntitle = "x"\npath = "2024/01/01/x"\nauthors = ["a"]\n+++\n';
+const RUST_BLOG = () => ({ profile: "rust-blog" });
 const lines = (n, f) => Array.from({ length: n }, (_, i) => f(i)).join("");
 
-/** name → [n, (n) => source, expected diagnostic (regexp) or null]. */
+/** name → [n, (n) => source, expected diagnostic (regexp) or null, (n) => render options (default {})]. */
 const INPUTS = {
   // CommonMark's pathological inputs (cmark test/pathological_tests.py), 30,000+ repetitions.
   "nested strong emphasis": [30_000, (n) => `${rep("*a **a ", n)}b${rep(" a** a*", n)}`],
@@ -120,17 +122,24 @@ const INPUTS = {
   "TOML nested 10,000 deep (inline tables)": [10_000, (n) => `+++\nx = ${rep("{a=", n)}1${rep("}", n)}\n+++\nb\n`, /nest|limit/i],
   "front matter over the size limit": [100_000, (n) => `---\n${rep("k: v\n", n)}---\nb\n`, /front matter is \d+ bytes/],
   "lone surrogates": [100_000, (n) => rep("a\uD800b\uDC00 ", n)],
+  // Site profiles: the rust-blog profile's Zola rules, and a site's own profile text.
+  "Zola heading id of many emoji": [200_000, (n) => `${ZOLA_FM}# ${rep("\u{1F980}", n)}\n`, null, RUST_BLOG],
+  "Zola heading ids, all the same": [30_000, (n) => `${ZOLA_FM}${rep("# \u00e9t\u00e9 \u{1F980}\n", n)}`, null, RUST_BLOG],
+  "Zola shortcode calls": [30_000, (n) => `${ZOLA_FM}${rep("{{ f(a=1) }} ", n)}`, /calls a shortcode/, RUST_BLOG],
+  "header template over a long author list": [50_000, (n) => `+++\ntitle = "x"\npath = "2024/01/01/x"\nauthors = [${rep('"a",', n)}]\n+++\nb\n`, null, RUST_BLOG],
+  "a profile nested 10,000 deep": [10_000, () => "b\n", /nested more than/, (n) => ({ profile: `name = "x"\n[markdown]\nx = ${rep("[", n)}${rep("]", n)}\n` })],
+  "a profile of many unknown keys": [20_000, () => "b\n", /unknown key/, (n) => ({ profile: `name = "x"\n${lines(n, (i) => `k${i} = 1\n`)}` })],
 };
 
 const PAGE = "/__dos__/page.html";
 const BOOT_JS = `import init, * as pp from "/pkg/post_preview.js";
 await init();
 window.pp = pp;
-window.ppTime = (source, runs) => {
+window.ppTime = (source, runs, options) => {
   let best = Infinity, out = null;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const p = pp.render(source, {});
+    const p = pp.render(source, options);
     const ms = performance.now() - t0;
     if (ms < best) best = ms;
     out = p;
@@ -173,16 +182,16 @@ after(async () => {
   }
 });
 
-async function time(source, runs = RUNS) {
+async function time({ source, options }, runs = RUNS) {
   return page.evaluate(
-    ({ source, runs }) => {
+    ({ source, options, runs }) => {
       try {
-        return window.ppTime(source, runs);
+        return window.ppTime(source, runs, options);
       } catch (e) {
         return { error: String(e), trap: e instanceof WebAssembly.RuntimeError };
       }
     },
-    { source, runs },
+    { source, options, runs },
   );
 }
 
@@ -193,8 +202,13 @@ describe("dos: hostile inputs in the wasm, one module instance", () => {
     assert.ok(reference.length > 1000);
   });
 
-  for (const [name, [n, make, diagnostic]] of Object.entries(INPUTS)) {
+  for (const [name, [n, source, diagnostic, options = () => ({})]] of Object.entries(INPUTS)) {
     test(name, { timeout: 120_000 }, async () => {
+      // An input's size is its source's and its profile text's.
+      const make = (k) => {
+        const [text, opts] = [source(k), options(k)];
+        return { source: text, options: opts, length: text.length + (opts.profile?.length ?? 0) };
+      };
       const small = make(n);
       const big = make(2 * n);
       const measure = async (runs) => {
@@ -261,7 +275,7 @@ describe("dos: hostile inputs in the wasm, one module instance", () => {
     const example = await exampleText();
     const body = example.slice(example.indexOf("\n---", 3) + 4);
     const source = example + body.repeat(Math.ceil(5_000_000 / body.length));
-    const r = await time(source, 2);
+    const r = await time({ source, options: {} }, 2);
     if (r.error) {
       if (r.trap) traps++;
       assert.fail(r.error);
