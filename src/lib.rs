@@ -129,7 +129,10 @@ pub struct Rendered {
     /// header of the last version whose front matter could be read is shown
     /// instead of an empty one, until it can be read again (the error is in
     /// the diagnostics). Never true for the first render of a [`Renderer`],
-    /// so never for [`render`].
+    /// so never for [`render`], nor for a render of another document: one
+    /// that shares less than half of the previous render's text (what the
+    /// two have in common at the start and at the end), as when a host
+    /// opens another post or the author pastes over the whole text.
     pub header_stale: bool,
 }
 
@@ -161,6 +164,9 @@ pub struct Renderer {
     /// The header of the last render whose front matter could be read, shown
     /// (marked stale) while it cannot: see [`Rendered::header_stale`].
     last_header: Option<String>,
+    /// The previous render's source (truncated as it was rendered), to tell
+    /// an edit from another document.
+    previous_source: String,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -185,6 +191,20 @@ struct Head {
     header: Option<Result<String, header::Failure>>,
 }
 
+/// Whether `new` is an edit of `old` rather than another text: what the two
+/// share at the start and at the end is at least half of `old`.
+fn edited_from(old: &str, new: &str) -> bool {
+    let (old, new) = (old.as_bytes(), new.as_bytes());
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    2 * (prefix + suffix) >= old.len()
+}
+
 impl Renderer {
     /// A renderer with `options` and an empty cache.
     pub fn new(options: Options) -> Self {
@@ -195,6 +215,7 @@ impl Renderer {
             policy: None,
             head: None,
             last_header: None,
+            previous_source: String::new(),
         }
     }
 
@@ -240,6 +261,13 @@ impl Renderer {
         let profile = &resolved.profile;
         let full = source;
         let source = truncate(full);
+        // Another document (opened, or pasted over the whole text) does not
+        // inherit the last one's header.
+        if !edited_from(&self.previous_source, source) {
+            self.last_header = None;
+        }
+        self.previous_source.clear();
+        self.previous_source.push_str(source);
         let index = LineIndex::new(source);
         let site_base = options
             .base_url

@@ -364,15 +364,31 @@ fn front_matter_edits_show() {
 
 /// What the header of a [`Renderer`]'s render must be: a whole render's,
 /// except while the front matter cannot be read after a version that could
-/// be: then that version's header, marked stale.
+/// be (of the same document: an edit that kept half of the text or more):
+/// then that version's header, marked stale.
 #[derive(Default)]
 struct Header {
     /// The header of the last version whose front matter could be read.
     last: Option<String>,
+    /// The text checked before.
+    previous: String,
 }
 
 impl Header {
     fn check(&mut self, rendered: &Rendered, text: &str, options: &Options) {
+        let old = std::mem::replace(&mut self.previous, text.to_owned());
+        let start = old
+            .bytes()
+            .zip(text.bytes())
+            .position(|(a, b)| a != b)
+            .unwrap_or(old.len().min(text.len()));
+        let (old_rest, new_rest) = (&old.as_bytes()[start..], &text.as_bytes()[start..]);
+        let end = (0..old_rest.len().min(new_rest.len()))
+            .find(|&i| old_rest[old_rest.len() - 1 - i] != new_rest[new_rest.len() - 1 - i])
+            .unwrap_or(old_rest.len().min(new_rest.len()));
+        if (start + end) * 2 < old.len() {
+            self.last = None; // another document
+        }
         let broken = front_matter::parse(text, &LineIndex::new(text)).broken;
         let whole = render(text, options).header_html;
         let header = &rendered.preview.header_html;
@@ -438,6 +454,29 @@ fn a_broken_front_matter_keeps_the_last_header() {
     assert!(!done.header_stale);
     assert!(done.preview.header_html.contains("<h1>Hello, world</h1>"));
     assert!(done.preview.header_html.contains(">b</a>"));
+}
+
+/// Opening another post whose front matter cannot be read (the whole text
+/// replaced) shows that post's empty header, not the previous post's marked
+/// stale; the same broken front matter typed into the post does.
+#[test]
+fn another_post_does_not_inherit_the_last_header() {
+    let first = "---\ntitle: First post\n---\nThe first post's body, long enough to matter.\n";
+    let other = "---\ntitle: \"Second\n---\nAnother body altogether, of another post.\n";
+    let mut renderer = Renderer::new(Options::default());
+    let mut header = Header::default();
+    let shown = renderer.render(first);
+    header.check(&shown, first, &Options::default());
+    let opened = renderer.render(other);
+    header.check(&opened, other, &Options::default());
+    assert!(!opened.header_stale);
+    assert!(!opened.preview.header_html.contains("First post"));
+    // Back to the first post, then the same quote typed into its title.
+    renderer.render(first);
+    let typed = first.replace("title: First", "title: \"First");
+    let edited = renderer.render(&typed);
+    assert!(edited.header_stale);
+    assert!(edited.preview.header_html.contains("First post"));
 }
 
 /// Renders corpus post number `post`, then makes `edits` one after another:
