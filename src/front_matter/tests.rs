@@ -764,22 +764,16 @@ fn oversize_block() {
     assert!(parse(&at_limit, &index).diagnostics.is_empty());
 }
 
-/// Runs `f` on a thread with a small stack, as on wasm, and checks it is fast.
+/// Runs `f` on a thread with a small stack, as on wasm (a stack overflow
+/// fails the test). How long these inputs take is the hostile-input
+/// suite's to measure (`tests/browser/dos.test.js`), not a timed test's.
 fn small_stack(f: impl FnOnce() -> String + Send + 'static) -> String {
-    let start = std::time::Instant::now();
-    let out = std::thread::Builder::new()
+    std::thread::Builder::new()
         .stack_size(256 * 1024)
         .spawn(f)
         .unwrap()
         .join()
-        .unwrap();
-    // Generous for slow CI and debug builds; these take milliseconds.
-    assert!(
-        start.elapsed() < std::time::Duration::from_secs(2),
-        "{:?}",
-        start.elapsed()
-    );
-    out
+        .unwrap()
 }
 
 #[test]
