@@ -4,15 +4,18 @@
 //! The text is parsed with [`toml::de::DeTable`] (which keeps spans) and
 //! read by hand rather than through serde's derived code: that code, one
 //! state machine per struct and type, weighed 30 KiB gzipped in the wasm
-//! module. Unknown keys, wrong types and unknown names are all reported,
-//! not only the first.
+//! module. The reading is driven by one table per TOML table ([`Table`]:
+//! each key's name and [`Kind`], the kind holding the function that stores
+//! a value), so that one function reads every string, one every list, and
+//! so on; the texts of mistakes are written only when there is one.
+//! Unknown keys, wrong types and unknown names are all reported, not only
+//! the first.
 
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::{
-    AnchorPosition, Dialect, ExternalLinks, FieldSpec, FieldType, Footnotes, FrontMatterRules,
-    Header, HeadingAnchor, HeadingIds, Links, Markdown, Profile, RelativeTo, TemplateChecks,
+    AnchorPosition, Dialect, FieldSpec, FieldType, Footnotes, HeadingIds, Profile, RelativeTo,
     TemplateEngine,
 };
 use crate::front_matter::Format;
@@ -58,457 +61,548 @@ pub(super) fn read(text: &str) -> Result<(Profile, Places), Vec<(usize, String)>
     let mut reader = Reader {
         errors: vec![],
         places: Places::default(),
+        profile: Profile::default(),
+        field: blank_field(),
+        requires_at: 0,
     };
-    let profile = reader.profile(table.get_ref());
+    let (present, _) = reader.table(table.get_ref(), &PROFILE);
+    if present & 1 == 0 {
+        reader.error(
+            0,
+            "the profile has no `name`: say which site it describes, e.g. `name = \"my-site\"`"
+                .to_owned(),
+        );
+    }
+    // With a mistake, what was read is not used: a value is stored only
+    // when it is right, and nothing is undone when a later one is wrong.
     if reader.errors.is_empty() {
-        Ok((profile, reader.places))
+        Ok((reader.profile, reader.places))
     } else {
         Err(reader.errors)
     }
 }
 
+/// What is being read: the profile so far, and the mistakes.
 struct Reader {
     errors: Vec<(usize, String)>,
     places: Places,
+    profile: Profile,
+    /// The `[[front_matter.fields]]` entry being read.
+    field: FieldSpec,
+    /// Where its `requires` is (the entry's start when it has none).
+    requires_at: usize,
 }
 
-/// Stores `value` in `slot` when there is one.
-fn set<T>(slot: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *slot = value;
+/// A field before its keys are read.
+fn blank_field() -> FieldSpec {
+    FieldSpec {
+        key: String::new(),
+        kind: FieldType::Any,
+        required: false,
+        recommended: false,
+        missing: None,
+        aliases: vec![],
+        max_chars: None,
+        requires: vec![],
     }
 }
 
-const PROFILE_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "markdown",
-    "links",
-    "front_matter",
-    "template",
-    "header",
-];
-const MARKDOWN_KEYS: &[&str] = &[
-    "dialect",
-    "raw_html",
-    "breaks",
-    "linkify",
-    "smart_punctuation",
-    "tables",
-    "strikethrough",
-    "task_lists",
-    "heading_attributes",
-    "footnotes",
-    "heading_ids",
-    "heading_anchor",
-    "external_links",
-    "summary_marker",
-    "internal_link_prefix",
-];
-const LINKS_KEYS: &[&str] = &["base_url", "relative_to", "permalink"];
-const FRONT_MATTER_KEYS: &[&str] = &["formats", "date_from", "fields"];
-const FIELD_KEYS: &[&str] = &[
-    "key",
-    "type",
-    "required",
-    "recommended",
-    "missing",
-    "aliases",
-    "max_chars",
-    "requires",
-];
-const TEMPLATE_KEYS: &[&str] = &["engine", "shortcodes"];
-const HEADER_KEYS: &[&str] = &["template", "hidden_tags"];
+/// A TOML table of the profile: its path (`""` for the top) and its keys,
+/// in the order the message about an unknown key lists them.
+struct Table {
+    path: &'static str,
+    keys: &'static [(&'static str, Kind)],
+    /// The mistake when the first key is missing or wrong.
+    needs_first: Option<&'static str>,
+}
 
-const DIALECTS: &[(&str, Dialect)] = &[
-    ("pulldown-cmark", Dialect::PulldownCmark),
-    ("markdown-it", Dialect::MarkdownIt),
-];
-const FOOTNOTES: &[(&str, Footnotes)] = &[
-    ("none", Footnotes::None),
-    ("pulldown-cmark", Footnotes::PulldownCmark),
-    ("markdown-it", Footnotes::MarkdownIt),
-    ("bottom", Footnotes::Bottom),
-];
-const HEADING_IDS: &[(&str, HeadingIds)] = &[
-    ("none", HeadingIds::None),
-    ("markdown-it-anchor", HeadingIds::MarkdownItAnchor),
-    ("zola", HeadingIds::Zola),
-];
-const POSITIONS: &[(&str, AnchorPosition)] = &[
-    ("start", AnchorPosition::Start),
-    ("end", AnchorPosition::End),
-];
-const RELATIVE_TO: &[(&str, RelativeTo)] =
-    &[("site", RelativeTo::Site), ("page", RelativeTo::Page)];
-const FORMATS: &[(&str, Format)] = &[("yaml", Format::Yaml), ("toml", Format::Toml)];
-const ENGINES: &[(&str, TemplateEngine)] = &[
-    ("none", TemplateEngine::None),
-    ("liquid", TemplateEngine::Liquid),
-    ("zola", TemplateEngine::Zola),
-];
-const FIELD_TYPES: &[(&str, FieldType)] = &[
-    ("text", FieldType::Text),
-    ("names", FieldType::Names),
-    ("list", FieldType::List),
-    ("strings", FieldType::Strings),
-    ("date", FieldType::Date),
-    ("bool", FieldType::Bool),
-    ("url", FieldType::Url),
-    ("url-map", FieldType::UrlMap),
-    ("table", FieldType::Table),
-    ("date-path", FieldType::DatePath),
-    ("any", FieldType::Any),
-];
+/// What a key's value must be, and what stores it (given the value's
+/// offset when where it is written matters later).
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A string.
+    Text(fn(&mut Reader, String, usize)),
+    /// `true` or `false`.
+    Bool(fn(&mut Reader, bool)),
+    /// A whole number, 0 or more.
+    Count(fn(&mut Reader, usize)),
+    /// One of these names; stored by its index.
+    Choice(&'static [&'static str], fn(&mut Reader, usize)),
+    /// A list of strings.
+    Texts(fn(&mut Reader, Vec<String>, usize)),
+    /// A table.
+    Table(&'static Table),
+    /// `front_matter.formats`: a list of [`FORMATS`].
+    Formats,
+    /// `front_matter.fields`: a list of [`FIELD`] tables.
+    Fields,
+}
+
+const PROFILE: Table = Table {
+    path: "",
+    keys: &[
+        ("name", Kind::Text(|r, v, _| r.profile.name = v)),
+        ("description", Kind::Text(|r, v, _| r.profile.description = v)),
+        ("markdown", Kind::Table(&MARKDOWN)),
+        ("links", Kind::Table(&LINKS)),
+        ("front_matter", Kind::Table(&FRONT_MATTER)),
+        ("template", Kind::Table(&TEMPLATE)),
+        ("header", Kind::Table(&HEADER)),
+    ],
+    needs_first: None,
+};
+
+const MARKDOWN: Table = Table {
+    path: "markdown",
+    keys: &[
+        (
+            "dialect",
+            Kind::Choice(&["pulldown-cmark", "markdown-it"], |r, i| {
+                r.profile.markdown.dialect = [Dialect::PulldownCmark, Dialect::MarkdownIt][i];
+            }),
+        ),
+        ("raw_html", Kind::Bool(|r, v| r.profile.markdown.raw_html = v)),
+        ("breaks", Kind::Bool(|r, v| r.profile.markdown.breaks = v)),
+        ("linkify", Kind::Bool(|r, v| r.profile.markdown.linkify = v)),
+        (
+            "smart_punctuation",
+            Kind::Bool(|r, v| r.profile.markdown.smart_punctuation = v),
+        ),
+        ("tables", Kind::Bool(|r, v| r.profile.markdown.tables = v)),
+        (
+            "strikethrough",
+            Kind::Bool(|r, v| r.profile.markdown.strikethrough = v),
+        ),
+        ("task_lists", Kind::Bool(|r, v| r.profile.markdown.task_lists = v)),
+        (
+            "heading_attributes",
+            Kind::Bool(|r, v| r.profile.markdown.heading_attributes = v),
+        ),
+        (
+            "footnotes",
+            Kind::Choice(
+                &["none", "pulldown-cmark", "markdown-it", "bottom"],
+                |r, i| {
+                    r.profile.markdown.footnotes = [
+                        Footnotes::None,
+                        Footnotes::PulldownCmark,
+                        Footnotes::MarkdownIt,
+                        Footnotes::Bottom,
+                    ][i];
+                },
+            ),
+        ),
+        (
+            "heading_ids",
+            Kind::Choice(&["none", "markdown-it-anchor", "zola"], |r, i| {
+                r.profile.markdown.heading_ids =
+                    [HeadingIds::None, HeadingIds::MarkdownItAnchor, HeadingIds::Zola][i];
+            }),
+        ),
+        ("heading_anchor", Kind::Table(&HEADING_ANCHOR)),
+        ("external_links", Kind::Table(&EXTERNAL_LINKS)),
+        (
+            "summary_marker",
+            Kind::Text(|r, v, _| r.profile.markdown.summary_marker = Some(v)),
+        ),
+        (
+            "internal_link_prefix",
+            Kind::Text(|r, v, _| r.profile.markdown.internal_link_prefix = Some(v)),
+        ),
+    ],
+    needs_first: None,
+};
+
+const HEADING_ANCHOR: Table = Table {
+    path: "markdown.heading_anchor",
+    keys: &[
+        (
+            "html",
+            Kind::Text(|r, v, at| {
+                r.places.anchor_html = at;
+                r.profile.markdown.heading_anchor.get_or_insert_default().html = v;
+            }),
+        ),
+        (
+            "position",
+            Kind::Choice(&["start", "end"], |r, i| {
+                r.profile.markdown.heading_anchor.get_or_insert_default().position =
+                    [AnchorPosition::Start, AnchorPosition::End][i];
+            }),
+        ),
+    ],
+    needs_first: Some("`markdown.heading_anchor` needs `html`, the markup of the anchor"),
+};
+
+const EXTERNAL_LINKS: Table = Table {
+    path: "markdown.external_links",
+    keys: &[(
+        "rel",
+        Kind::Texts(|r, v, _| r.profile.markdown.external_links.rel = v),
+    )],
+    needs_first: None,
+};
+
+const LINKS: Table = Table {
+    path: "links",
+    keys: &[
+        (
+            "base_url",
+            Kind::Text(|r, v, _| r.profile.links.base_url = Some(v)),
+        ),
+        (
+            "relative_to",
+            Kind::Choice(&["site", "page"], |r, i| {
+                r.profile.links.relative_to = [RelativeTo::Site, RelativeTo::Page][i];
+            }),
+        ),
+        (
+            "permalink",
+            Kind::Text(|r, v, at| {
+                r.places.permalink = Some(at);
+                r.profile.links.permalink = Some(v);
+            }),
+        ),
+    ],
+    needs_first: None,
+};
+
+const FRONT_MATTER: Table = Table {
+    path: "front_matter",
+    keys: &[
+        ("formats", Kind::Formats),
+        (
+            "date_from",
+            Kind::Text(|r, v, at| {
+                r.places.date_from = at;
+                r.profile.front_matter.date_from = Some(v);
+            }),
+        ),
+        ("fields", Kind::Fields),
+    ],
+    needs_first: None,
+};
+
+/// The names of [`Format`]s, by index.
+const FORMATS: &[&str] = &["yaml", "toml"];
+
+/// One `[[front_matter.fields]]` entry; `key` and `type` are needed.
+const FIELD: Table = Table {
+    path: "front_matter.fields",
+    keys: &[
+        ("key", Kind::Text(|r, v, _| r.field.key = v)),
+        (
+            "type",
+            Kind::Choice(
+                &[
+                    "text",
+                    "names",
+                    "list",
+                    "strings",
+                    "date",
+                    "bool",
+                    "url",
+                    "url-map",
+                    "table",
+                    "date-path",
+                    "any",
+                ],
+                |r, i| {
+                    r.field.kind = [
+                        FieldType::Text,
+                        FieldType::Names,
+                        FieldType::List,
+                        FieldType::Strings,
+                        FieldType::Date,
+                        FieldType::Bool,
+                        FieldType::Url,
+                        FieldType::UrlMap,
+                        FieldType::Table,
+                        FieldType::DatePath,
+                        FieldType::Any,
+                    ][i];
+                },
+            ),
+        ),
+        ("required", Kind::Bool(|r, v| r.field.required = v)),
+        ("recommended", Kind::Bool(|r, v| r.field.recommended = v)),
+        ("missing", Kind::Text(|r, v, _| r.field.missing = Some(v))),
+        ("aliases", Kind::Texts(|r, v, _| r.field.aliases = v)),
+        ("max_chars", Kind::Count(|r, v| r.field.max_chars = Some(v))),
+        (
+            "requires",
+            Kind::Texts(|r, v, at| {
+                r.requires_at = at;
+                r.field.requires = v;
+            }),
+        ),
+    ],
+    needs_first: None,
+};
+
+const TEMPLATE: Table = Table {
+    path: "template",
+    keys: &[
+        (
+            "engine",
+            Kind::Choice(&["none", "liquid", "zola"], |r, i| {
+                r.profile.template.engine = [
+                    TemplateEngine::None,
+                    TemplateEngine::Liquid,
+                    TemplateEngine::Zola,
+                ][i];
+            }),
+        ),
+        (
+            "shortcodes",
+            Kind::Texts(|r, v, _| r.profile.template.shortcodes = v),
+        ),
+    ],
+    needs_first: None,
+};
+
+const HEADER: Table = Table {
+    path: "header",
+    keys: &[
+        (
+            "template",
+            Kind::Text(|r, v, at| {
+                r.places.template = Some(at);
+                r.profile.header.template = v;
+            }),
+        ),
+        (
+            "hidden_tags",
+            Kind::Texts(|r, v, _| r.profile.header.hidden_tags = v),
+        ),
+    ],
+    needs_first: None,
+};
+
+/// Writes key `name` of the table at `path` as the profile says it.
+fn push_key(out: &mut String, path: &str, name: &str) {
+    if !path.is_empty() {
+        out.push_str(path);
+        out.push('.');
+    }
+    out.push_str(name);
+}
 
 impl Reader {
     fn error(&mut self, at: usize, message: String) {
         self.errors.push((at, message));
     }
 
-    /// The entries of `table` (at `path`, `""` for the top); a key not in
-    /// `keys` is an error.
-    fn entries<'t, 'i>(
-        &mut self,
-        table: &'t DeTable<'i>,
-        path: &str,
-        keys: &[&str],
-    ) -> Vec<(&'t str, String, &'t Item<'i>)> {
-        // In the table's order: what is read does not depend on it, and
-        // the mistakes are sorted by position afterwards.
-        let mut out = Vec::with_capacity(table.len());
+    /// Reads `table` by `schema`: every unknown key is a mistake (all of
+    /// them first), then each known key's value is read, in the table's
+    /// order. Returns which of the schema's keys are present, and which of
+    /// them were right, as bit sets.
+    fn table(&mut self, table: &DeTable, schema: &Table) -> (u32, u32) {
+        for (key, _) in table.iter() {
+            if find(schema, key.get_ref()).is_none() {
+                self.unknown(key.span().start, schema, key.get_ref());
+            }
+        }
+        let (mut present, mut right) = (0, 0);
         for (key, value) in table.iter() {
-            let name: &str = key.get_ref();
-            let full = if path.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{path}.{name}")
-            };
-            if keys.contains(&name) {
-                out.push((name, full, value));
-            } else {
-                let within = if path.is_empty() {
-                    "a profile".to_owned()
-                } else {
-                    format!("`[{path}]`")
-                };
-                self.error(
-                    key.span().start,
-                    format!(
-                        "unknown key `{full}`: the keys of {within} are {}",
-                        keys.join(", ")
-                    ),
-                );
+            if let Some(index) = find(schema, key.get_ref()) {
+                present |= 1 << index;
+                let (name, kind) = schema.keys[index];
+                if self.value(value, schema.path, name, kind) {
+                    right |= 1 << index;
+                }
             }
         }
-        out
+        (present, right)
     }
 
-    fn expected(&mut self, value: &Item, key: &str, what: &str) {
-        self.error(value.span().start, format!("`{key}` must be {what}"));
-    }
-
-    fn string(&mut self, value: &Item, key: &str) -> Option<String> {
-        match value.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
-            _ => {
-                self.expected(value, key, "a string");
+    /// Reads the value of key `name` (of the table at `path`) as `kind`
+    /// says, and stores it when it is right; whether it was.
+    fn value(&mut self, value: &Item, path: &str, name: &str, kind: Kind) -> bool {
+        let at = value.span().start;
+        match kind {
+            Kind::Text(store) => self.text(value, path, name).map(|v| store(self, v, at)),
+            Kind::Bool(store) => match value.get_ref() {
+                DeValue::Boolean(b) => Some(store(self, *b)),
+                _ => {
+                self.expected(at, path, name, "true or false");
                 None
             }
-        }
-    }
-
-    fn bool(&mut self, value: &Item, key: &str) -> Option<bool> {
-        match value.get_ref() {
-            DeValue::Boolean(b) => Some(*b),
-            _ => {
-                self.expected(value, key, "true or false");
+            },
+            Kind::Count(store) => match value.get_ref() {
+                DeValue::Integer(i) => usize::from_str_radix(i.as_str(), i.radix()).ok(),
+                _ => None,
+            }
+            .map(|n| store(self, n))
+            .or_else(|| {
+                self.expected(at, path, name, "a whole number, 0 or more");
                 None
-            }
-        }
-    }
-
-    fn count(&mut self, value: &Item, key: &str) -> Option<usize> {
-        let n = match value.get_ref() {
-            DeValue::Integer(i) => usize::from_str_radix(i.as_str(), i.radix()).ok(),
-            _ => None,
-        };
-        if n.is_none() {
-            self.expected(value, key, "a whole number, 0 or more");
-        }
-        n
-    }
-
-    fn strings(&mut self, value: &Item, key: &str) -> Option<Vec<String>> {
-        let DeValue::Array(items) = value.get_ref() else {
-            self.expected(value, key, "a list of strings");
-            return None;
-        };
-        let mut out = Vec::with_capacity(items.len());
-        for item in items.iter() {
-            out.push(self.string(item, key)?);
-        }
-        Some(out)
-    }
-
-    fn choice<T: Copy>(&mut self, value: &Item, key: &str, choices: &[(&str, T)]) -> Option<T> {
-        let name = match value.get_ref() {
-            DeValue::String(s) => Some(s.as_ref()),
-            _ => None,
-        };
-        let found = name.and_then(|name| choices.iter().find(|(n, _)| *n == name));
-        if found.is_none() {
-            let names: Vec<String> = choices.iter().map(|(n, _)| format!("\"{n}\"")).collect();
-            let given = name.map_or_else(String::new, |n| format!(", not \"{n}\""));
-            self.expected(value, key, &format!("one of {}{given}", names.join(", ")));
-        }
-        found.map(|(_, v)| *v)
-    }
-
-    fn table<'t, 'i>(&mut self, value: &'t Item<'i>, key: &str) -> Option<&'t DeTable<'i>> {
-        match value.get_ref() {
-            DeValue::Table(table) => Some(table),
-            _ => {
-                self.expected(value, key, "a table");
-                None
-            }
-        }
-    }
-
-    fn profile(&mut self, top: &DeTable) -> Profile {
-        let mut profile = Profile::default();
-        let mut named = false;
-        for (key, path, value) in self.entries(top, "", PROFILE_KEYS) {
-            match key {
-                "name" => {
-                    named = true;
-                    set(&mut profile.name, self.string(value, &path));
-                }
-                "description" => set(&mut profile.description, self.string(value, &path)),
-                "markdown" => {
-                    if let Some(t) = self.table(value, &path) {
-                        profile.markdown = self.markdown(t);
+            }),
+            Kind::Choice(names, store) => self
+                .choice(value, path, name, names)
+                .map(|i| store(self, i)),
+            Kind::Texts(store) => self
+                .list(value, path, name, "a list of strings")
+                .and_then(|items| {
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        out.push(self.text(item, path, name)?);
                     }
+                    Some(store(self, out, at))
+                }),
+            Kind::Table(schema) => self.as_table(value, path, name).map(|table| {
+                let (_, right) = self.table(table, schema);
+                if let (0, Some(message)) = (right & 1, schema.needs_first) {
+                    self.error(at, message.to_owned());
                 }
-                "links" => {
-                    if let Some(t) = self.table(value, &path) {
-                        profile.links = self.links(t);
+            }),
+            Kind::Formats => self
+                .list(value, path, name, "a list of \"yaml\" and \"toml\"")
+                .map(|items| {
+                    self.profile.front_matter.formats.clear();
+                    for item in items {
+                        let Some(i) = self.choice(item, path, name, FORMATS) else {
+                            break;
+                        };
+                        self.profile.front_matter.formats.push([Format::Yaml, Format::Toml][i]);
                     }
-                }
-                "front_matter" => {
-                    if let Some(t) = self.table(value, &path) {
-                        profile.front_matter = self.front_matter(t);
-                    }
-                }
-                "template" => {
-                    if let Some(t) = self.table(value, &path) {
-                        profile.template = self.template(t);
-                    }
-                }
-                _ => {
-                    if let Some(t) = self.table(value, &path) {
-                        profile.header = self.header(t);
-                    }
-                }
-            }
-        }
-        if !named {
-            self.error(
-                0,
-                "the profile has no `name`: say which site it describes, e.g. `name = \"my-site\"`"
-                    .to_owned(),
-            );
-        }
-        profile
-    }
-
-    fn markdown(&mut self, table: &DeTable) -> Markdown {
-        let mut m = Markdown::default();
-        for (key, path, value) in self.entries(table, "markdown", MARKDOWN_KEYS) {
-            let p = path.as_str();
-            match key {
-                "dialect" => set(&mut m.dialect, self.choice(value, p, DIALECTS)),
-                "raw_html" => set(&mut m.raw_html, self.bool(value, p)),
-                "breaks" => set(&mut m.breaks, self.bool(value, p)),
-                "linkify" => set(&mut m.linkify, self.bool(value, p)),
-                "smart_punctuation" => set(&mut m.smart_punctuation, self.bool(value, p)),
-                "tables" => set(&mut m.tables, self.bool(value, p)),
-                "strikethrough" => set(&mut m.strikethrough, self.bool(value, p)),
-                "task_lists" => set(&mut m.task_lists, self.bool(value, p)),
-                "heading_attributes" => set(&mut m.heading_attributes, self.bool(value, p)),
-                "footnotes" => set(&mut m.footnotes, self.choice(value, p, FOOTNOTES)),
-                "heading_ids" => set(&mut m.heading_ids, self.choice(value, p, HEADING_IDS)),
-                "heading_anchor" => {
-                    if let Some(t) = self.table(value, p) {
-                        m.heading_anchor = self.heading_anchor(t, value.span().start);
-                    }
-                }
-                "external_links" => {
-                    if let Some(t) = self.table(value, p) {
-                        let mut links = ExternalLinks::default();
-                        for (_, path, value) in self.entries(t, p, &["rel"]) {
-                            set(&mut links.rel, self.strings(value, &path));
-                        }
-                        m.external_links = links;
-                    }
-                }
-                "summary_marker" => m.summary_marker = self.string(value, p),
-                _ => m.internal_link_prefix = self.string(value, p),
-            }
-        }
-        m
-    }
-
-    fn heading_anchor(&mut self, table: &DeTable, at: usize) -> Option<HeadingAnchor> {
-        let mut html = None;
-        let mut position = AnchorPosition::default();
-        for (key, path, value) in
-            self.entries(table, "markdown.heading_anchor", &["html", "position"])
-        {
-            if key == "html" {
-                self.places.anchor_html = value.span().start;
-                html = self.string(value, &path);
-            } else {
-                set(&mut position, self.choice(value, &path, POSITIONS));
-            }
-        }
-        if html.is_none() {
-            self.error(
-                at,
-                "`markdown.heading_anchor` needs `html`, the markup of the anchor".to_owned(),
-            );
-        }
-        Some(HeadingAnchor {
-            html: html?,
-            position,
-        })
-    }
-
-    fn links(&mut self, table: &DeTable) -> Links {
-        let mut links = Links::default();
-        for (key, path, value) in self.entries(table, "links", LINKS_KEYS) {
-            match key {
-                "base_url" => links.base_url = self.string(value, &path),
-                "relative_to" => set(
-                    &mut links.relative_to,
-                    self.choice(value, &path, RELATIVE_TO),
-                ),
-                _ => {
-                    self.places.permalink = Some(value.span().start);
-                    links.permalink = self.string(value, &path);
-                }
-            }
-        }
-        links
-    }
-
-    fn front_matter(&mut self, table: &DeTable) -> FrontMatterRules {
-        let mut rules = FrontMatterRules::default();
-        for (key, path, value) in self.entries(table, "front_matter", FRONT_MATTER_KEYS) {
-            match key {
-                "formats" => {
-                    let DeValue::Array(items) = value.get_ref() else {
-                        self.expected(value, &path, "a list of \"yaml\" and \"toml\"");
-                        continue;
-                    };
-                    let formats: Option<Vec<Format>> = items
-                        .iter()
-                        .map(|item| self.choice(item, &path, FORMATS))
-                        .collect();
-                    set(&mut rules.formats, formats);
-                }
-                "date_from" => {
-                    self.places.date_from = value.span().start;
-                    rules.date_from = self.string(value, &path);
-                }
-                _ => {
-                    let DeValue::Array(items) = value.get_ref() else {
-                        self.expected(value, &path, "a list of tables (`[[front_matter.fields]]`)");
-                        continue;
-                    };
-                    for item in items.iter() {
-                        if let Some(t) = self.table(item, &path) {
-                            if let Some(field) = self.field(t, item.span().start) {
-                                rules.fields.push(field);
-                            }
+                }),
+            Kind::Fields => self
+                .list(value, path, name, "a list of tables (`[[front_matter.fields]]`)")
+                .map(|items| {
+                    for item in items {
+                        if let Some(table) = self.as_table(item, path, name) {
+                            self.field(table, item.span().start);
                         }
                     }
-                }
-            }
+                }),
         }
-        rules
+        .is_some()
     }
 
-    fn field(&mut self, table: &DeTable, at: usize) -> Option<FieldSpec> {
-        let (mut key_name, mut kind) = (None, None);
-        let mut field = FieldSpec {
-            key: String::new(),
-            kind: FieldType::Any,
-            required: false,
-            recommended: false,
-            missing: None,
-            aliases: vec![],
-            max_chars: None,
-            requires: vec![],
-        };
-        let mut requires_at = at;
-        let mut given = (false, false);
-        for (key, path, value) in self.entries(table, "front_matter.fields", FIELD_KEYS) {
-            let p = path.as_str();
-            given.0 |= key == "key";
-            given.1 |= key == "type";
-            match key {
-                "key" => key_name = self.string(value, p),
-                "type" => kind = self.choice(value, p, FIELD_TYPES),
-                "required" => set(&mut field.required, self.bool(value, p)),
-                "recommended" => set(&mut field.recommended, self.bool(value, p)),
-                "missing" => field.missing = self.string(value, p),
-                "aliases" => set(&mut field.aliases, self.strings(value, p)),
-                "max_chars" => field.max_chars = self.count(value, p),
-                _ => {
-                    requires_at = value.span().start;
-                    set(&mut field.requires, self.strings(value, p));
-                }
-            }
-        }
-        for (present, what) in [(given.0, "`key`"), (given.1, "`type`")] {
-            if !present {
+    /// Reads one `[[front_matter.fields]]` entry, which starts at `at`.
+    fn field(&mut self, table: &DeTable, at: usize) {
+        self.requires_at = at;
+        let (present, _) = self.table(table, &FIELD);
+        for (bit, what) in [(1, "`key`"), (2, "`type`")] {
+            if present & bit == 0 {
                 self.error(
                     at,
                     format!("a `[[front_matter.fields]]` entry needs {what}"),
                 );
             }
         }
-        field.key = key_name?;
-        field.kind = kind?;
-        self.places.requires.push(requires_at);
-        Some(field)
+        let field = std::mem::replace(&mut self.field, blank_field());
+        self.profile.front_matter.fields.push(field);
+        self.places.requires.push(self.requires_at);
     }
 
-    fn template(&mut self, table: &DeTable) -> TemplateChecks {
-        let mut checks = TemplateChecks::default();
-        for (key, path, value) in self.entries(table, "template", TEMPLATE_KEYS) {
-            if key == "engine" {
-                set(&mut checks.engine, self.choice(value, &path, ENGINES));
-            } else {
-                set(&mut checks.shortcodes, self.strings(value, &path));
-            }
-        }
-        checks
+    /// Says that key `name` of the table at `path` must be `what`.
+    #[inline(never)]
+    fn expected(&mut self, at: usize, path: &str, name: &str, what: &str) {
+        let mut message = String::from("`");
+        push_key(&mut message, path, name);
+        message.push_str("` must be ");
+        message.push_str(what);
+        self.error(at, message);
     }
 
-    fn header(&mut self, table: &DeTable) -> Header {
-        let mut header = Header::default();
-        for (key, path, value) in self.entries(table, "header", HEADER_KEYS) {
-            if key == "template" {
-                self.places.template = Some(value.span().start);
-                set(&mut header.template, self.string(value, &path));
-            } else {
-                set(&mut header.hidden_tags, self.strings(value, &path));
+    /// Says that key `name`, at `at`, is not one of `schema`'s.
+    #[inline(never)]
+    fn unknown(&mut self, at: usize, schema: &Table, name: &str) {
+        let mut message = String::from("unknown key `");
+        push_key(&mut message, schema.path, name);
+        message.push_str("`: the keys of ");
+        if schema.path.is_empty() {
+            message.push_str("a profile");
+        } else {
+            message.push_str("`[");
+            message.push_str(schema.path);
+            message.push_str("]`");
+        }
+        message.push_str(" are ");
+        for (index, (key, _)) in schema.keys.iter().enumerate() {
+            if index > 0 {
+                message.push_str(", ");
+            }
+            message.push_str(key);
+        }
+        self.error(at, message);
+    }
+
+    fn text(&mut self, value: &Item, path: &str, name: &str) -> Option<String> {
+        match value.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            _ => {
+                self.expected(value.span().start, path, name, "a string");
+                None
             }
         }
-        header
     }
+
+    /// The index in `names` of the value, a string.
+    fn choice(&mut self, value: &Item, path: &str, name: &str, names: &[&str]) -> Option<usize> {
+        let given = match value.get_ref() {
+            DeValue::String(s) => Some(s.as_ref()),
+            _ => None,
+        };
+        let found = given.and_then(|given| names.iter().position(|n| *n == given));
+        if found.is_none() {
+            let mut what = String::from("one of ");
+            for (index, n) in names.iter().enumerate() {
+                if index > 0 {
+                    what.push_str(", ");
+                }
+                what.push('"');
+                what.push_str(n);
+                what.push('"');
+            }
+            if let Some(given) = given {
+                what.push_str(", not \"");
+                what.push_str(given);
+                what.push('"');
+            }
+            self.expected(value.span().start, path, name, &what);
+        }
+        found
+    }
+
+    /// The items of the value, a list.
+    fn list<'t, 'i>(
+        &mut self,
+        value: &'t Item<'i>,
+        path: &str,
+        name: &str,
+        what: &str,
+    ) -> Option<&'t [Item<'i>]> {
+        match value.get_ref() {
+            DeValue::Array(items) => Some(items),
+            _ => {
+                self.expected(value.span().start, path, name, what);
+                None
+            }
+        }
+    }
+
+    fn as_table<'t, 'i>(
+        &mut self,
+        value: &'t Item<'i>,
+        path: &str,
+        name: &str,
+    ) -> Option<&'t DeTable<'i>> {
+        match value.get_ref() {
+            DeValue::Table(table) => Some(table),
+            _ => {
+                self.expected(value.span().start, path, name, "a table");
+                None
+            }
+        }
+    }
+}
+
+/// The index of key `name` in `schema`.
+fn find(schema: &Table, name: &str) -> Option<usize> {
+    schema.keys.iter().position(|(key, _)| *key == name)
 }
 
 /// Where a string value's text starts, given where the value starts: after
