@@ -379,13 +379,22 @@ const HEADER: Table = Table {
     needs_first: None,
 };
 
-/// Writes key `name` of the table at `path` as the profile says it.
-fn push_key(out: &mut String, path: &str, name: &str) {
-    if !path.is_empty() {
-        out.push_str(path);
-        out.push('.');
+/// What comes between the path of a table and a key's name: nothing for
+/// the top.
+fn dot(path: &str) -> &'static str {
+    if path.is_empty() {
+        ""
+    } else {
+        "."
     }
-    out.push_str(name);
+}
+
+/// Appends `parts` to `out`.
+#[inline(never)]
+fn push_all(out: &mut String, parts: &[&str]) {
+    for part in parts {
+        out.push_str(part);
+    }
 }
 
 impl Reader {
@@ -398,19 +407,26 @@ impl Reader {
     /// order. Returns which of the schema's keys are present, and which of
     /// them were right, as bit sets.
     fn table(&mut self, table: &DeTable, schema: &Table) -> (u32, u32) {
-        for (key, _) in table.iter() {
-            if find(schema, key.get_ref()).is_none() {
-                self.unknown(key.span().start, schema, key.get_ref());
+        // The known keys' values, in the table's order (a key is in a
+        // table once, and no table has more than 16 keys).
+        let mut known = [(0, None); 16];
+        let mut count = 0;
+        for (key, value) in table.iter() {
+            match find(schema, key.get_ref()) {
+                Some(index) => {
+                    known[count] = (index, Some(value));
+                    count += 1;
+                }
+                None => self.unknown(key.span().start, schema, key.get_ref()),
             }
         }
         let (mut present, mut right) = (0, 0);
-        for (key, value) in table.iter() {
-            if let Some(index) = find(schema, key.get_ref()) {
-                present |= 1 << index;
-                let (name, kind) = schema.keys[index];
-                if self.value(value, schema.path, name, kind) {
-                    right |= 1 << index;
-                }
+        for &(index, value) in &known[..count] {
+            let Some(value) = value else { continue };
+            present |= 1 << index;
+            let (name, kind) = schema.keys[index];
+            if self.value(value, schema.path, name, kind) {
+                right |= 1 << index;
             }
         }
         (present, right)
@@ -500,32 +516,24 @@ impl Reader {
     /// Says that key `name` of the table at `path` must be `what`.
     #[inline(never)]
     fn expected(&mut self, at: usize, path: &str, name: &str, what: &str) {
-        let mut message = String::from("`");
-        push_key(&mut message, path, name);
-        message.push_str("` must be ");
-        message.push_str(what);
+        let mut message = String::new();
+        push_all(&mut message, &["`", path, dot(path), name, "` must be ", what]);
         self.error(at, message);
     }
 
     /// Says that key `name`, at `at`, is not one of `schema`'s.
     #[inline(never)]
     fn unknown(&mut self, at: usize, schema: &Table, name: &str) {
-        let mut message = String::from("unknown key `");
-        push_key(&mut message, schema.path, name);
-        message.push_str("`: the keys of ");
-        if schema.path.is_empty() {
-            message.push_str("a profile");
+        let path = schema.path;
+        let mut message = String::new();
+        push_all(&mut message, &["unknown key `", path, dot(path), name, "`: the keys of "]);
+        if path.is_empty() {
+            message.push_str("a profile are ");
         } else {
-            message.push_str("`[");
-            message.push_str(schema.path);
-            message.push_str("]`");
+            push_all(&mut message, &["`[", path, "]` are "]);
         }
-        message.push_str(" are ");
         for (index, (key, _)) in schema.keys.iter().enumerate() {
-            if index > 0 {
-                message.push_str(", ");
-            }
-            message.push_str(key);
+            push_all(&mut message, &[if index > 0 { ", " } else { "" }, key]);
         }
         self.error(at, message);
     }
@@ -550,17 +558,10 @@ impl Reader {
         if found.is_none() {
             let mut what = String::from("one of ");
             for (index, n) in names.iter().enumerate() {
-                if index > 0 {
-                    what.push_str(", ");
-                }
-                what.push('"');
-                what.push_str(n);
-                what.push('"');
+                push_all(&mut what, &[if index > 0 { ", \"" } else { "\"" }, n, "\""]);
             }
             if let Some(given) = given {
-                what.push_str(", not \"");
-                what.push_str(given);
-                what.push('"');
+                push_all(&mut what, &[", not \"", given, "\""]);
             }
             self.expected(value.span().start, path, name, &what);
         }
