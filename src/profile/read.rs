@@ -116,20 +116,23 @@ struct Table {
     needs_first: Option<&'static str>,
 }
 
-/// What a key's value must be, and what stores it (given the value's
-/// offset when where it is written matters later).
+/// What a key's value must be, and where it goes: a function that gives
+/// the place to store it (told the value's offset, for the keys whose
+/// place later checks point at).
 #[derive(Clone, Copy)]
 enum Kind {
     /// A string.
-    Text(fn(&mut Reader, String, usize)),
+    Text(fn(&mut Reader, usize) -> &mut String),
+    /// A string, which may be left out.
+    MaybeText(fn(&mut Reader, usize) -> &mut Option<String>),
     /// `true` or `false`.
-    Bool(fn(&mut Reader, bool)),
-    /// A whole number, 0 or more.
-    Count(fn(&mut Reader, usize)),
+    Bool(fn(&mut Reader) -> &mut bool),
+    /// A whole number, 0 or more, which may be left out.
+    MaybeCount(fn(&mut Reader) -> &mut Option<usize>),
     /// One of these names; stored by its index.
     Choice(&'static [&'static str], fn(&mut Reader, usize)),
     /// A list of strings.
-    Texts(fn(&mut Reader, Vec<String>, usize)),
+    Texts(fn(&mut Reader, usize) -> &mut Vec<String>),
     /// A table.
     Table(&'static Table),
     /// `front_matter.formats`: a list of [`FORMATS`].
@@ -141,8 +144,8 @@ enum Kind {
 const PROFILE: Table = Table {
     path: "",
     keys: &[
-        ("name", Kind::Text(|r, v, _| r.profile.name = v)),
-        ("description", Kind::Text(|r, v, _| r.profile.description = v)),
+        ("name", Kind::Text(|r, _| &mut r.profile.name)),
+        ("description", Kind::Text(|r, _| &mut r.profile.description)),
         ("markdown", Kind::Table(&MARKDOWN)),
         ("links", Kind::Table(&LINKS)),
         ("front_matter", Kind::Table(&FRONT_MATTER)),
@@ -152,62 +155,73 @@ const PROFILE: Table = Table {
     needs_first: None,
 };
 
+// A choice's index is its value's: each enum lists its values in the order
+// of the names.
 const MARKDOWN: Table = Table {
     path: "markdown",
     keys: &[
         (
             "dialect",
             Kind::Choice(&["pulldown-cmark", "markdown-it"], |r, i| {
-                r.profile.markdown.dialect = [Dialect::PulldownCmark, Dialect::MarkdownIt][i];
+                r.profile.markdown.dialect = match i {
+                    0 => Dialect::PulldownCmark,
+                    _ => Dialect::MarkdownIt,
+                };
             }),
         ),
-        ("raw_html", Kind::Bool(|r, v| r.profile.markdown.raw_html = v)),
-        ("breaks", Kind::Bool(|r, v| r.profile.markdown.breaks = v)),
-        ("linkify", Kind::Bool(|r, v| r.profile.markdown.linkify = v)),
+        ("raw_html", Kind::Bool(|r| &mut r.profile.markdown.raw_html)),
+        ("breaks", Kind::Bool(|r| &mut r.profile.markdown.breaks)),
+        ("linkify", Kind::Bool(|r| &mut r.profile.markdown.linkify)),
         (
             "smart_punctuation",
-            Kind::Bool(|r, v| r.profile.markdown.smart_punctuation = v),
+            Kind::Bool(|r| &mut r.profile.markdown.smart_punctuation),
         ),
-        ("tables", Kind::Bool(|r, v| r.profile.markdown.tables = v)),
+        ("tables", Kind::Bool(|r| &mut r.profile.markdown.tables)),
         (
             "strikethrough",
-            Kind::Bool(|r, v| r.profile.markdown.strikethrough = v),
+            Kind::Bool(|r| &mut r.profile.markdown.strikethrough),
         ),
-        ("task_lists", Kind::Bool(|r, v| r.profile.markdown.task_lists = v)),
+        (
+            "task_lists",
+            Kind::Bool(|r| &mut r.profile.markdown.task_lists),
+        ),
         (
             "heading_attributes",
-            Kind::Bool(|r, v| r.profile.markdown.heading_attributes = v),
+            Kind::Bool(|r| &mut r.profile.markdown.heading_attributes),
         ),
         (
             "footnotes",
             Kind::Choice(
                 &["none", "pulldown-cmark", "markdown-it", "bottom"],
                 |r, i| {
-                    r.profile.markdown.footnotes = [
-                        Footnotes::None,
-                        Footnotes::PulldownCmark,
-                        Footnotes::MarkdownIt,
-                        Footnotes::Bottom,
-                    ][i];
+                    r.profile.markdown.footnotes = match i {
+                        0 => Footnotes::None,
+                        1 => Footnotes::PulldownCmark,
+                        2 => Footnotes::MarkdownIt,
+                        _ => Footnotes::Bottom,
+                    };
                 },
             ),
         ),
         (
             "heading_ids",
             Kind::Choice(&["none", "markdown-it-anchor", "zola"], |r, i| {
-                r.profile.markdown.heading_ids =
-                    [HeadingIds::None, HeadingIds::MarkdownItAnchor, HeadingIds::Zola][i];
+                r.profile.markdown.heading_ids = match i {
+                    0 => HeadingIds::None,
+                    1 => HeadingIds::MarkdownItAnchor,
+                    _ => HeadingIds::Zola,
+                };
             }),
         ),
         ("heading_anchor", Kind::Table(&HEADING_ANCHOR)),
         ("external_links", Kind::Table(&EXTERNAL_LINKS)),
         (
             "summary_marker",
-            Kind::Text(|r, v, _| r.profile.markdown.summary_marker = Some(v)),
+            Kind::MaybeText(|r, _| &mut r.profile.markdown.summary_marker),
         ),
         (
             "internal_link_prefix",
-            Kind::Text(|r, v, _| r.profile.markdown.internal_link_prefix = Some(v)),
+            Kind::MaybeText(|r, _| &mut r.profile.markdown.internal_link_prefix),
         ),
     ],
     needs_first: None,
@@ -218,16 +232,27 @@ const HEADING_ANCHOR: Table = Table {
     keys: &[
         (
             "html",
-            Kind::Text(|r, v, at| {
+            Kind::Text(|r, at| {
                 r.places.anchor_html = at;
-                r.profile.markdown.heading_anchor.get_or_insert_default().html = v;
+                &mut r
+                    .profile
+                    .markdown
+                    .heading_anchor
+                    .get_or_insert_default()
+                    .html
             }),
         ),
         (
             "position",
             Kind::Choice(&["start", "end"], |r, i| {
-                r.profile.markdown.heading_anchor.get_or_insert_default().position =
-                    [AnchorPosition::Start, AnchorPosition::End][i];
+                r.profile
+                    .markdown
+                    .heading_anchor
+                    .get_or_insert_default()
+                    .position = match i {
+                    0 => AnchorPosition::Start,
+                    _ => AnchorPosition::End,
+                };
             }),
         ),
     ],
@@ -238,7 +263,7 @@ const EXTERNAL_LINKS: Table = Table {
     path: "markdown.external_links",
     keys: &[(
         "rel",
-        Kind::Texts(|r, v, _| r.profile.markdown.external_links.rel = v),
+        Kind::Texts(|r, _| &mut r.profile.markdown.external_links.rel),
     )],
     needs_first: None,
 };
@@ -248,19 +273,22 @@ const LINKS: Table = Table {
     keys: &[
         (
             "base_url",
-            Kind::Text(|r, v, _| r.profile.links.base_url = Some(v)),
+            Kind::MaybeText(|r, _| &mut r.profile.links.base_url),
         ),
         (
             "relative_to",
             Kind::Choice(&["site", "page"], |r, i| {
-                r.profile.links.relative_to = [RelativeTo::Site, RelativeTo::Page][i];
+                r.profile.links.relative_to = match i {
+                    0 => RelativeTo::Site,
+                    _ => RelativeTo::Page,
+                };
             }),
         ),
         (
             "permalink",
-            Kind::Text(|r, v, at| {
+            Kind::MaybeText(|r, at| {
                 r.places.permalink = Some(at);
-                r.profile.links.permalink = Some(v);
+                &mut r.profile.links.permalink
             }),
         ),
     ],
@@ -273,9 +301,9 @@ const FRONT_MATTER: Table = Table {
         ("formats", Kind::Formats),
         (
             "date_from",
-            Kind::Text(|r, v, at| {
+            Kind::MaybeText(|r, at| {
                 r.places.date_from = at;
-                r.profile.front_matter.date_from = Some(v);
+                &mut r.profile.front_matter.date_from
             }),
         ),
         ("fields", Kind::Fields),
@@ -290,7 +318,7 @@ const FORMATS: &[&str] = &["yaml", "toml"];
 const FIELD: Table = Table {
     path: "front_matter.fields",
     keys: &[
-        ("key", Kind::Text(|r, v, _| r.field.key = v)),
+        ("key", Kind::Text(|r, _| &mut r.field.key)),
         (
             "type",
             Kind::Choice(
@@ -308,32 +336,32 @@ const FIELD: Table = Table {
                     "any",
                 ],
                 |r, i| {
-                    r.field.kind = [
-                        FieldType::Text,
-                        FieldType::Names,
-                        FieldType::List,
-                        FieldType::Strings,
-                        FieldType::Date,
-                        FieldType::Bool,
-                        FieldType::Url,
-                        FieldType::UrlMap,
-                        FieldType::Table,
-                        FieldType::DatePath,
-                        FieldType::Any,
-                    ][i];
+                    r.field.kind = match i {
+                        0 => FieldType::Text,
+                        1 => FieldType::Names,
+                        2 => FieldType::List,
+                        3 => FieldType::Strings,
+                        4 => FieldType::Date,
+                        5 => FieldType::Bool,
+                        6 => FieldType::Url,
+                        7 => FieldType::UrlMap,
+                        8 => FieldType::Table,
+                        9 => FieldType::DatePath,
+                        _ => FieldType::Any,
+                    };
                 },
             ),
         ),
-        ("required", Kind::Bool(|r, v| r.field.required = v)),
-        ("recommended", Kind::Bool(|r, v| r.field.recommended = v)),
-        ("missing", Kind::Text(|r, v, _| r.field.missing = Some(v))),
-        ("aliases", Kind::Texts(|r, v, _| r.field.aliases = v)),
-        ("max_chars", Kind::Count(|r, v| r.field.max_chars = Some(v))),
+        ("required", Kind::Bool(|r| &mut r.field.required)),
+        ("recommended", Kind::Bool(|r| &mut r.field.recommended)),
+        ("missing", Kind::MaybeText(|r, _| &mut r.field.missing)),
+        ("aliases", Kind::Texts(|r, _| &mut r.field.aliases)),
+        ("max_chars", Kind::MaybeCount(|r| &mut r.field.max_chars)),
         (
             "requires",
-            Kind::Texts(|r, v, at| {
+            Kind::Texts(|r, at| {
                 r.requires_at = at;
-                r.field.requires = v;
+                &mut r.field.requires
             }),
         ),
     ],
@@ -346,16 +374,16 @@ const TEMPLATE: Table = Table {
         (
             "engine",
             Kind::Choice(&["none", "liquid", "zola"], |r, i| {
-                r.profile.template.engine = [
-                    TemplateEngine::None,
-                    TemplateEngine::Liquid,
-                    TemplateEngine::Zola,
-                ][i];
+                r.profile.template.engine = match i {
+                    0 => TemplateEngine::None,
+                    1 => TemplateEngine::Liquid,
+                    _ => TemplateEngine::Zola,
+                };
             }),
         ),
         (
             "shortcodes",
-            Kind::Texts(|r, v, _| r.profile.template.shortcodes = v),
+            Kind::Texts(|r, _| &mut r.profile.template.shortcodes),
         ),
     ],
     needs_first: None,
@@ -366,14 +394,14 @@ const HEADER: Table = Table {
     keys: &[
         (
             "template",
-            Kind::Text(|r, v, at| {
+            Kind::Text(|r, at| {
                 r.places.template = Some(at);
-                r.profile.header.template = v;
+                &mut r.profile.header.template
             }),
         ),
         (
             "hidden_tags",
-            Kind::Texts(|r, v, _| r.profile.header.hidden_tags = v),
+            Kind::Texts(|r, _| &mut r.profile.header.hidden_tags),
         ),
     ],
     needs_first: None,
@@ -437,63 +465,94 @@ impl Reader {
     fn value(&mut self, value: &Item, path: &str, name: &str, kind: Kind) -> bool {
         let at = value.span().start;
         match kind {
-            Kind::Text(store) => self.text(value, path, name).map(|v| store(self, v, at)),
-            Kind::Bool(store) => match value.get_ref() {
-                DeValue::Boolean(b) => Some(store(self, *b)),
-                _ => {
-                self.expected(at, path, name, "true or false");
-                None
+            Kind::Text(place) => {
+                let Some(text) = self.text(value, path, name) else {
+                    return false;
+                };
+                *place(self, at) = text;
             }
-            },
-            Kind::Count(store) => match value.get_ref() {
-                DeValue::Integer(i) => usize::from_str_radix(i.as_str(), i.radix()).ok(),
-                _ => None,
+            Kind::MaybeText(place) => {
+                let Some(text) = self.text(value, path, name) else {
+                    return false;
+                };
+                *place(self, at) = Some(text);
             }
-            .map(|n| store(self, n))
-            .or_else(|| {
-                self.expected(at, path, name, "a whole number, 0 or more");
-                None
-            }),
-            Kind::Choice(names, store) => self
-                .choice(value, path, name, names)
-                .map(|i| store(self, i)),
-            Kind::Texts(store) => self
-                .list(value, path, name, "a list of strings")
-                .and_then(|items| {
-                    let mut out = Vec::with_capacity(items.len());
-                    for item in items {
-                        out.push(self.text(item, path, name)?);
-                    }
-                    Some(store(self, out, at))
-                }),
-            Kind::Table(schema) => self.as_table(value, path, name).map(|table| {
+            Kind::Bool(place) => {
+                let DeValue::Boolean(b) = value.get_ref() else {
+                    self.expected(at, path, name, "true or false");
+                    return false;
+                };
+                *place(self) = *b;
+            }
+            Kind::MaybeCount(place) => {
+                let n = match value.get_ref() {
+                    DeValue::Integer(i) => whole(i.as_str(), i.radix()),
+                    _ => None,
+                };
+                let Some(n) = n else {
+                    self.expected(at, path, name, "a whole number, 0 or more");
+                    return false;
+                };
+                *place(self) = Some(n);
+            }
+            Kind::Choice(names, store) => {
+                let Some(index) = self.choice(value, path, name, names) else {
+                    return false;
+                };
+                store(self, index);
+            }
+            Kind::Texts(place) => {
+                let Some(items) = self.list(value, path, name, "a list of strings") else {
+                    return false;
+                };
+                let mut texts = Vec::with_capacity(items.len());
+                for item in items {
+                    let Some(text) = self.text(item, path, name) else {
+                        return false;
+                    };
+                    texts.push(text);
+                }
+                *place(self, at) = texts;
+            }
+            Kind::Table(schema) => {
+                let Some(table) = self.as_table(value, path, name) else {
+                    return false;
+                };
                 let (_, right) = self.table(table, schema);
                 if let (0, Some(message)) = (right & 1, schema.needs_first) {
                     self.error(at, message.to_owned());
                 }
-            }),
-            Kind::Formats => self
-                .list(value, path, name, "a list of \"yaml\" and \"toml\"")
-                .map(|items| {
-                    self.profile.front_matter.formats.clear();
-                    for item in items {
-                        let Some(i) = self.choice(item, path, name, FORMATS) else {
-                            break;
-                        };
-                        self.profile.front_matter.formats.push([Format::Yaml, Format::Toml][i]);
+            }
+            Kind::Formats => {
+                let what = "a list of \"yaml\" and \"toml\"";
+                let Some(items) = self.list(value, path, name, what) else {
+                    return false;
+                };
+                self.profile.front_matter.formats.clear();
+                for item in items {
+                    let Some(index) = self.choice(item, path, name, FORMATS) else {
+                        break;
+                    };
+                    let format = match index {
+                        0 => Format::Yaml,
+                        _ => Format::Toml,
+                    };
+                    self.profile.front_matter.formats.push(format);
+                }
+            }
+            Kind::Fields => {
+                let what = "a list of tables (`[[front_matter.fields]]`)";
+                let Some(items) = self.list(value, path, name, what) else {
+                    return false;
+                };
+                for item in items {
+                    if let Some(table) = self.as_table(item, path, name) {
+                        self.field(table, item.span().start);
                     }
-                }),
-            Kind::Fields => self
-                .list(value, path, name, "a list of tables (`[[front_matter.fields]]`)")
-                .map(|items| {
-                    for item in items {
-                        if let Some(table) = self.as_table(item, path, name) {
-                            self.field(table, item.span().start);
-                        }
-                    }
-                }),
+                }
+            }
         }
-        .is_some()
+        true
     }
 
     /// Reads one `[[front_matter.fields]]` entry, which starts at `at`.
@@ -517,7 +576,10 @@ impl Reader {
     #[inline(never)]
     fn expected(&mut self, at: usize, path: &str, name: &str, what: &str) {
         let mut message = String::new();
-        push_all(&mut message, &["`", path, dot(path), name, "` must be ", what]);
+        push_all(
+            &mut message,
+            &["`", path, dot(path), name, "` must be ", what],
+        );
         self.error(at, message);
     }
 
@@ -526,7 +588,10 @@ impl Reader {
     fn unknown(&mut self, at: usize, schema: &Table, name: &str) {
         let path = schema.path;
         let mut message = String::new();
-        push_all(&mut message, &["unknown key `", path, dot(path), name, "`: the keys of "]);
+        push_all(
+            &mut message,
+            &["unknown key `", path, dot(path), name, "`: the keys of "],
+        );
         if path.is_empty() {
             message.push_str("a profile are ");
         } else {
@@ -599,6 +664,23 @@ impl Reader {
             }
         }
     }
+}
+
+/// The number `digits` (in base `radix`, `+` allowed) says, when it is
+/// one: what `usize::from_str_radix` reads, without its fast paths for
+/// short numbers, which weigh 1 KiB per use in the wasm module.
+pub(super) fn whole(digits: &str, radix: u32) -> Option<usize> {
+    let digits = digits.strip_prefix('+').unwrap_or(digits);
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: usize = 0;
+    for c in digits.chars() {
+        n = n
+            .checked_mul(radix as usize)?
+            .checked_add(c.to_digit(radix)? as usize)?;
+    }
+    Some(n)
 }
 
 /// The index of key `name` in `schema`.
