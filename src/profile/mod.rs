@@ -382,6 +382,7 @@ fn is_name(choice: &str) -> bool {
 }
 
 /// A diagnostic in the profile's text.
+#[inline(never)]
 fn profile_diagnostic(
     index: &LineIndex,
     offset: usize,
@@ -510,15 +511,21 @@ fn builtin(index: usize) -> Arc<Resolved> {
     PARSED[index]
         .get_or_init(|| {
             let (usable, diagnostics) = parse(BUILTIN[index].1);
-            let (profile, templates) =
-                usable.unwrap_or_else(|| (Profile::default(), header::Templates::empty()));
-            Arc::new(Resolved {
-                profile,
-                templates,
-                diagnostics,
-            })
+            Arc::new(usable_or_empty(usable, diagnostics))
         })
         .clone()
+}
+
+/// A profile parsed from its text, or the empty profile when it is not
+/// usable, with `diagnostics`.
+fn usable_or_empty(usable: Option<Usable>, diagnostics: Vec<Diagnostic>) -> Resolved {
+    let (profile, templates) =
+        usable.unwrap_or_else(|| (Profile::default(), header::Templates::empty()));
+    Resolved {
+        profile,
+        templates,
+        diagnostics,
+    }
 }
 
 /// The index in [`BUILTIN`] of built-in profile `name` (an alias works too).
@@ -530,14 +537,13 @@ fn builtin_index(name: &str) -> Option<usize> {
     BUILTIN.iter().position(|(builtin, _)| *builtin == name)
 }
 
-/// The default profile with `diagnostics` saying why it is used.
+/// The default profile with `diagnostics` saying why it is used. It is
+/// parsed again rather than copied from [`builtin`]'s: this happens only
+/// for a broken or unknown choice, and copying a [`Profile`] weighed 1 KiB
+/// gzipped in the wasm module.
 fn fallback(diagnostics: Vec<Diagnostic>) -> Arc<Resolved> {
-    let default = builtin(builtin_index(DEFAULT).unwrap_or(0));
-    Arc::new(Resolved {
-        profile: default.profile.clone(),
-        templates: default.templates.clone(),
-        diagnostics,
-    })
+    let (usable, _) = parse(BUILTIN[builtin_index(DEFAULT).unwrap_or(0)].1);
+    Arc::new(usable_or_empty(usable, diagnostics))
 }
 
 /// Resolves the profile for `choice` (a built-in name, an alias, or a
