@@ -174,9 +174,11 @@ fn a_broken_or_unknown_profile_still_renders() {
     };
     let preview = render("# Hi\n", &options);
     assert!(preview.html.contains("<h1"));
-    assert!(preview.diagnostics[0].message.starts_with(
-        "unknown profile `hugo`: the built-in profiles are rust-foundation, rust-blog, commonmark"
-    ));
+    assert_eq!(
+        preview.diagnostics[0].message,
+        "unknown profile `hugo`: the built-in profiles are rust-foundation, rust-blog, commonmark; \
+         the preview uses `rust-foundation`"
+    );
 }
 
 #[test]
