@@ -463,15 +463,11 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
             ));
         }
     }
-    let keys: Vec<&str> = profile
-        .front_matter
-        .fields
-        .iter()
-        .map(|f| f.key.as_str())
-        .collect();
-    for (field, at) in profile.front_matter.fields.iter().zip(&places.requires) {
+    let fields = &profile.front_matter.fields;
+    let declared = |key: &str| fields.iter().any(|field| field.key == key);
+    for (field, at) in fields.iter().zip(&places.requires) {
         for needed in &field.requires {
-            if !keys.contains(&needed.as_str()) {
+            if !declared(needed) {
                 problems.push(profile_diagnostic(
                     &index,
                     *at,
@@ -485,7 +481,7 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
         }
     }
     if let Some(from) = &profile.front_matter.date_from {
-        if !keys.contains(&from.as_str()) {
+        if !declared(from) {
             problems.push(profile_diagnostic(
                 &index,
                 places.date_from,
