@@ -201,6 +201,7 @@ pub struct Markdown {
 }
 
 impl Default for Markdown {
+    #[inline(never)]
     fn default() -> Self {
         Markdown {
             dialect: Dialect::PulldownCmark,
@@ -315,6 +316,7 @@ pub struct FrontMatterRules {
 }
 
 impl Default for FrontMatterRules {
+    #[inline(never)]
     fn default() -> Self {
         FrontMatterRules {
             formats: vec![Format::Yaml, Format::Toml],
