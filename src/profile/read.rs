@@ -4,12 +4,12 @@
 //! The text is parsed with [`toml::de::DeTable`] (which keeps spans) and
 //! read by hand rather than through serde's derived code: that code, one
 //! state machine per struct and type, weighed 30 KiB gzipped in the wasm
-//! module. The reading is driven by one table per TOML table ([`Table`]:
-//! each key's name and [`Kind`], the kind holding the function that stores
-//! a value), so that one function reads every string, one every list, and
-//! so on; the texts of mistakes are written only when there is one.
-//! Unknown keys, wrong types and unknown names are all reported, not only
-//! the first.
+//! module. The reading is driven by one schema per TOML table ([`Table`]:
+//! each key's name and [`Kind`], which says what its value must be and
+//! gives the place to store it), so that one function reads every string,
+//! one every list, and so on, and the text of a mistake is written only
+//! when there is one. Unknown keys, wrong types and unknown names are all
+//! reported, not only the first.
 
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -123,11 +123,11 @@ struct Table {
 enum Kind {
     /// A string.
     Text(fn(&mut Reader, usize) -> &mut String),
-    /// A string, which may be left out.
+    /// A string, stored as `Some` (the key's value is `None` without it).
     MaybeText(fn(&mut Reader, usize) -> &mut Option<String>),
     /// `true` or `false`.
     Bool(fn(&mut Reader) -> &mut bool),
-    /// A whole number, 0 or more, which may be left out.
+    /// A whole number, 0 or more, stored as `Some`.
     MaybeCount(fn(&mut Reader) -> &mut Option<usize>),
     /// One of these names; stored by its index.
     Choice(&'static [&'static str], fn(&mut Reader, usize)),
