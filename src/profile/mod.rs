@@ -201,6 +201,7 @@ pub struct Markdown {
 }
 
 impl Default for Markdown {
+    #[inline(never)]
     fn default() -> Self {
         Markdown {
             dialect: Dialect::PulldownCmark,
@@ -315,6 +316,7 @@ pub struct FrontMatterRules {
 }
 
 impl Default for FrontMatterRules {
+    #[inline(never)]
     fn default() -> Self {
         FrontMatterRules {
             formats: vec![Format::Yaml, Format::Toml],
@@ -382,6 +384,7 @@ fn is_name(choice: &str) -> bool {
 }
 
 /// A diagnostic in the profile's text.
+#[inline(never)]
 fn profile_diagnostic(
     index: &LineIndex,
     offset: usize,
@@ -462,15 +465,11 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
             ));
         }
     }
-    let keys: Vec<&str> = profile
-        .front_matter
-        .fields
-        .iter()
-        .map(|f| f.key.as_str())
-        .collect();
-    for (field, at) in profile.front_matter.fields.iter().zip(&places.requires) {
+    let fields = &profile.front_matter.fields;
+    let declared = |key: &str| fields.iter().any(|field| field.key == key);
+    for (field, at) in fields.iter().zip(&places.requires) {
         for needed in &field.requires {
-            if !keys.contains(&needed.as_str()) {
+            if !declared(needed) {
                 problems.push(profile_diagnostic(
                     &index,
                     *at,
@@ -484,7 +483,7 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
         }
     }
     if let Some(from) = &profile.front_matter.date_from {
-        if !keys.contains(&from.as_str()) {
+        if !declared(from) {
             problems.push(profile_diagnostic(
                 &index,
                 places.date_from,
@@ -501,24 +500,29 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
     }
 }
 
-/// Built-in profile number `index` of [`BUILTIN`], parsed once. The
-/// built-in profiles are tested to parse cleanly; an empty profile is the
-/// last resort.
+/// Built-in profile number `index` of [`BUILTIN`], parsed once.
 fn builtin(index: usize) -> Arc<Resolved> {
     static PARSED: [OnceLock<Arc<Resolved>>; BUILTIN.len()] =
         [const { OnceLock::new() }; BUILTIN.len()];
     PARSED[index]
         .get_or_init(|| {
             let (usable, diagnostics) = parse(BUILTIN[index].1);
-            let (profile, templates) =
-                usable.unwrap_or_else(|| (Profile::default(), header::Templates::empty()));
-            Arc::new(Resolved {
-                profile,
-                templates,
-                diagnostics,
-            })
+            resolved(usable, diagnostics)
         })
         .clone()
+}
+
+/// A parsed profile with `diagnostics`. Without one, the empty profile:
+/// the built-in profiles are tested to parse cleanly, so that is the last
+/// resort.
+fn resolved(usable: Option<Usable>, diagnostics: Vec<Diagnostic>) -> Arc<Resolved> {
+    let (profile, templates) =
+        usable.unwrap_or_else(|| (Profile::default(), header::Templates::empty()));
+    Arc::new(Resolved {
+        profile,
+        templates,
+        diagnostics,
+    })
 }
 
 /// The index in [`BUILTIN`] of built-in profile `name` (an alias works too).
@@ -530,58 +534,48 @@ fn builtin_index(name: &str) -> Option<usize> {
     BUILTIN.iter().position(|(builtin, _)| *builtin == name)
 }
 
-/// The default profile with `diagnostics` saying why it is used.
-fn fallback(diagnostics: Vec<Diagnostic>) -> Arc<Resolved> {
-    let default = builtin(builtin_index(DEFAULT).unwrap_or(0));
-    Arc::new(Resolved {
-        profile: default.profile.clone(),
-        templates: default.templates.clone(),
-        diagnostics,
-    })
-}
-
 /// Resolves the profile for `choice` (a built-in name, an alias, or a
 /// profile's TOML text); `None` is the default. Never fails: a broken or
 /// unknown choice gives the default, with the reason as diagnostics. A
-/// built-in profile is parsed once per process.
+/// built-in profile that is chosen is parsed once per process; the default
+/// that stands in for a broken or unknown choice is parsed each time (a
+/// copy of the parsed one weighed 1 KiB gzipped in the wasm module).
 pub fn resolve(choice: Option<&str>) -> Arc<Resolved> {
+    let default = builtin_index(DEFAULT).unwrap_or(0);
     let choice = choice.map(str::trim).filter(|c| !c.is_empty());
-    let text = match choice {
-        None => return builtin(builtin_index(DEFAULT).unwrap_or(0)),
+    let (usable, mut diagnostics) = match choice {
+        None => return builtin(default),
         Some(name) if is_name(name) => {
             if let Some(index) = builtin_index(name) {
                 return builtin(index);
             }
-            let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-            return fallback(vec![Diagnostic {
+            let mut message = format!("unknown profile `{name}`: the built-in profiles are ");
+            for (index, (builtin, _)) in BUILTIN.iter().enumerate() {
+                if index > 0 {
+                    message.push_str(", ");
+                }
+                message.push_str(builtin);
+            }
+            let unknown = Diagnostic {
                 severity: Severity::Error,
                 line: 1,
                 column: 1,
-                message: format!(
-                    "unknown profile `{name}`: the built-in profiles are {}; \
-                     the preview uses `{DEFAULT}`",
-                    names.join(", ")
-                ),
+                message,
                 origin: Some("profile"),
-            }]);
+            };
+            (None, vec![unknown])
         }
-        Some(text) => text,
+        Some(text) => parse(text),
     };
-    match parse(text) {
-        (Some((profile, templates)), diagnostics) => Arc::new(Resolved {
-            profile,
-            templates,
-            diagnostics,
-        }),
-        (None, mut diagnostics) => {
-            if let Some(first) = diagnostics.first_mut() {
-                first
-                    .message
-                    .push_str(&format!("; the preview uses `{DEFAULT}`"));
-            }
-            fallback(diagnostics)
-        }
+    if usable.is_some() {
+        return resolved(usable, diagnostics);
     }
+    if let Some(first) = diagnostics.first_mut() {
+        first.message.push_str("; the preview uses `");
+        first.message.push_str(DEFAULT);
+        first.message.push('`');
+    }
+    resolved(parse(BUILTIN[default].1).0, diagnostics)
 }
 
 #[cfg(test)]

@@ -174,9 +174,11 @@ fn a_broken_or_unknown_profile_still_renders() {
     };
     let preview = render("# Hi\n", &options);
     assert!(preview.html.contains("<h1"));
-    assert!(preview.diagnostics[0].message.starts_with(
-        "unknown profile `hugo`: the built-in profiles are rust-foundation, rust-blog, commonmark"
-    ));
+    assert_eq!(
+        preview.diagnostics[0].message,
+        "unknown profile `hugo`: the built-in profiles are rust-foundation, rust-blog, commonmark; \
+         the preview uses `rust-foundation`"
+    );
 }
 
 #[test]
@@ -284,4 +286,31 @@ template = """<h1>{{ title }}</h1><p class="tags">{{ tags|join(" / ") }}</p><a h
         preview.diagnostics[0].message,
         "the site does not read front matter between `+++` lines: it reads `---`"
     );
+}
+
+/// `max_chars` is read by `read::whole`, which must read what
+/// `usize::from_str_radix` reads (a sign, any base TOML writes, overflow).
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn whole_numbers_read_as_from_str_radix_reads_them() {
+    use proptest::prelude::*;
+    proptest!(|(digits in "[-+]?[0-9a-fA-Fg_+-]{0,22}", radix in prop::sample::select(vec![2u32, 8, 10, 16]))| {
+        prop_assert_eq!(
+            read::whole(&digits, radix),
+            usize::from_str_radix(&digits, radix).ok()
+        );
+    });
+    for (digits, radix) in [
+        ("18446744073709551615", 10),
+        ("18446744073709551616", 10),
+        ("+", 10),
+        ("", 16),
+        ("+ff", 16),
+    ] {
+        assert_eq!(
+            read::whole(digits, radix),
+            usize::from_str_radix(digits, radix).ok(),
+            "{digits}"
+        );
+    }
 }
