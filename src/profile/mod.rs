@@ -400,9 +400,13 @@ fn profile_diagnostic(
 /// A profile ready to use, with its compiled templates.
 pub type Usable = (Profile, header::Templates);
 
+/// The most mistakes of one profile listed as diagnostics; one more, at the
+/// first of the others, says how many others there are.
+pub const MAX_MISTAKES: usize = 100;
+
 /// Parses and checks a profile's text: the profile when it is usable, and
 /// every problem, each at its line and column in `text` (errors make it
-/// unusable; warnings do not).
+/// unusable; warnings do not), at most [`MAX_MISTAKES`] of them listed.
 pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
     let index = LineIndex::new(text);
     let (profile, places) = match read::read(text) {
@@ -413,6 +417,14 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
                 .map(|(at, message)| profile_diagnostic(&index, at, Severity::Error, message))
                 .collect();
             crate::diagnostic::sort(&mut problems);
+            if problems.len() > MAX_MISTAKES {
+                let more = problems.len() - MAX_MISTAKES;
+                problems.truncate(MAX_MISTAKES + 1);
+                problems[MAX_MISTAKES].message = format!(
+                    "{more} more mistakes in the profile from here on are not listed: \
+                     the first {MAX_MISTAKES} are"
+                );
+            }
             return (None, problems);
         }
     };

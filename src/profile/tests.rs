@@ -151,6 +151,27 @@ fn mistakes_are_positioned() {
     );
 }
 
+/// A profile of thousands of mistakes lists the first hundred, then says
+/// how many more there are, where the first of them is.
+#[test]
+fn mistakes_past_a_hundred_are_counted_not_listed() {
+    let text: String = std::iter::once("name = \"x\"\n".to_owned())
+        .chain((0..1_000).map(|i| format!("k{i} = 1\n")))
+        .collect();
+    let (usable, diagnostics) = parse(&text);
+    assert!(usable.is_none());
+    assert_eq!(diagnostics.len(), MAX_MISTAKES + 1);
+    assert!(diagnostics[MAX_MISTAKES - 1]
+        .message
+        .starts_with("unknown key `k99`"));
+    let last = &diagnostics[MAX_MISTAKES];
+    assert_eq!((last.line, last.column), (102, 1));
+    assert_eq!(
+        last.message,
+        "900 more mistakes in the profile from here on are not listed: the first 100 are"
+    );
+}
+
 #[test]
 fn a_broken_or_unknown_profile_still_renders() {
     let options = Options {
