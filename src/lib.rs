@@ -261,13 +261,6 @@ impl Renderer {
         let profile = &resolved.profile;
         let full = source;
         let source = truncate(full);
-        // Another document (opened, or pasted over the whole text) does not
-        // inherit the last one's header.
-        if !edited_from(&self.previous_source, source) {
-            self.last_header = None;
-        }
-        self.previous_source.clear();
-        self.previous_source.push_str(source);
         let index = LineIndex::new(source);
         let site_base = options
             .base_url
@@ -348,7 +341,17 @@ impl Renderer {
             None => (String::new(), None),
         };
         // While the front matter cannot be read, the last readable one's
-        // header stays, marked stale.
+        // header stays, marked stale; another document (opened, or pasted
+        // over the whole text) does not inherit it. (Compared only then: the
+        // comparison reads the whole text.)
+        if fm.broken
+            && self.last_header.is_some()
+            && !edited_from(&self.previous_source, source)
+        {
+            self.last_header = None;
+        }
+        self.previous_source.clear();
+        self.previous_source.push_str(source);
         let header_stale = fm.broken && self.last_header.is_some();
         let header_html = match &self.last_header {
             Some(last) if fm.broken => last.clone(),
