@@ -192,8 +192,13 @@ struct Head {
 }
 
 /// Whether `new` is an edit of `old` rather than another text: what the two
-/// share at the start and at the end is at least half of `old`.
+/// share at the start and at the end is at least half of `old`. Nothing is
+/// an edit of an empty text (a post pasted into an emptied editor is
+/// another document).
 fn edited_from(old: &str, new: &str) -> bool {
+    if old.is_empty() {
+        return false;
+    }
     let (old, new) = (old.as_bytes(), new.as_bytes());
     let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     let suffix = old[prefix..]
@@ -344,10 +349,7 @@ impl Renderer {
         // header stays, marked stale; another document (opened, or pasted
         // over the whole text) does not inherit it. (Compared only then: the
         // comparison reads the whole text.)
-        if fm.broken
-            && self.last_header.is_some()
-            && !edited_from(&self.previous_source, source)
-        {
+        if fm.broken && self.last_header.is_some() && !edited_from(&self.previous_source, source) {
             self.last_header = None;
         }
         self.previous_source.clear();

@@ -386,7 +386,7 @@ impl Header {
         let end = (0..old_rest.len().min(new_rest.len()))
             .find(|&i| old_rest[old_rest.len() - 1 - i] != new_rest[new_rest.len() - 1 - i])
             .unwrap_or(old_rest.len().min(new_rest.len()));
-        if (start + end) * 2 < old.len() {
+        if old.is_empty() || (start + end) * 2 < old.len() {
             self.last = None; // another document
         }
         let broken = front_matter::parse(text, &LineIndex::new(text)).broken;
@@ -477,6 +477,10 @@ fn another_post_does_not_inherit_the_last_header() {
     let edited = renderer.render(&typed);
     assert!(edited.header_stale);
     assert!(edited.preview.header_html.contains("First post"));
+    // Emptied, then another post pasted in: nothing stale either.
+    renderer.render("");
+    let pasted = renderer.render(other);
+    assert!(!pasted.header_stale);
 }
 
 /// Renders corpus post number `post`, then makes `edits` one after another:

@@ -400,8 +400,9 @@ fn profile_diagnostic(
 /// A profile ready to use, with its compiled templates.
 pub type Usable = (Profile, header::Templates);
 
-/// The most mistakes of one profile listed as diagnostics; one more, at the
-/// first of the others, says how many others there are.
+/// The most mistakes of one profile listed as diagnostics; one more (so
+/// `MAX_MISTAKES + 1` at most), at the first of the others, says how many
+/// others there are.
 pub const MAX_MISTAKES: usize = 100;
 
 /// Parses and checks a profile's text: the profile when it is usable, and
@@ -412,20 +413,11 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
     let (profile, places) = match read::read(text) {
         Ok(read) => read,
         Err(errors) => {
-            let mut problems: Vec<Diagnostic> = errors
+            let problems: Vec<Diagnostic> = errors
                 .into_iter()
                 .map(|(at, message)| profile_diagnostic(&index, at, Severity::Error, message))
                 .collect();
-            crate::diagnostic::sort(&mut problems);
-            if problems.len() > MAX_MISTAKES {
-                let more = problems.len() - MAX_MISTAKES;
-                problems.truncate(MAX_MISTAKES + 1);
-                problems[MAX_MISTAKES].message = format!(
-                    "{more} more mistakes in the profile from here on are not listed: \
-                     the first {MAX_MISTAKES} are"
-                );
-            }
-            return (None, problems);
+            return (None, listed(problems));
         }
     };
     let mut problems = Vec::new();
@@ -478,7 +470,8 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
         }
     }
     let fields = &profile.front_matter.fields;
-    let declared = |key: &str| fields.iter().any(|field| field.key == key);
+    let keys: foldhash::HashSet<&str> = fields.iter().map(|field| field.key.as_str()).collect();
+    let declared = |key: &str| keys.contains(key);
     for (field, at) in fields.iter().zip(&places.requires) {
         for needed in &field.requires {
             if !declared(needed) {
@@ -504,12 +497,31 @@ pub fn parse(text: &str) -> (Option<Usable>, Vec<Diagnostic>) {
             ));
         }
     }
-    crate::diagnostic::sort(&mut problems);
     let has_error = problems.iter().any(|d| d.severity == Severity::Error);
+    let problems = listed(problems);
     match templates {
         Some(templates) if !has_error => (Some((profile, templates)), problems),
         _ => (None, problems),
     }
+}
+
+/// `problems` sorted, at most [`MAX_MISTAKES`] of them: the one after
+/// says how many more there are.
+fn listed(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    crate::diagnostic::sort(&mut problems);
+    if problems.len() > MAX_MISTAKES {
+        let more = problems.len() - MAX_MISTAKES;
+        // As serious as the most serious of those it stands for.
+        let severity = problems[MAX_MISTAKES..].iter().map(|d| d.severity).min();
+        problems.truncate(MAX_MISTAKES + 1);
+        let summary = &mut problems[MAX_MISTAKES];
+        summary.severity = severity.unwrap_or(summary.severity);
+        summary.message = format!(
+            "{more} more mistakes in the profile from here on are not listed: \
+             the first {MAX_MISTAKES} are"
+        );
+    }
+    problems
 }
 
 /// Built-in profile number `index` of [`BUILTIN`], parsed once.

@@ -141,6 +141,31 @@ enum Kind {
     Fields,
 }
 
+/// The most keys a schema's table may have: [`Reader::table`] keeps the
+/// known keys in an array of this size and their presence in a `u32`.
+const MAX_KEYS: usize = 16;
+
+// Checked when the crate compiles: a schema grown past `MAX_KEYS` is a
+// build error, not a panic on a profile that uses every key.
+const _: () = {
+    let tables = [
+        &PROFILE,
+        &MARKDOWN,
+        &HEADING_ANCHOR,
+        &EXTERNAL_LINKS,
+        &LINKS,
+        &FRONT_MATTER,
+        &FIELD,
+        &TEMPLATE,
+        &HEADER,
+    ];
+    let mut i = 0;
+    while i < tables.len() {
+        assert!(tables[i].keys.len() <= MAX_KEYS);
+        i += 1;
+    }
+};
+
 const PROFILE: Table = Table {
     path: "",
     keys: &[
@@ -436,8 +461,8 @@ impl Reader {
     /// them were right, as bit sets.
     fn table(&mut self, table: &DeTable, schema: &Table) -> (u32, u32) {
         // The known keys' values, in the table's order (a key is in a
-        // table once, and no table has more than 16 keys).
-        let mut known = [(0, None); 16];
+        // table once, and no table has more than `MAX_KEYS` keys).
+        let mut known = [(0, None); MAX_KEYS];
         let mut count = 0;
         for (key, value) in table.iter() {
             match find(schema, key.get_ref()) {

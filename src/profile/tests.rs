@@ -172,6 +172,25 @@ fn mistakes_past_a_hundred_are_counted_not_listed() {
     );
 }
 
+/// So do the checks made once the profile is read: a field that requires
+/// thousands of undeclared keys (each looked up in a set of the fields).
+#[test]
+fn checks_past_a_hundred_are_counted_not_listed() {
+    let requires: Vec<String> = (0..1_000).map(|i| format!("\"k{i}\"")).collect();
+    let text = format!(
+        "name = \"x\"\n[[front_matter.fields]]\nkey = \"a\"\ntype = \"text\"\nrequires = [{}]\n",
+        requires.join(", ")
+    );
+    let (usable, diagnostics) = parse(&text);
+    assert!(usable.is_none());
+    assert_eq!(diagnostics.len(), MAX_MISTAKES + 1);
+    assert_eq!(
+        diagnostics[MAX_MISTAKES].message,
+        "900 more mistakes in the profile from here on are not listed: the first 100 are"
+    );
+    assert_eq!(diagnostics[MAX_MISTAKES].severity, Severity::Error);
+}
+
 #[test]
 fn a_broken_or_unknown_profile_still_renders() {
     let options = Options {

@@ -220,6 +220,7 @@ fn parse_map(text: &str, module: &[u8], exists: &dyn Fn(&str) -> bool) -> Result
     let mut pieces: BTreeMap<String, Piece> = BTreeMap::new();
     let mut modules: BTreeMap<String, Piece> = BTreeMap::new();
     let mut functions: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut function_modules: BTreeMap<String, String> = BTreeMap::new();
     let mut section = "";
     let mut lines = 0;
     for line in text.lines().skip(1) {
@@ -274,6 +275,9 @@ fn parse_map(text: &str, module: &[u8], exists: &dyn Fn(&str) -> bool) -> Result
                 .extend_from_slice(bytes);
         }
         if let Some(own) = symbol.and_then(|s| module_of_symbol(s, exists)) {
+            if let (true, Some(hash)) = (code, symbol.and_then(symbol_hash)) {
+                function_modules.insert(hash.to_owned(), own.clone());
+            }
             let piece = modules.entry(own).or_default();
             if code {
                 piece.code.extend_from_slice(bytes);
@@ -298,6 +302,7 @@ fn parse_map(text: &str, module: &[u8], exists: &dyn Fn(&str) -> bool) -> Result
         crates: pieces,
         modules,
         functions,
+        function_modules,
     })
 }
 
@@ -310,6 +315,8 @@ struct Map {
     /// Each function's code, by the hash that ends its legacy symbol
     /// (`h0123456789abcdef`), which twiggy's names end with too.
     functions: BTreeMap<String, Vec<u8>>,
+    /// The module of each of post-preview's own functions, by hash.
+    function_modules: BTreeMap<String, String>,
 }
 
 /// The hash of a legacy symbol: `h…` of `…17h0123456789abcdefE`.
@@ -554,11 +561,15 @@ fn is_site_profile(name: &str) -> bool {
     })
 }
 
-/// The functions twiggy's dominator tree (its text output) shows under
-/// site-profile code: the site-profile functions and every function only
-/// they reach (the generic standard-library code made for them, say), by
-/// hash. A function another part of the module also calls is not counted.
-fn retained_by_site_profiles(tree: &str) -> Vec<String> {
+/// The functions twiggy's dominator tree (its text output) shows under a
+/// root (`is_root` of the hash that ends a function's name: twiggy's names
+/// are demangled, the link map's symbols say whose they are): the roots
+/// and every function only they reach (the generic standard-library code
+/// made for them, say), by hash. A function another part of the module
+/// also calls is not counted. twiggy's call graph has no edges for
+/// indirect calls: a function reached only through a function pointer
+/// hangs under the table's root, and is not counted.
+fn retained_under(tree: &str, is_root: &dyn Fn(&str) -> bool) -> Vec<String> {
     let mut hashes = Vec::new();
     // The depth of each open ancestor, and whether it is counted.
     let mut open: Vec<(usize, bool)> = Vec::new();
@@ -572,13 +583,13 @@ fn retained_by_site_profiles(tree: &str) -> Vec<String> {
         while open.last().is_some_and(|&(d, _)| d >= depth) {
             open.pop();
         }
-        let counted = open.last().is_some_and(|&(_, c)| c) || is_site_profile(name);
-        if counted {
-            if let Some((_, hash)) = name.rsplit_once("::") {
-                if hash.len() == 17 && hash.starts_with('h') {
-                    hashes.push(hash.to_owned());
-                }
-            }
+        let hash = name
+            .rsplit_once("::")
+            .map(|(_, hash)| hash)
+            .filter(|hash| hash.len() == 17 && hash.starts_with('h'));
+        let counted = open.last().is_some_and(|&(_, c)| c) || hash.is_some_and(is_root);
+        if let (true, Some(hash)) = (counted, hash) {
+            hashes.push(hash.to_owned());
         }
         open.push((depth, counted));
     }
@@ -591,7 +602,12 @@ fn retained_by_site_profiles(tree: &str) -> Vec<String> {
 /// engine crate's read-only data, and the built-in profiles' text.
 fn report_site_profiles(project: &Project, map: &Map, tree: &str) -> Result<()> {
     let kib = |n: usize| format!("{:.1}", n as f64 / 1024.0);
-    let hashes = retained_by_site_profiles(tree);
+    let is_root = |hash: &str| {
+        map.function_modules
+            .get(hash)
+            .is_some_and(|module| is_site_profile(module))
+    };
+    let hashes = retained_under(tree, &is_root);
     if hashes.is_empty() {
         return Err(Error::new(
             "twiggy's dominator tree shows no site-profile function (has its output format changed?)",
@@ -604,8 +620,15 @@ fn report_site_profiles(project: &Project, map: &Map, tree: &str) -> Result<()> 
         }
     }
     let mut data = Vec::new();
+    // Crates counted whole give all their data below; the modules of the
+    // others, their named statics.
+    let whole_crate = |module: &str| {
+        SITE_PROFILES
+            .iter()
+            .any(|c| !c.contains("::") && module.split("::").next() == Some(c))
+    };
     for (module, piece) in &map.modules {
-        if is_site_profile(module) {
+        if is_site_profile(module) && !whole_crate(module) {
             data.extend_from_slice(&piece.data);
         }
     }
@@ -760,10 +783,12 @@ mod tests {
             100 ┊      4.69% ┊       ⤷ core::slice::sort::quicksort::h0000000000000003
             200 ┊      4.69% ┊   ⤷ post_preview::markdown::render_body::h0000000000000004
             100 ┊      4.00% ┊       ⤷ core::slice::sort::quicksort::h0000000000000005
-             50 ┊      4.00% ┊ post_preview_jinja::Template::parse::h0000000000000006
+             50 ┊      4.00% ┊ <post_preview_jinja::eval::Value as core::clone::Clone>::clone::h0000000000000006
+             10 ┊      4.00% ┊ data segment \".rodata\"
 ";
+        let roots = ["h0000000000000002", "h0000000000000006"];
         assert_eq!(
-            retained_by_site_profiles(tree),
+            retained_under(tree, &|hash| roots.contains(&hash)),
             [
                 "h0000000000000002",
                 "h0000000000000003",
