@@ -126,7 +126,8 @@ const INPUTS = {
   "Zola heading id of many emoji": [200_000, (n) => `${ZOLA_FM}# ${rep("\u{1F980}", n)}\n`, null, RUST_BLOG],
   "Zola heading ids, all the same": [30_000, (n) => `${ZOLA_FM}${rep("# \u00e9t\u00e9 \u{1F980}\n", n)}`, null, RUST_BLOG],
   "Zola shortcode calls": [30_000, (n) => `${ZOLA_FM}${rep("{{ f(a=1) }} ", n)}`, /calls a shortcode/, RUST_BLOG],
-  "header template over a long author list": [50_000, (n) => `+++\ntitle = "x"\npath = "2024/01/01/x"\nauthors = [${rep('"a",', n)}]\n+++\nb\n`, null, RUST_BLOG],
+  // Within the front matter size limit (64 KiB), so the header template runs.
+  "header template over a long author list": [6_000, (n) => `+++\ntitle = "x"\npath = "2024/01/01/x"\nauthors = [${rep('"a",', n)}]\n+++\nb\n`, null, RUST_BLOG],
   "a profile nested 10,000 deep": [10_000, () => "b\n", /nested more than/, (n) => ({ profile: `name = "x"\n[markdown]\nx = ${rep("[", n)}${rep("]", n)}\n` })],
   "a profile of fields requiring undeclared keys": [10_000, () => "b\n", /more mistakes/, (n) => ({ profile: `name = "x"\n${lines(n, (i) => `[[front_matter.fields]]\nkey = "k${i}"\ntype = "text"\nrequires = ["m"]\n`)}` })],
   "a profile of many unknown keys": [20_000, () => "b\n", /unknown key/, (n) => ({ profile: `name = "x"\n${lines(n, (i) => `k${i} = 1\n`)}` })],
