@@ -610,6 +610,28 @@ fn refused_footnote_labels_edit_like_full_renders() {
     }
 }
 
+/// markdown-it-footnote matches labels as written (`[^Note]` is text when
+/// only `[^note]:` is defined): typing, deleting and pasting definitions
+/// and references of either case renders as a whole render does.
+#[test]
+fn footnote_label_case_edits_like_full_renders() {
+    let start = "A[^note] and B[^Note].\n\npara\n\n[^note]: lower\n\ntail C[^NOTE]\n";
+    for profile in ["rust-foundation", "rust-blog", "commonmark"] {
+        let options = with_profile(profile);
+        for k in 0..=32 {
+            let at = f64::from(k) / 32.0;
+            let edits = [
+                Edit::Type(at, 'N'),
+                Edit::Delete(at, 1),
+                Edit::Paste(at, "\n[^Note]: upper\n"),
+                Edit::Undo(1),
+                Edit::Type(at, 'n'),
+            ];
+            check_edits(start, &options, &edits).unwrap_or_else(|e| panic!("at {at}: {e}"));
+        }
+    }
+}
+
 #[test]
 fn an_edit_beside_a_footnote_in_a_quote() {
     // A definition inside a block quote is recorded by no unit: a body with

@@ -488,6 +488,10 @@ fn parse_refusing_html<'a>(
 /// definitions are returned too, marked, so that a window touching one is
 /// parsed whole (a later duplicate of a label is no definition for
 /// pulldown-cmark, refused or not, so only a window's own parse sees it).
+/// With markdown-it-footnote's footnotes, the footnote definitions and
+/// references it refuses are parsed again the same way, with their `^`
+/// held by another placeholder (see [`refused_footnote_definitions`],
+/// [`refused_footnote_references`]).
 fn parse_refusing_definitions<'a>(
     text: &'a str,
     offset: usize,
@@ -502,7 +506,8 @@ fn parse_refusing_definitions<'a>(
         !mdurl::valid_link(&mdurl::normalize_link(&d.1))
             && text.as_bytes().get(d.3.start - offset) == Some(&b'[')
     });
-    let notes = refused_footnote_definitions(text, offset, options, &events);
+    let mut notes = refused_footnote_definitions(text, offset, options, &events);
+    notes.extend(refused_footnote_references(text, offset, options, &events));
     if refused_defs.is_empty() && notes.is_empty() {
         return (events, kept);
     }
@@ -579,6 +584,42 @@ fn refused_footnote_definitions(
             let rest = text.get(at..)?.strip_prefix("[^")?;
             let label = &rest[..rest.find(']')?];
             label.contains([' ', '\n']).then_some(at + 1)
+        })
+        .collect()
+}
+
+/// Where the `^` of each footnote reference markdown-it-footnote refuses
+/// stands (relative to `text`): its label is no definition's label as
+/// written. markdown-it-footnote matches labels exactly, where
+/// pulldown-cmark folds their case: `[^Note]` with only `[^note]:` defined
+/// is text on the site (or a link, as markdown-it reads it then).
+fn refused_footnote_references(
+    text: &str,
+    offset: usize,
+    options: &Markdown,
+    events: &[(Event<'_>, Range<usize>)],
+) -> Vec<usize> {
+    if options.footnotes != Footnotes::MarkdownIt {
+        return vec![];
+    }
+    let defined: foldhash::HashSet<&str> = events
+        .iter()
+        .filter_map(|(event, _)| match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => Some(label.as_ref()),
+            _ => None,
+        })
+        .collect();
+    events
+        .iter()
+        .filter_map(|(event, range)| {
+            let Event::FootnoteReference(label) = event else {
+                return None;
+            };
+            if defined.contains(label.as_ref()) {
+                return None;
+            }
+            let at = range.start.checked_sub(offset)?;
+            text.get(at..)?.starts_with("[^").then_some(at + 1)
         })
         .collect()
 }

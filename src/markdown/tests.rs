@@ -65,6 +65,28 @@ fn heading_anchors() {
     );
 }
 
+/// markdown-it-footnote matches labels as written: a reference whose
+/// label differs from the definition's in case only is text, and so is its
+/// form as a link's text when a destination follows (the expected HTML is
+/// markdown-it 12's with markdown-it-footnote, `tests/fidelity/reference.mjs`,
+/// but for the `data-line` attributes).
+#[test]
+fn footnote_labels_match_as_written() {
+    check(
+        "A[^note], B[^Note], C[^Note](/x).\n\n[^note]: Ay.\n",
+        expect![[r##"
+            <p data-line="1" data-line-end="1">A<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>, B[^Note], C<a href="/x">^Note</a>.</p>
+            <hr class="footnotes-sep">
+            <section class="footnotes">
+            <ol class="footnotes-list">
+            <li id="fn1" class="footnote-item"><p>Ay. <a href="#fnref1" class="footnote-backref">↩︎</a></p>
+            </li>
+            </ol>
+            </section>
+        "##]],
+    );
+}
+
 #[test]
 fn soft_breaks_and_js_trim() {
     check(
