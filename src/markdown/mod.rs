@@ -2,9 +2,9 @@
 //!
 //! Phases, in order, over the body's event stream:
 //! 1. [`parser_options`] parses with the preset's extensions.
-//! 2. [`blocks`] cuts the stream into top-level blocks, each with its source
+//! 2. `blocks` cuts the stream into top-level blocks, each with its source
 //!    lines, and groups blocks that raw HTML ties together into units.
-//! 3. [`transform`] rewrites each block's events into the preset's output
+//! 3. `transform` rewrites each block's events into the preset's output
 //!    conventions (heading anchors, soft breaks, linkify, footnotes, …) and
 //!    reports what the sanitizer will remove.
 //! 4. Each unit is written with pulldown-cmark's HTML writer, sanitized by
@@ -30,7 +30,7 @@
 //! The output conventions (soft breaks as `<br>`, linkify, heading ids and
 //! anchors, footnote markup, external link `rel`, the summary marker, and the
 //! markdown-it dialect's `trim()`, `<s>`, cell styles and refused link
-//! schemes) are applied by [`transform`] from the same switches.
+//! schemes) are applied by `transform` from the same switches.
 
 mod blocks;
 mod inline_notes;
@@ -198,10 +198,10 @@ const PIECEWISE_EXPANSION: usize = 100_000;
 /// reference (even one the dialect refuses) or footnote definition, a body
 /// with a footnote definition inside a block quote or a list (no unit
 /// records it), or one whose references expand past
-/// [`PIECEWISE_EXPANSION`] is parsed whole. So is a
+/// `PIECEWISE_EXPANSION` is parsed whole. So is a
 /// body whose window would start, or whose unit would be parsed again on
 /// its own, in the paragraph a definition opened (see
-/// [`continues_definition`]): only a parse from above the definition
+/// `continues_definition`): only a parse from above the definition
 /// reads it as the whole parse does.
 #[derive(Debug, Default)]
 pub struct Session {
