@@ -1,4 +1,5 @@
-//! `cargo xtask lint`: formatting and clippy, native and wasm32.
+//! `cargo xtask lint`: formatting, clippy (native and wasm32), and rustdoc
+//! (the public documentation builds without a warning: no broken links).
 
 use crate::tools::{self, WASM_TARGET};
 use crate::util::{cargo, run, section, Project, Result};
@@ -46,6 +47,10 @@ pub fn lint(project: &Project) -> Result<()> {
         "-D",
         "warnings",
     ]))?;
+    section("lint: rustdoc");
+    run(cargo()
+        .args(["doc", "--no-deps", "--workspace", "--exclude", "xtask"])
+        .env("RUSTDOCFLAGS", "-D warnings"))?;
     eprintln!("\nlint: clean");
     Ok(())
 }
