@@ -490,8 +490,7 @@ fn parse_refusing_html<'a>(
 /// pulldown-cmark, refused or not, so only a window's own parse sees it).
 /// With markdown-it-footnote's footnotes, the footnote definitions and
 /// references it refuses are parsed again the same way, with their `^`
-/// held by another placeholder (see [`refused_footnote_definitions`],
-/// [`refused_footnote_references`]).
+/// held by another placeholder (see [`refused_footnotes`]).
 fn parse_refusing_definitions<'a>(
     text: &'a str,
     offset: usize,
@@ -506,8 +505,7 @@ fn parse_refusing_definitions<'a>(
         !mdurl::valid_link(&mdurl::normalize_link(&d.1))
             && text.as_bytes().get(d.3.start - offset) == Some(&b'[')
     });
-    let mut notes = refused_footnote_definitions(text, offset, options, &events);
-    notes.extend(refused_footnote_references(text, offset, options, &events));
+    let notes = refused_footnotes(text, offset, options, &events);
     if refused_defs.is_empty() && notes.is_empty() {
         return (events, kept);
     }
@@ -562,10 +560,14 @@ const REFUSED_DEFINITION: u8 = 0x01;
 /// reads it as, a paragraph or a link's reference definition.
 const REFUSED_NOTE: u8 = 0x02;
 
-/// Where the `^` of each footnote definition markdown-it-footnote refuses
-/// stands (relative to `text`): its label holds a space or a line break,
-/// which pulldown-cmark's labels may.
-fn refused_footnote_definitions(
+/// Where the `^` of each footnote definition and reference
+/// markdown-it-footnote refuses stands (relative to `text`): a definition
+/// whose label holds a space or a line break, which pulldown-cmark's labels
+/// may; a reference whose label is no definition's label as written, since
+/// markdown-it-footnote matches labels exactly where pulldown-cmark folds
+/// their case (`[^Note]` with only `[^note]:` defined is text on the site,
+/// or a link's text, as markdown-it reads it then).
+fn refused_footnotes(
     text: &str,
     offset: usize,
     options: &Markdown,
@@ -574,54 +576,30 @@ fn refused_footnote_definitions(
     if options.footnotes != Footnotes::MarkdownIt {
         return vec![];
     }
-    events
-        .iter()
-        .filter_map(|(event, range)| {
-            let Event::Start(Tag::FootnoteDefinition(_)) = event else {
-                return None;
-            };
-            let at = range.start.checked_sub(offset)?;
-            let rest = text.get(at..)?.strip_prefix("[^")?;
-            let label = &rest[..rest.find(']')?];
-            label.contains([' ', '\n']).then_some(at + 1)
-        })
-        .collect()
-}
-
-/// Where the `^` of each footnote reference markdown-it-footnote refuses
-/// stands (relative to `text`): its label is no definition's label as
-/// written. markdown-it-footnote matches labels exactly, where
-/// pulldown-cmark folds their case: `[^Note]` with only `[^note]:` defined
-/// is text on the site (or a link, as markdown-it reads it then).
-fn refused_footnote_references(
-    text: &str,
-    offset: usize,
-    options: &Markdown,
-    events: &[(Event<'_>, Range<usize>)],
-) -> Vec<usize> {
-    if options.footnotes != Footnotes::MarkdownIt {
-        return vec![];
+    // Where an event's `^` is, and its label as written.
+    let caret = |range: &Range<usize>| {
+        let at = range.start.checked_sub(offset)?;
+        let rest = text.get(at..)?.strip_prefix("[^")?;
+        Some((at + 1, &rest[..rest.find(']')?]))
+    };
+    let mut defined = foldhash::HashSet::default();
+    let mut refused = Vec::new();
+    for (event, range) in events {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+            defined.insert(label.as_ref());
+            refused.extend(
+                caret(range).and_then(|(at, written)| written.contains([' ', '\n']).then_some(at)),
+            );
+        }
     }
-    let defined: foldhash::HashSet<&str> = events
-        .iter()
-        .filter_map(|(event, _)| match event {
-            Event::Start(Tag::FootnoteDefinition(label)) => Some(label.as_ref()),
-            _ => None,
-        })
-        .collect();
-    events
-        .iter()
-        .filter_map(|(event, range)| {
-            let Event::FootnoteReference(label) = event else {
-                return None;
-            };
-            if defined.contains(label.as_ref()) {
-                return None;
+    for (event, range) in events {
+        if let Event::FootnoteReference(label) = event {
+            if !defined.contains(label.as_ref()) {
+                refused.extend(caret(range).map(|(at, _)| at));
             }
-            let at = range.start.checked_sub(offset)?;
-            text.get(at..)?.starts_with("[^").then_some(at + 1)
-        })
-        .collect()
+        }
+    }
+    refused
 }
 
 /// One parse of `text`, ranges and definitions at `offset`. For the
