@@ -199,14 +199,7 @@ fn edited_from(old: &str, new: &str) -> bool {
     if old.is_empty() {
         return false;
     }
-    let (old, new) = (old.as_bytes(), new.as_bytes());
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let suffix = old[prefix..]
-        .iter()
-        .rev()
-        .zip(new[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
+    let (prefix, suffix) = markdown::common_ends(old, new);
     2 * (prefix + suffix) >= old.len()
 }
 

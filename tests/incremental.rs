@@ -377,15 +377,20 @@ struct Header {
 impl Header {
     fn check(&mut self, rendered: &Rendered, text: &str, options: &Options) {
         let old = std::mem::replace(&mut self.previous, text.to_owned());
-        let start = old
-            .bytes()
-            .zip(text.bytes())
-            .position(|(a, b)| a != b)
-            .unwrap_or(old.len().min(text.len()));
-        let (old_rest, new_rest) = (&old.as_bytes()[start..], &text.as_bytes()[start..]);
-        let end = (0..old_rest.len().min(new_rest.len()))
-            .find(|&i| old_rest[old_rest.len() - 1 - i] != new_rest[new_rest.len() - 1 - i])
-            .unwrap_or(old_rest.len().min(new_rest.len()));
+        // What the two share at each end, in whole characters.
+        let start: usize = old
+            .chars()
+            .zip(text.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(c, _)| c.len_utf8())
+            .sum();
+        let end: usize = old[start..]
+            .chars()
+            .rev()
+            .zip(text[start..].chars().rev())
+            .take_while(|(a, b)| a == b)
+            .map(|(c, _)| c.len_utf8())
+            .sum();
         if old.is_empty() || (start + end) * 2 < old.len() {
             self.last = None; // another document
         }

@@ -257,7 +257,7 @@ struct Record {
 
 /// The longest common prefix and suffix of `a` and `b`, in bytes, not
 /// overlapping in either and both at char boundaries.
-fn common_ends(a: &str, b: &str) -> (usize, usize) {
+pub(crate) fn common_ends(a: &str, b: &str) -> (usize, usize) {
     let (x, y) = (a.as_bytes(), b.as_bytes());
     let limit = x.len().min(y.len());
     // Compare in blocks first: byte by byte is slow in wasm.
