@@ -268,14 +268,16 @@ fn parse_map(text: &str, module: &[u8], exists: &dyn Fn(&str) -> bool) -> Result
         } else {
             inner.strip_prefix(".rodata.")
         };
-        if let (true, Some(hash)) = (code, symbol.and_then(symbol_hash)) {
+        // A function's hash, which twiggy's names end with too.
+        let hash = symbol.filter(|_| code).and_then(symbol_hash);
+        if let Some(hash) = hash {
             functions
                 .entry(hash.to_owned())
                 .or_default()
                 .extend_from_slice(bytes);
         }
         if let Some(own) = symbol.and_then(|s| module_of_symbol(s, exists)) {
-            if let (true, Some(hash)) = (code, symbol.and_then(symbol_hash)) {
+            if let Some(hash) = hash {
                 function_modules.insert(hash.to_owned(), own.clone());
             }
             let piece = modules.entry(own).or_default();
